@@ -1,0 +1,115 @@
+"""Every exception bomgar_async raises.
+
+The tree::
+
+    BomgarError
+    ├── BomgarValidationError (also ValueError)   bad input, raised before any request
+    ├── BomgarConfigError (also ValueError)       bad client configuration
+    ├── BomgarClientClosed                        the client was used after close()
+    ├── BomgarTransportError                      connection, TLS, dropped connection
+    │   └── BomgarTimeoutError (also TimeoutError)
+    ├── BomgarHTTPError                           a non-2xx HTTP status (.status)
+    ├── BomgarProtocolError                       not XML, unexpected root, truncated body
+    └── BomgarAPIError                            the appliance's <error> (.message, .action)
+        ├── BomgarAuthError                       credentials rejected
+        └── BomgarPermissionError                 the API user lacks a permission
+
+No message built here ever contains a credential: the transport redacts URLs and
+scrubs causes before they are attached (see ``bomgar_async._redact``).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BomgarAPIError",
+    "BomgarAuthError",
+    "BomgarClientClosed",
+    "BomgarConfigError",
+    "BomgarError",
+    "BomgarHTTPError",
+    "BomgarPermissionError",
+    "BomgarProtocolError",
+    "BomgarTimeoutError",
+    "BomgarTransportError",
+    "BomgarValidationError",
+]
+
+
+class BomgarError(Exception):
+    """Base class of every error raised by bomgar_async."""
+
+
+class BomgarValidationError(BomgarError, ValueError):
+    """An argument is invalid; raised before any request is sent."""
+
+
+class BomgarConfigError(BomgarError, ValueError):
+    """The client was configured in a way that cannot work or is unsafe."""
+
+
+class BomgarClientClosed(BomgarError):
+    """The client was used after it was closed."""
+
+
+class BomgarTransportError(BomgarError):
+    """The request could not be completed: connection refused or dropped, TLS failure."""
+
+
+class BomgarTimeoutError(BomgarTransportError, TimeoutError):
+    """The call did not complete within its timeout."""
+
+
+class BomgarHTTPError(BomgarError):
+    """The appliance answered with a non-2xx HTTP status.
+
+    Attributes:
+        status: the HTTP status code.
+        retry_after: seconds from a ``Retry-After`` header, if one was sent.
+    """
+
+    def __init__(self, message: str, *, status: int, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class BomgarProtocolError(BomgarError):
+    """The answer is not what the API defines: not XML, an unexpected root, a truncated body."""
+
+
+class BomgarAPIError(BomgarError):
+    """The appliance answered with an ``<error>`` element (usually with HTTP 200).
+
+    Attributes:
+        message: the text of the ``<error>`` element, as the appliance sent it.
+        action: the API action (or report) that was called, when known.
+    """
+
+    def __init__(self, message: str, *, action: str | None = None) -> None:
+        super().__init__(f"{action}: {message}" if action else message)
+        self.message = message
+        self.action = action
+
+
+class BomgarAuthError(BomgarAPIError):
+    """The appliance rejected the credentials (or an OAuth token could not be obtained)."""
+
+
+class BomgarPermissionError(BomgarAPIError):
+    """The API user is not allowed to perform this action."""
+
+
+# Error texts are localized on real appliances, so this classification only picks the
+# exception class (a convenience); nothing in the SDK branches on English text.
+_AUTH_WORDS = ("invalid credentials", "login failed", "authenticat", "password", "username")
+_PERMISSION_WORDS = ("permission", "not allowed", "access denied", "not authorized")
+
+
+def api_error(message: str, *, action: str | None = None) -> BomgarAPIError:
+    """Build the most specific :class:`BomgarAPIError` for an ``<error>`` text."""
+    lowered = message.lower()
+    if any(word in lowered for word in _PERMISSION_WORDS):
+        return BomgarPermissionError(message, action=action)
+    if any(word in lowered for word in _AUTH_WORDS):
+        return BomgarAuthError(message, action=action)
+    return BomgarAPIError(message, action=action)
