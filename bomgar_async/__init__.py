@@ -1,1 +1,59 @@
-"""bomgar_async: an async, typed SDK for the Bomgar / BeyondTrust Remote Support APIs."""
+"""bomgar_async: an async, typed SDK for the Bomgar / BeyondTrust Remote Support APIs.
+
+::
+
+    from bomgar_async import BomgarClient
+
+    async with BomgarClient("support.example.com", username="api", password="...") as bg:
+        reps = await bg.command.get_logged_in_reps()
+"""
+
+from ._request import Timeout
+from .auth import OAuth2ClientCredentials, PasswordAuth
+from .cache import Cache, CacheKey, CacheStats, MemoryCache
+from .client import DEFAULT_CACHE, BomgarClient, InsecureTLSWarning
+from .errors import (
+    BomgarAPIError,
+    BomgarAuthError,
+    BomgarClientClosed,
+    BomgarConfigError,
+    BomgarError,
+    BomgarHTTPError,
+    BomgarPermissionError,
+    BomgarProtocolError,
+    BomgarTimeoutError,
+    BomgarTransportError,
+    BomgarValidationError,
+)
+from .models import *  # noqa: F403
+from .models import __all__ as _model_names
+from .queue import Queue
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_CACHE",
+    "BomgarAPIError",
+    "BomgarAuthError",
+    "BomgarClient",
+    "BomgarClientClosed",
+    "BomgarConfigError",
+    "BomgarError",
+    "BomgarHTTPError",
+    "BomgarPermissionError",
+    "BomgarProtocolError",
+    "BomgarTimeoutError",
+    "BomgarTransportError",
+    "BomgarValidationError",
+    "Cache",
+    "CacheKey",
+    "CacheStats",
+    "InsecureTLSWarning",
+    "MemoryCache",
+    "OAuth2ClientCredentials",
+    "PasswordAuth",
+    "Queue",
+    "Timeout",
+    "__version__",
+    *_model_names,
+]

@@ -36,7 +36,14 @@ __all__ = [
 
 
 class BomgarError(Exception):
-    """Base class of every error raised by bomgar_async."""
+    """Base class of every error raised by bomgar_async.
+
+    Attributes:
+        retryable: whether retrying the same read-only call may succeed (connection
+            failures, timeouts, bodies cut short); never true for ``<error>`` answers.
+    """
+
+    retryable: bool = False
 
 
 class BomgarValidationError(BomgarError, ValueError):
@@ -53,6 +60,8 @@ class BomgarClientClosed(BomgarError):
 
 class BomgarTransportError(BomgarError):
     """The request could not be completed: connection refused or dropped, TLS failure."""
+
+    retryable = True
 
 
 class BomgarTimeoutError(BomgarTransportError, TimeoutError):

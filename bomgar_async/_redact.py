@@ -1,0 +1,64 @@
+"""Keeping credentials out of URLs shown to people, log records and exception chains."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
+
+__all__ = ["RedactedError", "redact", "scrub_exception", "secret_forms"]
+
+MASK = "***"
+
+
+def secret_forms(secret: str) -> tuple[str, ...]:
+    """A secret as it may appear in text: raw and URL-encoded (both flavours)."""
+    if not secret:
+        return ()
+    return tuple(dict.fromkeys((secret, quote(secret, safe=""), quote_plus(secret, safe=""))))
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every form of every secret replaced by ``***`` (longest first)."""
+    forms = sorted({f for s in secrets for f in secret_forms(s)}, key=len, reverse=True)
+    for form in forms:
+        text = text.replace(form, MASK)
+    return text
+
+
+class RedactedError(Exception):
+    """Stands in for a lower-level exception whose text contained a secret.
+
+    Attributes:
+        original_type: the qualified name of the exception it replaces.
+    """
+
+    def __init__(self, original_type: str, message: str) -> None:
+        super().__init__(f"{original_type}: {message}")
+        self.original_type = original_type
+
+
+def _chain(err: BaseException) -> Iterable[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _leaks(err: BaseException, secrets: tuple[str, ...]) -> bool:
+    forms = [f for s in secrets for f in secret_forms(s)]
+    for link in _chain(err):
+        rendered = f"{link!s} {link!r} {link.args!r}"
+        if any(form in rendered for form in forms):
+            return True
+    return False
+
+
+def scrub_exception(err: BaseException, secrets: Iterable[str]) -> BaseException:
+    """``err`` itself when no secret appears anywhere in its chain, else a RedactedError."""
+    secrets = tuple(s for s in secrets if s)
+    if not secrets or not _leaks(err, secrets):
+        return err
+    kind = f"{type(err).__module__}.{type(err).__qualname__}"
+    return RedactedError(kind, redact(str(err), secrets))

@@ -1,0 +1,315 @@
+"""``BomgarClient``: configuration, credentials, retries, concurrency and caching for one appliance.
+
+Endpoint groups (``bg.command``, ...) build parameters and parse answers; this module owns
+the path in between: add credentials, respect ``max_concurrency``, send through the
+transport (one connection per call), turn HTTP statuses into errors, fetch a new OAuth
+token once on 401, and retry read-only calls with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import ssl as ssl_module
+import time
+import warnings
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any, Literal, TypeVar
+
+from ._config import base_url
+from ._request import Params, Request, Response, Timeout
+from ._retry import RetryPolicy
+from .auth import Auth, OAuth2ClientCredentials, PasswordAuth
+from .cache import Cache, CacheKey, MemoryCache
+from .command import CommandAPI
+from .errors import (
+    BomgarAuthError,
+    BomgarClientClosed,
+    BomgarConfigError,
+    BomgarError,
+    BomgarHTTPError,
+)
+from .transport import AiohttpTransport, Transport, to_timeout
+
+__all__ = ["DEFAULT_CACHE", "BomgarClient", "InsecureTLSWarning"]
+
+logger = logging.getLogger("bomgar_async")
+T = TypeVar("T")
+USER_AGENT = "bomgar_async/0.1"
+COMMAND_PATHS = ("/api/command.ns", "/api/command")
+
+
+class InsecureTLSWarning(UserWarning):
+    """TLS certificate verification was turned off with ``ssl=False``."""
+
+
+class _DefaultCache:
+    def __repr__(self) -> str:
+        return "DEFAULT_CACHE"
+
+
+DEFAULT_CACHE: Any = _DefaultCache()
+"""Sentinel: use a fresh ``MemoryCache(ttl=cache_ttl)``."""
+
+
+def _retry_after(response: Response) -> float | None:
+    value = response.header("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def check_status(response: Response, label: str) -> Response:
+    """``response`` if its status is 2xx, else a BomgarHTTPError (with Retry-After for 429/503)."""
+    if 200 <= response.status < 300:
+        return response
+    raise BomgarHTTPError(
+        f"{label}: HTTP {response.status}",
+        status=response.status,
+        retry_after=_retry_after(response),
+    )
+
+
+class BomgarClient:
+    """An async client for one Bomgar / BeyondTrust Remote Support appliance.
+
+    Use it as ``async with BomgarClient(host, username=..., password=...) as bg:`` (or call
+    ``await bg.close()``); every call opens a new connection and closes it when the answer
+    has been read, as the guide requires.
+
+    Args:
+        host: ``support.example.com``, ``host:port`` or ``https://host[:port]``.
+        username: the API user (sent as form fields of a POST by default).
+        password: its password (never in a URL by default, a log record, a repr or an error).
+        client_id: OAuth 2 client id (instead of username/password, newer appliances).
+        client_secret: OAuth 2 client secret.
+        allow_http: allow a plain ``http://`` host (refused otherwise).
+        ssl: ``True`` (verify), ``False`` (no verification; warns) or an ``ssl.SSLContext``.
+        timeout: seconds or a timeout object (``aiohttp.ClientTimeout`` works) for API calls.
+        download_timeout: the same for reports, recordings and backups (longer).
+        max_concurrency: calls in flight to this appliance at once.
+        retries: automatic retries of read-only calls on connection errors, timeouts, 5xx, 429.
+        retry_backoff: the base of the exponential backoff, in seconds.
+        method: ``"POST"`` (credentials in the body) or ``"GET"`` (credentials in the URL).
+        command_path: ``"/api/command.ns"`` or ``"/api/command"`` (newer appliances).
+        cache: a cache backend, ``None`` to disable caching, or the default in-memory cache.
+        cache_ttl: seconds cached answers stay fresh (default cache).
+        transport: a custom transport (tests use ``bomgar_async.testing.FakeTransport``).
+
+    Raises:
+        BomgarConfigError: for an unusable or unsafe configuration.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        allow_http: bool = False,
+        ssl: bool | ssl_module.SSLContext = True,
+        timeout: float | Timeout | Any = 30.0,
+        download_timeout: float | Timeout | Any = Timeout(total=3600.0, connect=10.0, sock_read=120.0),
+        max_concurrency: int = 8,
+        retries: int = 2,
+        retry_backoff: float = 0.5,
+        method: Literal["POST", "GET"] = "POST",
+        command_path: str = "/api/command.ns",
+        cache: Cache | None | Any = DEFAULT_CACHE,
+        cache_ttl: float = 60.0,
+        transport: Transport | None = None,
+    ) -> None:
+        self._base_url = base_url(host, allow_http=allow_http)
+        self._auth = _make_auth(username, password, client_id, client_secret)
+        if method not in ("POST", "GET"):
+            raise BomgarConfigError(f"method must be 'POST' or 'GET', not {method!r}")
+        if command_path not in COMMAND_PATHS:
+            raise BomgarConfigError(f"command_path must be one of {COMMAND_PATHS}")
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
+            raise BomgarConfigError("max_concurrency must be a positive integer")
+        if max_concurrency < 1:
+            raise BomgarConfigError("max_concurrency must be a positive integer")
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise BomgarConfigError("retries must be a non-negative integer")
+        if ssl is False:
+            warnings.warn(
+                "TLS certificate verification is disabled (ssl=False): anyone on the path "
+                "can read the API credentials",
+                InsecureTLSWarning,
+                stacklevel=2,
+            )
+        elif not isinstance(ssl, bool | ssl_module.SSLContext):
+            raise BomgarConfigError("ssl must be True, False or an ssl.SSLContext")
+        self._method: Literal["POST", "GET"] = method
+        self.command_path = command_path
+        self.timeout = to_timeout(timeout)
+        self.download_timeout = to_timeout(download_timeout)
+        self.max_concurrency = max_concurrency
+        self._retry = RetryPolicy(retries=retries, backoff=retry_backoff)
+        self._rng = random.Random()
+        self._slots = asyncio.Semaphore(max_concurrency)
+        self._transport: Transport = transport or AiohttpTransport(
+            self._base_url, ssl=ssl, user_agent=USER_AGENT
+        )
+        if cache is DEFAULT_CACHE:
+            cache = MemoryCache(ttl=cache_ttl)
+        self.cache: Cache | None = cache
+        self._cache_ttl = cache_ttl
+        self._closed = False
+        self.command = CommandAPI(self)
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The appliance's base URL (no credentials)."""
+        return self._base_url
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
+    async def close(self) -> None:
+        """Close the client and its connections; later calls raise BomgarClientClosed."""
+        self._closed = True
+        await self._transport.close()
+
+    async def __aenter__(self) -> BomgarClient:
+        self._check_open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"BomgarClient({self._base_url!r}, auth={self._auth!r}, {state})"
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise BomgarClientClosed("this BomgarClient is closed")
+
+    # -- the pipeline ------------------------------------------------------------------
+
+    def build_request(
+        self, path: str, params: Params, *, read_only: bool, label: str
+    ) -> Request:
+        """A request for ``path`` with ``params`` in the form body (POST) or query (GET)."""
+        if self._method == "POST":
+            return Request("POST", path, form=params, read_only=read_only, label=label)
+        return Request("GET", path, query=params, read_only=read_only, label=label)
+
+    async def call(
+        self, path: str, params: Params, *, read_only: bool, label: str
+    ) -> bytes:
+        """Send one API call and return the body of its 2xx answer."""
+        request = self.build_request(path, params, read_only=read_only, label=label)
+        response = await self.send(request, timeout=self.timeout)
+        return response.body
+
+    async def command_call(self, action: str, params: Params = (), *, read_only: bool) -> bytes:
+        """One Command API action; returns the raw XML body."""
+        return await self.call(
+            self.command_path, (("action", action), *params), read_only=read_only, label=action
+        )
+
+    async def send(self, request: Request, *, timeout: Timeout) -> Response:
+        """Authorize and send ``request``, retrying read-only calls; returns a 2xx response."""
+        return await self._with_retries(request, lambda: self._authorized_once(request, timeout))
+
+    async def _with_retries(
+        self, request: Request, attempt_once: Callable[[], Awaitable[T]]
+    ) -> T:
+        attempt = 0
+        while True:
+            self._check_open()
+            try:
+                return await attempt_once()
+            except BomgarError as err:
+                delay = self._retry.delay(attempt, err, self._rng) if request.read_only else None
+                if delay is None:
+                    raise
+                attempt += 1
+                logger.warning(
+                    "%s failed (%s); retry %d of %d in %.2fs",
+                    request.label,
+                    type(err).__name__,
+                    attempt,
+                    self._retry.retries,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+
+    async def _authorized_once(self, request: Request, timeout: Timeout) -> Response:
+        authed = await self._auth.authorize(request, self._send_token_request)
+        response = await self._send_raw(authed, timeout)
+        if response.status == 401 and self._auth.invalidate(authed):
+            logger.info("%s: HTTP 401, fetching a new token once", request.label)
+            authed = await self._auth.authorize(request, self._send_token_request)
+            response = await self._send_raw(authed, timeout)
+        if response.status == 401:
+            raise BomgarAuthError("HTTP 401: the appliance refused the credentials",
+                                  action=request.label)
+        return check_status(response, request.label)
+
+    async def _send_token_request(self, request: Request) -> Response:
+        return await self._with_retries(request, lambda: self._send_raw(request, self.timeout))
+
+    async def _send_raw(self, request: Request, timeout: Timeout) -> Response:
+        self._check_open()
+        async with self._slots:
+            return await self._transport.send(request, timeout=timeout)
+
+    # -- caching -----------------------------------------------------------------------
+
+    async def cached(
+        self, action: str, params: Params, fetch: Callable[[], Awaitable[T]]
+    ) -> T:
+        """``fetch()``'s value through the cache (if any), keyed by appliance, identity,
+        action and parameters."""
+        self._check_open()
+        if self.cache is None:
+            return await fetch()
+        key = CacheKey(self._base_url, self._auth.identity, action, params)
+        return await self.cache.get_or_fetch(key, fetch, ttl=self._cache_ttl)
+
+    async def invalidate(self, *actions: str) -> None:
+        """Drop cached answers of ``actions`` for this appliance (after a state change)."""
+        if self.cache is None:
+            return
+        for action in actions:
+            await self.cache.invalidate(action, appliance=self._base_url)
+
+
+def _make_auth(
+    username: str | None, password: str | None, client_id: str | None, client_secret: str | None
+) -> Auth:
+    has_password = username is not None or password is not None
+    has_oauth = client_id is not None or client_secret is not None
+    if has_password and has_oauth:
+        raise BomgarConfigError("give username/password or client_id/client_secret, not both")
+    if has_oauth:
+        if not client_id or not client_secret:
+            raise BomgarConfigError("OAuth needs both client_id and client_secret")
+        return OAuth2ClientCredentials(client_id, client_secret)
+    if not username or not password:
+        raise BomgarConfigError("username and password are required (or client_id/client_secret)")
+    return PasswordAuth(username, password)

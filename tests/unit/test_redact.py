@@ -1,0 +1,47 @@
+"""Secrets never survive into text or exception chains."""
+
+from __future__ import annotations
+
+from bomgar_async._redact import RedactedError, redact, scrub_exception
+
+
+def test_redact_replaces_raw_and_encoded_forms() -> None:
+    secret = "p@ss w/rd&="
+    text = f"a={secret} b=p%40ss%20w%2Frd%26%3D c=p%40ss+w%2Frd%26%3D"
+    cleaned = redact(text, [secret])
+    assert "p@ss" not in cleaned and "p%40ss" not in cleaned
+    assert cleaned.count("***") == 3
+
+
+def test_scrub_keeps_clean_exceptions() -> None:
+    err = OSError("connection refused")
+    assert scrub_exception(err, ["hunter2"]) is err
+
+
+def test_scrub_replaces_exceptions_that_leak_anywhere_in_the_chain() -> None:
+    inner = ValueError("url=https://x/?password=hunter2")
+    outer = RuntimeError("wrapped")
+    outer.__cause__ = inner
+    scrubbed = scrub_exception(outer, ["hunter2"])
+    assert isinstance(scrubbed, RedactedError)
+    assert "hunter2" not in repr(scrubbed) and "hunter2" not in str(scrubbed)
+    assert scrubbed.original_type == "builtins.RuntimeError"
+    assert scrubbed.__cause__ is None and scrubbed.__context__ is None
+
+
+def test_transport_error_mapping_scrubs_an_aiohttp_cause_that_leaks() -> None:
+    import aiohttp
+
+    from bomgar_async import BomgarTransportError
+    from bomgar_async._request import Request
+    from bomgar_async.transport import _mapped
+
+    request = Request("GET", "/api/command.ns", query=(("password", "hunter2"),),
+                      secrets=("hunter2",), label="get_api_info")
+    leaky = aiohttp.ClientConnectionError("failed GET /api/command.ns?password=hunter2")
+    error = _mapped(leaky, request, "https://x.example.com/api/command.ns")
+    assert isinstance(error, BomgarTransportError)
+    assert isinstance(error.__cause__, RedactedError)
+    assert error.__suppress_context__
+    assert "hunter2" not in repr(error.__cause__)
+    assert "***" in str(error.__cause__)
