@@ -56,7 +56,7 @@ class Request:
 
 @attrs.frozen(repr=False)
 class Response:
-    """A complete HTTP response: status, headers (case-insensitive lookups via ``header``) and body."""
+    """A complete HTTP response: status, headers (case-insensitive ``header()``) and body."""
 
     status: int
     headers: Mapping[str, str]

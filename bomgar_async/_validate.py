@@ -97,7 +97,9 @@ def skills(value: object) -> str:
     elif isinstance(value, Iterable):
         items = list(value)
     else:
-        raise BomgarValidationError("skills must be a list of code names or a comma-separated string")
+        raise BomgarValidationError(
+            "skills must be a list of code names or a comma-separated string"
+        )
     names = [code_name(item, "skill") for item in items]
     if not names:
         raise BomgarValidationError("skills must name at least one skill")

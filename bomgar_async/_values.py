@@ -14,16 +14,16 @@ from datetime import datetime, timedelta, timezone
 from ._xml import Node, attr, child, text
 
 __all__ = [
-    "to_bool",
-    "to_datetime",
-    "to_float",
-    "to_int",
-    "to_timedelta",
     "bool_of",
     "datetime_of",
     "int_of",
     "str_of",
     "timedelta_of",
+    "to_bool",
+    "to_datetime",
+    "to_float",
+    "to_int",
+    "to_timedelta",
 ]
 
 _TRUE = frozenset({"1", "true", "yes"})

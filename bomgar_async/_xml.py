@@ -101,7 +101,7 @@ def parse_document(
         parsed = xmltodict.parse(
             body,
             disable_entities=True,
-            postprocessor=_postprocessor,
+            postprocessor=_postprocessor,  # type: ignore[arg-type]
             force_list=_force_list(frozenset(list_paths)),
         )
     except ExpatError as err:

@@ -25,7 +25,7 @@ from .errors import BomgarAuthError, BomgarHTTPError, BomgarProtocolError
 __all__ = ["Auth", "OAuth2ClientCredentials", "PasswordAuth"]
 
 Send = Callable[[Request], Awaitable[Response]]
-TOKEN_PATH = "/oauth2/token"
+TOKEN_PATH = "/oauth2/token"  # noqa: S105 (a URL path, not a secret)
 
 
 class Auth(Protocol):
@@ -154,18 +154,19 @@ class OAuth2ClientCredentials:
         self.fetch_count += 1
         response = await send(request)
         if response.status in (400, 401, 403):
-            raise BomgarAuthError("the appliance refused the OAuth client credentials",
-                                  action="oauth2_token")
-        if response.status != 200:
-            raise BomgarHTTPError(
-                f"oauth2_token: HTTP {response.status}", status=response.status
+            raise BomgarAuthError(
+                "the appliance refused the OAuth client credentials", action="oauth2_token"
             )
+        if response.status != 200:
+            raise BomgarHTTPError(f"oauth2_token: HTTP {response.status}", status=response.status)
         try:
             payload = json.loads(response.body)
             token = str(payload["access_token"])
             expires_in = float(payload.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError) as err:
-            raise BomgarProtocolError("oauth2_token: the token answer is not the expected JSON") from err
+            raise BomgarProtocolError(
+                "oauth2_token: the token answer is not the expected JSON"
+            ) from err
         margin = min(self._margin, expires_in / 10)
         self._token = token
         self._expires_at = self._clock() + expires_in - margin

@@ -40,6 +40,7 @@ logger = logging.getLogger("bomgar_async")
 T = TypeVar("T")
 USER_AGENT = "bomgar_async/0.1"
 COMMAND_PATHS = ("/api/command.ns", "/api/command")
+DEFAULT_DOWNLOAD_TIMEOUT = Timeout(total=3600.0, connect=10.0, sock_read=120.0)
 
 
 class InsecureTLSWarning(UserWarning):
@@ -121,13 +122,13 @@ class BomgarClient:
         allow_http: bool = False,
         ssl: bool | ssl_module.SSLContext = True,
         timeout: float | Timeout | Any = 30.0,
-        download_timeout: float | Timeout | Any = Timeout(total=3600.0, connect=10.0, sock_read=120.0),
+        download_timeout: float | Timeout | Any = DEFAULT_DOWNLOAD_TIMEOUT,
         max_concurrency: int = 8,
         retries: int = 2,
         retry_backoff: float = 0.5,
         method: Literal["POST", "GET"] = "POST",
         command_path: str = "/api/command.ns",
-        cache: Cache | None | Any = DEFAULT_CACHE,
+        cache: Cache | Any | None = DEFAULT_CACHE,
         cache_ttl: float = 60.0,
         transport: Transport | None = None,
     ) -> None:
@@ -209,17 +210,13 @@ class BomgarClient:
 
     # -- the pipeline ------------------------------------------------------------------
 
-    def build_request(
-        self, path: str, params: Params, *, read_only: bool, label: str
-    ) -> Request:
+    def build_request(self, path: str, params: Params, *, read_only: bool, label: str) -> Request:
         """A request for ``path`` with ``params`` in the form body (POST) or query (GET)."""
         if self._method == "POST":
             return Request("POST", path, form=params, read_only=read_only, label=label)
         return Request("GET", path, query=params, read_only=read_only, label=label)
 
-    async def call(
-        self, path: str, params: Params, *, read_only: bool, label: str
-    ) -> bytes:
+    async def call(self, path: str, params: Params, *, read_only: bool, label: str) -> bytes:
         """Send one API call and return the body of its 2xx answer."""
         request = self.build_request(path, params, read_only=read_only, label=label)
         response = await self.send(request, timeout=self.timeout)
@@ -235,9 +232,7 @@ class BomgarClient:
         """Authorize and send ``request``, retrying read-only calls; returns a 2xx response."""
         return await self._with_retries(request, lambda: self._authorized_once(request, timeout))
 
-    async def _with_retries(
-        self, request: Request, attempt_once: Callable[[], Awaitable[T]]
-    ) -> T:
+    async def _with_retries(self, request: Request, attempt_once: Callable[[], Awaitable[T]]) -> T:
         attempt = 0
         while True:
             self._check_open()
@@ -266,8 +261,9 @@ class BomgarClient:
             authed = await self._auth.authorize(request, self._send_token_request)
             response = await self._send_raw(authed, timeout)
         if response.status == 401:
-            raise BomgarAuthError("HTTP 401: the appliance refused the credentials",
-                                  action=request.label)
+            raise BomgarAuthError(
+                "HTTP 401: the appliance refused the credentials", action=request.label
+            )
         return check_status(response, request.label)
 
     async def _send_token_request(self, request: Request) -> Response:
@@ -280,9 +276,7 @@ class BomgarClient:
 
     # -- caching -----------------------------------------------------------------------
 
-    async def cached(
-        self, action: str, params: Params, fetch: Callable[[], Awaitable[T]]
-    ) -> T:
+    async def cached(self, action: str, params: Params, fetch: Callable[[], Awaitable[T]]) -> T:
         """``fetch()``'s value through the cache (if any), keyed by appliance, identity,
         action and parameters."""
         self._check_open()

@@ -133,18 +133,26 @@ async def _sessions_tour(bg: BomgarClient, sim: Simulator) -> None:
     session = sim.world.active_sessions()[0]
     lsid = session.lsid
     rep = next(r for r in sim.world.reps if r.logged_in)
-    await _step(f"join_session({lsid[:8]}..., rep {rep.id})", lambda: bg.command.join_session(lsid, rep.id))
+    await _step(
+        f"join_session({lsid[:8]}..., rep {rep.id})", lambda: bg.command.join_session(lsid, rep.id)
+    )
     await _step(
         "set_session_attributes (external key + custom field)",
         lambda: bg.command.set_session_attributes(
             lsid, external_key="TICKET-4711", custom={"asset_tag": "LAP-0042"}
         ),
     )
-    attributes = await _step("get_session_attributes", lambda: bg.command.get_session_attributes(lsid))
+    attributes = await _step(
+        "get_session_attributes", lambda: bg.command.get_session_attributes(lsid)
+    )
     _line(f"custom attributes: {dict(attributes.values)}")
-    await _step("transfer_session to the general queue", lambda: bg.command.transfer_session(lsid, "general"))
+    await _step(
+        "transfer_session to the general queue",
+        lambda: bg.command.transfer_session(lsid, "general"),
+    )
     await _step("terminate_session", lambda: bg.command.terminate_session(lsid))
-    _line(f"session still active in the simulator: {any(s.lsid == lsid for s in sim.world.active_sessions())}")
+    still_active = any(s.lsid == lsid for s in sim.world.active_sessions())
+    _line(f"session still active in the simulator: {still_active}")
 
     message = await _step(
         "set_failover_role('primary', data_sync_first=True)",

@@ -64,7 +64,8 @@ class MemoryCache:
         entry = self._entries.get(key)
         if entry is not None:
             self._counts["hits"] += 1
-            return entry[1]  # type: ignore[no-any-return]
+            value: T = entry[1]
+            return value
         self._counts["misses"] += 1
         task = self._inflight.get(key)
         if task is None:
@@ -73,7 +74,8 @@ class MemoryCache:
             self._inflight[key] = task
         else:
             self._counts["coalesced"] += 1
-        return await asyncio.shield(task)  # type: ignore[no-any-return]
+        result: T = await asyncio.shield(task)
+        return result
 
     async def _fetch(self, key: CacheKey, fetch: Callable[[], Awaitable[T]], ttl: float) -> T:
         self._counts["upstream_calls"] += 1

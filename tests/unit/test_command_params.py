@@ -56,7 +56,11 @@ def test_session_key_minimal() -> None:
 )
 def test_session_key_rejects(kwargs: dict[str, object]) -> None:
     args: dict[str, object] = {
-        "external_key": None, "priority": None, "skills": None, "ttl": None, "url_hostname": None
+        "external_key": None,
+        "priority": None,
+        "skills": None,
+        "ttl": None,
+        "url_hostname": None,
     }
     args.update(kwargs)
     with pytest.raises(BomgarValidationError):

@@ -61,8 +61,20 @@ def test_queue_builders_and_round_trip(built: Queue, wire: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "rep", "rep:", "rep:abc", "rep:0", "rep:-1", "team:1.5", "foo:1", "General",
-     "rep_username:", "rep_username:two words", "embassy:1,2"],
+    [
+        "",
+        "rep",
+        "rep:",
+        "rep:abc",
+        "rep:0",
+        "rep:-1",
+        "team:1.5",
+        "foo:1",
+        "General",
+        "rep_username:",
+        "rep_username:two words",
+        "embassy:1,2",
+    ],
 )
 def test_bad_queues_are_refused(text: str) -> None:
     with pytest.raises(BomgarValidationError):

@@ -36,8 +36,13 @@ def test_transport_error_mapping_scrubs_an_aiohttp_cause_that_leaks() -> None:
     from bomgar_async._request import Request
     from bomgar_async.transport import _mapped
 
-    request = Request("GET", "/api/command.ns", query=(("password", "hunter2"),),
-                      secrets=("hunter2",), label="get_api_info")
+    request = Request(
+        "GET",
+        "/api/command.ns",
+        query=(("password", "hunter2"),),
+        secrets=("hunter2",),
+        label="get_api_info",
+    )
     leaky = aiohttp.ClientConnectionError("failed GET /api/command.ns?password=hunter2")
     error = _mapped(leaky, request, "https://x.example.com/api/command.ns")
     assert isinstance(error, BomgarTransportError)
