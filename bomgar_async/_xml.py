@@ -106,7 +106,8 @@ def parse_document(
         )
     except ExpatError as err:
         reason = str(err)
-        what = "truncated" if any(h in reason for h in _TRUNCATION_HINTS) else "malformed"
+        lowered = reason.lower()
+        what = "truncated" if any(h in lowered for h in _TRUNCATION_HINTS) else "malformed"
         raise BomgarProtocolError(f"the appliance sent a {what} XML body ({reason})") from err
     except ValueError as err:  # xmltodict refuses entity declarations this way
         raise BomgarProtocolError(f"the appliance's XML was refused: {err}") from err

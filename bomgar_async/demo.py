@@ -105,18 +105,19 @@ async def _command_tour(bg: BomgarClient) -> None:
 
 
 async def _cache_tour(bg: BomgarClient, sim: Simulator) -> None:
-    _say("the cache: 200 concurrent get_logged_in_reps callers")
+    _say("the cache: 200 concurrent cold get_logged_in_reps callers, then 200 more")
     assert bg.cache is not None
     await bg.cache.clear()
-    before = len(sim.requests)
-    await asyncio.gather(*(bg.command.get_logged_in_reps() for _ in range(200)))
-    sent = len(sim.requests) - before
-    stats = bg.cache.stats()
-    _line(f"requests sent to the appliance: {sent}")
-    _line(
-        f"cache stats: hits={stats.hits} misses={stats.misses} coalesced={stats.coalesced} "
-        f"upstream={stats.upstream_calls}"
-    )
+    for wave in ("cold", "warm"):
+        before_requests = len(sim.requests)
+        before = bg.cache.stats()
+        await asyncio.gather(*(bg.command.get_logged_in_reps() for _ in range(200)))
+        after = bg.cache.stats()
+        _line(
+            f"{wave}: requests to the appliance={len(sim.requests) - before_requests}, "
+            f"hits={after.hits - before.hits}, coalesced={after.coalesced - before.coalesced}, "
+            f"upstream fetches={after.upstream_calls - before.upstream_calls}"
+        )
 
 
 async def _sessions_tour(bg: BomgarClient, sim: Simulator) -> None:

@@ -135,6 +135,11 @@ class AiohttpTransport:
                 headers={"User-Agent": self._user_agent, "Connection": "close"},
                 trust_env=False,
             )
+            # aiohttp silently resends an idempotent-method request (GET) once after a
+            # dropped connection; with method="GET" that would repeat state changes such as
+            # terminate_session. Our RetryPolicy alone decides what is retried.
+            if hasattr(self._session, "_retry_connection"):
+                self._session._retry_connection = False
         return self._session
 
     def _prepare(self, request: Request, timeout: Timeout) -> tuple[str, dict[str, Any]]:

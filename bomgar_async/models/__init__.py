@@ -1,0 +1,58 @@
+"""Typed results of the Bomgar APIs: frozen, slotted attrs classes, one module per API area.
+
+Every model is immutable (nested collections are tuples, mappings are read-only), has
+timezone-aware UTC datetimes, and is built by a pure ``from_node`` classmethod that ignores
+elements it does not know.
+"""
+
+from __future__ import annotations
+
+from .clients import (
+    ApplianceClientSummary,
+    ClientConnection,
+    ClientEvent,
+    ConnectedClient,
+    ConnectedClientList,
+    ConnectedClientRef,
+    ConnectedPresentationAttendee,
+    ConnectedPushAgent,
+    ConnectedRepresentative,
+    ConnectedSupportCustomer,
+    connected_client_from,
+)
+from .command import (
+    ApiInfo,
+    Appliance,
+    ApplianceHealth,
+    CustomAttribute,
+    Issue,
+    Representative,
+    SessionAttributes,
+    SessionKey,
+    SupportTeam,
+    TeamMember,
+)
+
+__all__ = [
+    "ApiInfo",
+    "Appliance",
+    "ApplianceClientSummary",
+    "ApplianceHealth",
+    "ClientConnection",
+    "ClientEvent",
+    "ConnectedClient",
+    "ConnectedClientList",
+    "ConnectedClientRef",
+    "ConnectedPresentationAttendee",
+    "ConnectedPushAgent",
+    "ConnectedRepresentative",
+    "ConnectedSupportCustomer",
+    "CustomAttribute",
+    "Issue",
+    "Representative",
+    "SessionAttributes",
+    "SessionKey",
+    "SupportTeam",
+    "TeamMember",
+    "connected_client_from",
+]

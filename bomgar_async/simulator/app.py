@@ -1,0 +1,448 @@
+"""The simulated appliance as a real aiohttp server: the :class:`Simulator` and its handlers.
+
+It serves the Command API on ``/api/command.ns`` and ``/api/command`` (GET or POST, form
+fields merged over the query string) and OAuth 2 client credentials on ``/oauth2/token``.
+Every request is recorded as a :class:`RequestRecord` before the simulated latency and any
+injected :class:`~bomgar_async.simulator.faults.Fault` are applied. The table ``ACTIONS``
+says, for each action, its answer's root, the permissions it needs and what it does; the
+XML comes from :mod:`.render`, the state and its rules from :mod:`.world`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import secrets
+import ssl
+import time
+import weakref
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from xml.etree.ElementTree import Element
+
+from aiohttp import web
+
+from . import render
+from .faults import Fault, FaultPlan, respond
+from .render import COMMAND_NS_BOMGAR
+from .tls import make_tls_contexts
+from .world import CLIENT_TYPES, ApiUser, CommandError, SessionKey, World
+
+__all__ = ["ACTIONS", "RequestRecord", "Simulator"]
+
+COMMAND_PATHS = ("/api/command.ns", "/api/command")
+OAUTH_PATH = "/oauth2/token"
+DEFAULT_KEY_TTL = 86400
+MAX_CLIENT_IDS = 100
+MAX_ATTRIBUTE_LENGTH = 1024
+
+Params = Mapping[str, str]
+Handler = Callable[[World, Params, ApiUser, int], Element]
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request as the simulator received it (recorded before any fault is applied)."""
+
+    method: str
+    path: str
+    raw_url: str
+    query: dict[str, str]
+    form: dict[str, str]
+    headers: dict[str, str]
+    action: str | None
+    connection_id: int
+    request_number_on_connection: int
+    peer: str
+
+
+# -- the actions ---------------------------------------------------------------------------
+
+
+def _required(params: Params, name: str) -> str:
+    value = params.get(name, "").strip()
+    if not value:
+        raise CommandError(f"Missing required parameter: {name}.")
+    return value
+
+
+def _number(params: Params, name: str, low: int, high: int | None = None) -> int | None:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        raise CommandError(f"Invalid value for {name}: {raw}.")
+    return int(raw)
+
+
+def _client_types(params: Params) -> tuple[list[str], bool]:
+    names = [name.strip() for name in params.get("type", "").split(",") if name.strip()]
+    unknown = sorted(set(names) - {"all", *CLIENT_TYPES})
+    if unknown:
+        raise CommandError(f"Invalid client type: {unknown[0]}.")
+    if not names or "all" in names:
+        return list(CLIENT_TYPES), True
+    return [kind for kind in CLIENT_TYPES if kind in names], False
+
+
+def _generate_session_key(world: World, params: Params, _user: ApiUser, now: int) -> Element:
+    if _required(params, "type") != "support":
+        raise CommandError("Invalid session type: only support is supported.")
+    kind, queue_id = world.resolve_queue(_required(params, "queue_id"), allow_username=True)
+    external_key = params.get("external_key", "")
+    if len(external_key) > MAX_ATTRIBUTE_LENGTH:
+        raise CommandError("The external key may not be longer than 1024 characters.")
+    priority = _number(params, "session.priority", 1, 3)
+    ttl = _number(params, "ttl", 1) or DEFAULT_KEY_TTL
+    host = params.get("url_hostname", "").strip() or world.appliance.public_hostname
+    short_key = world.new_short_key()
+    key = SessionKey(
+        short_key=short_key,
+        ttl=ttl,
+        expires=now + ttl,
+        queue=kind,
+        queue_id=queue_id,
+        available=world.queue_available(kind, queue_id),
+        external_key=external_key,
+        key_url=f"https://{host}/?ak={short_key}",
+        priority=priority,
+        skills=[skill for skill in params.get("session.skills", "").split(",") if skill],
+    )
+    return render.session_key(world.add_session_key(key))
+
+
+def _join_session(world: World, params: Params, _user: ApiUser, _now: int) -> Element:
+    rep_id = _number(params, "rep_id", 0)
+    if rep_id is None:
+        raise CommandError("Missing required parameter: rep_id.")
+    world.join_session(_required(params, "lsid"), rep_id)
+    return render.success("Representative successfully added")
+
+
+def _transfer_session(world: World, params: Params, _user: ApiUser, _now: int) -> Element:
+    world.transfer_session(_required(params, "lsid"), _required(params, "queue_id"))
+    return render.success("Successfully transferred")
+
+
+def _set_session_attributes(world: World, params: Params, _user: ApiUser, _now: int) -> Element:
+    prefix = "session.custom."
+    custom = {key[len(prefix) :]: value for key, value in params.items() if key.startswith(prefix)}
+    external_key = params.get("custom.external_key")
+    if any(len(value) > MAX_ATTRIBUTE_LENGTH for value in [*custom.values(), external_key or ""]):
+        raise CommandError("Session attribute values may not be longer than 1024 characters.")
+    world.set_session_attributes(_required(params, "lsid"), external_key, custom)
+    return render.success("Session attributes were set")
+
+
+def _terminate_session(world: World, params: Params, _user: ApiUser, _now: int) -> Element:
+    world.terminate_session(_required(params, "lsid"))
+    return render.success("Successfully terminated")
+
+
+def _connected_clients(world: World, params: Params, _user: ApiUser, _now: int) -> Element:
+    types, _ = _client_types(params)
+    ids = [item.strip() for item in params.get("id", "").split(",") if item.strip()]
+    if len(ids) > MAX_CLIENT_IDS:
+        raise CommandError("Too many ids: a maximum of 100 ids is supported.")
+    clients = world.find_clients(types, ids or None)
+    return render.connected_clients(world, clients, params.get("include_connections") == "1")
+
+
+def _connected_client_list(world: World, params: Params, _user: ApiUser, _now: int) -> Element:
+    types, with_pinned = _client_types(params)
+    summary_only = params.get("summary_only") == "1"
+    return render.connected_client_list(world, types, with_pinned, summary_only)
+
+
+def _set_failover_role(world: World, params: Params, _user: ApiUser, _now: int) -> Element:
+    world.set_failover_role(_required(params, "role"))
+    if params.get("data_sync_first") == "1":
+        return render.success(
+            "Successfully started data sync. Role change will occur upon successful completion."
+        )
+    return render.success("Successfully changed role")
+
+
+@dataclass(frozen=True)
+class Action:
+    """A Command API action: its answer's root element, required permissions, and behaviour."""
+
+    root: str
+    permissions: tuple[str, ...]
+    run: Handler
+
+
+_COMMAND = ("perm_use_command_api",)
+_ADMIN = (*_COMMAND, "perm_admin")
+
+ACTIONS: dict[str, Action] = {
+    "get_logged_in_reps": Action(
+        "logged_in_reps", _COMMAND, lambda world, *_: render.logged_in_reps(world)
+    ),
+    "get_support_teams": Action(
+        "support_teams", _COMMAND, lambda w, p, *_: render.support_teams(w, "showmembers" in p)
+    ),
+    "generate_session_key": Action(
+        "session_key", (*_COMMAND, "perm_sd_allowed"), _generate_session_key
+    ),
+    "join_session": Action("success", _ADMIN, _join_session),
+    "transfer_session": Action("success", _ADMIN, _transfer_session),
+    "set_session_attributes": Action("success", _ADMIN, _set_session_attributes),
+    "get_session_attributes": Action(
+        "custom_attributes",
+        _ADMIN,
+        lambda w, p, *_: render.custom_attributes(w, w.session(_required(p, "lsid"))),
+    ),
+    "terminate_session": Action("success", _ADMIN, _terminate_session),
+    "get_appliances": Action("appliances", _COMMAND, lambda world, *_: render.appliances(world)),
+    "get_connected_client_list": Action("connected_client_list", _COMMAND, _connected_client_list),
+    "get_connected_clients": Action("connected_clients", _COMMAND, _connected_clients),
+    "check_health": Action("health_check", _ADMIN, lambda world, *_: render.health_check(world)),
+    "set_failover_role": Action("success", _ADMIN, _set_failover_role),
+    "get_api_info": Action(
+        "api_information", (), lambda w, _p, user, now: render.api_information(w, user, now)
+    ),
+}
+"""Every Command API action the simulator serves."""
+
+PERMISSION_MESSAGES = {
+    "perm_use_command_api": "User does not have permission to use the command API.",
+    "perm_sd_allowed": "User does not have permission to provide remote support.",
+    "perm_admin": "User does not have permission to perform this action (administrators only).",
+}
+
+
+# -- the server ----------------------------------------------------------------------------
+
+
+class Simulator:
+    """A simulated Bomgar appliance: a real aiohttp server on 127.0.0.1 and a random free port.
+
+    Args:
+        seed: seeds the generated :class:`World` (same seed, same world).
+        latency: seconds of delay before every response.
+        tls: serve HTTPS with a freshly generated CA (see :attr:`client_ssl_context`).
+        namespace: the ``xmlns`` of every XML answer; ``None`` for pre-14.1 appliances.
+        token_ttl: lifetime in seconds of OAuth 2 access tokens (``expires_in``).
+        world: serve this world instead of generating one from ``seed``.
+    """
+
+    def __init__(
+        self,
+        seed: int = 1,
+        latency: float = 0.0,
+        tls: bool = False,
+        namespace: str | None = COMMAND_NS_BOMGAR,
+        token_ttl: int = 3600,
+        *,
+        world: World | None = None,
+    ) -> None:
+        self.world = world if world is not None else World.generate(seed)
+        self.latency = latency
+        self.tls = tls
+        self.namespace = namespace
+        self.token_ttl = token_ttl
+        self.requests: list[RequestRecord] = []
+        self.faults = FaultPlan()
+        self.client_ssl_context: ssl.SSLContext | None = None
+        self._tokens: dict[str, tuple[ApiUser, float]] = {}
+        self._connections: weakref.WeakKeyDictionary[object, list[int]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._connection_count = 0
+        self._runner: web.AppRunner | None = None
+        self._port = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start serving; :attr:`url` is valid afterwards."""
+        if self._runner is not None:
+            raise RuntimeError("the simulator is already started")
+        server_context = None
+        if self.tls:
+            contexts = make_tls_contexts()
+            server_context, self.client_ssl_context = contexts.server, contexts.client
+        app = web.Application(middlewares=[self._middleware])
+        for path in COMMAND_PATHS:
+            app.router.add_route("GET", path, self._command)
+            app.router.add_route("POST", path, self._command)
+        app.router.add_route("POST", OAUTH_PATH, self._token)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self._port = int(runner.addresses[0][1])
+
+    async def close(self) -> None:
+        """Stop serving and close every connection (safe to call twice)."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Simulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def host(self) -> str:
+        """``127.0.0.1:<port>``."""
+        if self._runner is None:
+            raise RuntimeError("the simulator is not started")
+        return f"127.0.0.1:{self._port}"
+
+    @property
+    def url(self) -> str:
+        """The base URL: ``http://127.0.0.1:<port>`` (``https://`` with ``tls=True``)."""
+        return f"{'https' if self.tls else 'http'}://{self.host}"
+
+    # -- test controls ---------------------------------------------------------------------
+
+    def clear_requests(self) -> None:
+        """Forget the recorded requests."""
+        self.requests.clear()
+
+    def add_fault(self, fault: Fault) -> Fault:
+        """Inject ``fault`` into the requests to come; returns it (see ``fault.used``)."""
+        return self.faults.add(fault)
+
+    def clear_faults(self) -> None:
+        """Remove every injected fault."""
+        self.faults.clear()
+
+    def expire_tokens(self) -> None:
+        """Invalidate every OAuth token issued so far (their next use gets HTTP 401)."""
+        self._tokens.clear()
+
+    # -- handlers --------------------------------------------------------------------------
+
+    @web.middleware
+    async def _middleware(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        record = await self._record(request)
+        self.requests.append(record)
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
+        fault = self.faults.take(record.action)
+        if fault is None:
+            return await handler(request)
+        return await respond(fault, request, lambda: handler(request), self.namespace)
+
+    async def _record(self, request: web.Request) -> RequestRecord:
+        query, form = _strings(request.query), await _form(request)
+        transport = request.transport
+        if transport is None:
+            connection = [0, 0]
+        else:
+            connection = self._connections.setdefault(transport, [0, 0])
+            if connection[0] == 0:
+                self._connection_count += 1
+                connection[0] = self._connection_count
+        connection[1] += 1
+        peer = transport.get_extra_info("peername") if transport is not None else None
+        action = "oauth2_token" if request.path == OAUTH_PATH else {**query, **form}.get("action")
+        return RequestRecord(
+            method=request.method,
+            path=request.path,
+            raw_url=request.raw_path,
+            query=query,
+            form=form,
+            headers=dict(request.headers),
+            action=action,
+            connection_id=connection[0],
+            request_number_on_connection=connection[1],
+            peer=f"{peer[0]}:{peer[1]}" if peer else "",
+        )
+
+    def _xml(self, root: Element) -> web.Response:
+        body = render.document(root, self.namespace)
+        return web.Response(body=body, content_type="text/xml", charset="UTF-8")
+
+    async def _command(self, request: web.Request) -> web.Response:
+        params = {**_strings(request.query), **await _form(request)}
+        authorization = request.headers.get("Authorization", "")
+        if authorization[:7].lower() == "bearer ":
+            user = self._bearer_user(authorization[7:].strip())
+            if user is None:
+                return web.json_response({"error": "invalid_token"}, status=401)
+        else:
+            user = self.world.users.get(params.get("username", ""))
+            if user is None or not secrets.compare_digest(
+                user.password.encode(), params.get("password", "").encode()
+            ):
+                return self._xml(render.error("Invalid credentials"))
+        action = ACTIONS.get(params.get("action", ""))
+        if action is None:
+            return self._xml(render.error("Invalid action."))
+        for permission in action.permissions:
+            if not user.has(permission):
+                return self._xml(render.error(PERMISSION_MESSAGES[permission]))
+        try:
+            root = action.run(self.world, params, user, int(time.time()))
+        except CommandError as err:
+            # Actions answering <success> fail with a root <error>; the others wrap it.
+            failed = action.root == "success"
+            root = render.error(str(err)) if failed else render.error_in(action.root, str(err))
+        return self._xml(root)
+
+    def _bearer_user(self, token: str) -> ApiUser | None:
+        user, expires = self._tokens.get(token, (None, 0.0))
+        if user is None or time.monotonic() >= expires:
+            self._tokens.pop(token, None)
+            return None
+        return user
+
+    async def _token(self, request: web.Request) -> web.Response:
+        form = await _form(request)
+        client_id, secret = _basic_credentials(request.headers.get("Authorization", ""))
+        if client_id is None:
+            client_id, secret = form.get("client_id"), form.get("client_secret")
+        client = self.world.oauth_clients.get(client_id or "")
+        if client is None or not secrets.compare_digest(
+            client.password.encode(), (secret or "").encode()
+        ):
+            return web.json_response({"error": "invalid_client"}, status=401)
+        if form.get("grant_type") != "client_credentials":
+            return web.json_response({"error": "unsupported_grant_type"}, status=400)
+        token = secrets.token_urlsafe(32)
+        self._tokens[token] = (client, time.monotonic() + self.token_ttl)
+        body = {"access_token": token, "token_type": "Bearer", "expires_in": self.token_ttl}
+        return web.json_response(body)
+
+
+def _strings(values: Mapping[str, object]) -> dict[str, str]:
+    return {key: value for key, value in values.items() if isinstance(value, str)}
+
+
+async def _form(request: web.Request) -> dict[str, str]:
+    if request.method != "POST":
+        return {}
+    return _strings(await request.post())
+
+
+def _basic_credentials(header: str) -> tuple[str | None, str | None]:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None, None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None, None
+    client_id, _, secret = decoded.partition(":")
+    return client_id, secret
