@@ -19,6 +19,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+import attrs
+
 from ._request import Params, Request, Response
 from .errors import BomgarAuthError, BomgarHTTPError, BomgarProtocolError
 
@@ -48,28 +50,11 @@ class Auth(Protocol):
 
 
 def _with_params(request: Request, extra: Params, secrets: tuple[str, ...]) -> Request:
+    """``request`` with ``extra`` first in its form body (POST) or query string (GET)."""
+    secrets = (*request.secrets, *secrets)
     if request.method == "POST":
-        form = (*extra, *(request.form or ()))
-        return Request(
-            method=request.method,
-            path=request.path,
-            query=request.query,
-            form=form,
-            headers=request.headers,
-            secrets=(*request.secrets, *secrets),
-            read_only=request.read_only,
-            label=request.label,
-        )
-    return Request(
-        method=request.method,
-        path=request.path,
-        query=(*extra, *request.query),
-        form=request.form,
-        headers=request.headers,
-        secrets=(*request.secrets, *secrets),
-        read_only=request.read_only,
-        label=request.label,
-    )
+        return attrs.evolve(request, form=(*extra, *(request.form or ())), secrets=secrets)
+    return attrs.evolve(request, query=(*extra, *request.query), secrets=secrets)
 
 
 class PasswordAuth:
@@ -175,15 +160,10 @@ class OAuth2ClientCredentials:
     async def authorize(self, request: Request, send: Send) -> Request:
         """Add ``Authorization: Bearer <token>``."""
         token = await self.token(send)
-        return Request(
-            method=request.method,
-            path=request.path,
-            query=request.query,
-            form=request.form,
+        return attrs.evolve(
+            request,
             headers=(*request.headers, ("Authorization", f"Bearer {token}")),
             secrets=(*request.secrets, *self.secrets()),
-            read_only=request.read_only,
-            label=request.label,
         )
 
     def invalidate(self, request: Request) -> bool:

@@ -3,7 +3,8 @@
 ``bomgar-async demo`` starts the bundled simulated appliance on loopback and walks through
 every capability. The other subcommands talk to a real appliance named by
 ``BOMGAR_HOST`` with ``BOMGAR_USERNAME`` / ``BOMGAR_PASSWORD`` (or ``BOMGAR_CLIENT_ID`` /
-``BOMGAR_CLIENT_SECRET``) and print JSON.
+``BOMGAR_CLIENT_SECRET``) and print JSON. ``BOMGAR_COMMAND_PATH`` picks the command path and
+``BOMGAR_ALLOW_HTTP=1`` allows a plain ``http://`` host (a lab appliance or the simulator).
 """
 
 from __future__ import annotations
@@ -42,15 +43,18 @@ def _client_from_env() -> BomgarClient:
     host = os.environ.get("BOMGAR_HOST")
     if not host:
         raise SystemExit("set BOMGAR_HOST (and BOMGAR_USERNAME/BOMGAR_PASSWORD)")
+    allow_http = os.environ.get("BOMGAR_ALLOW_HTTP", "") == "1"
     if os.environ.get("BOMGAR_CLIENT_ID"):
         return BomgarClient(
             host,
+            allow_http=allow_http,
             client_id=os.environ["BOMGAR_CLIENT_ID"],
             client_secret=os.environ.get("BOMGAR_CLIENT_SECRET", ""),
             command_path=os.environ.get("BOMGAR_COMMAND_PATH", "/api/command"),
         )
     return BomgarClient(
         host,
+        allow_http=allow_http,
         username=os.environ.get("BOMGAR_USERNAME", ""),
         password=os.environ.get("BOMGAR_PASSWORD", ""),
         command_path=os.environ.get("BOMGAR_COMMAND_PATH", "/api/command.ns"),

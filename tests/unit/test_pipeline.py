@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -34,7 +35,10 @@ class Server:
     def __init__(self) -> None:
         self.handler: Handler = self.ok
         self.seen: list[dict[str, Any]] = []
-        self.connections: dict[int, int] = {}
+        self.connections: dict[int, int] = {}  # connection number -> requests it carried
+        # Keyed weakly by the transport object: id() values are reused once freed.
+        self._numbers: weakref.WeakKeyDictionary[object, int] = weakref.WeakKeyDictionary()
+        self._opened = 0
         self.url = ""
         self._runner: web.AppRunner | None = None
 
@@ -44,7 +48,11 @@ class Server:
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         form = dict(await request.post()) if request.method == "POST" else {}
-        conn = id(request.transport)
+        assert request.transport is not None
+        if request.transport not in self._numbers:
+            self._opened += 1
+            self._numbers[request.transport] = self._opened
+        conn = self._numbers[request.transport]
         self.connections[conn] = self.connections.get(conn, 0) + 1
         self.seen.append(
             {
