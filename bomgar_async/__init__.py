@@ -27,6 +27,7 @@ from .errors import (
 )
 from .models import *  # noqa: F403
 from .models import __all__ as _model_names
+from .polling import ClientSnapshot
 from .queue import Queue
 
 __version__ = "0.1.0"
@@ -48,6 +49,7 @@ __all__ = [
     "Cache",
     "CacheKey",
     "CacheStats",
+    "ClientSnapshot",
     "InsecureTLSWarning",
     "MemoryCache",
     "OAuth2ClientCredentials",

@@ -15,7 +15,7 @@ import random
 import ssl as ssl_module
 import time
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
@@ -24,7 +24,7 @@ from ._request import Params, Request, Response, Timeout
 from ._retry import RetryPolicy
 from .auth import Auth, OAuth2ClientCredentials, PasswordAuth
 from .cache import Cache, CacheKey, MemoryCache
-from .command import CommandAPI
+from .command import ClientType, CommandAPI
 from .errors import (
     BomgarAuthError,
     BomgarClientClosed,
@@ -32,6 +32,7 @@ from .errors import (
     BomgarError,
     BomgarHTTPError,
 )
+from .polling import ClientSnapshot, poll_connected_clients
 from .transport import AiohttpTransport, Transport, to_timeout
 
 __all__ = ["DEFAULT_CACHE", "BomgarClient", "InsecureTLSWarning"]
@@ -273,6 +274,29 @@ class BomgarClient:
         self._check_open()
         async with self._slots:
             return await self._transport.send(request, timeout=timeout)
+
+    # -- polling -----------------------------------------------------------------------
+
+    def poll_connected_clients(
+        self,
+        interval: float = 10.0,
+        types: ClientType | Iterable[ClientType] | None = None,
+        include_connections: bool = False,
+        *,
+        max_failures: int = 3,
+    ) -> AsyncIterator[ClientSnapshot]:
+        """Snapshots of the connected clients every ``interval`` seconds, with ``added`` and
+        ``removed`` since the previous one; see :mod:`bomgar_async.polling`.
+
+        ``async for snap in bg.poll_connected_clients(interval=10): ...`` (break to stop).
+        """
+        return poll_connected_clients(
+            self.command,
+            interval=interval,
+            types=types,
+            include_connections=include_connections,
+            max_failures=max_failures,
+        )
 
     # -- caching -----------------------------------------------------------------------
 

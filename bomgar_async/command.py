@@ -13,11 +13,9 @@ from typing import TYPE_CHECKING, Literal
 
 from . import _command_params as build
 from ._aio import gather_or_cancel
+from .models.appliance import ApiInfo, Appliance, ApplianceHealth
 from .models.clients import ConnectedClient, ConnectedClientList
 from .models.command import (
-    ApiInfo,
-    Appliance,
-    ApplianceHealth,
     Representative,
     SessionAttributes,
     SessionKey,

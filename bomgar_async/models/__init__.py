@@ -7,6 +7,7 @@ elements it does not know.
 
 from __future__ import annotations
 
+from .appliance import ApiInfo, Appliance, ApplianceHealth
 from .clients import (
     ApplianceClientSummary,
     ClientConnection,
@@ -21,9 +22,6 @@ from .clients import (
     connected_client_from,
 )
 from .command import (
-    ApiInfo,
-    Appliance,
-    ApplianceHealth,
     CustomAttribute,
     Issue,
     Representative,

@@ -1,4 +1,5 @@
-"""Models of the Command API's answers: representatives, teams, session keys, appliances.
+"""Models of the Command API's session answers: representatives, teams, session keys and
+session attributes.
 
 Each model is a frozen, slotted attrs class named after the guide's element, with
 attributes named after its child elements and attributes. ``from_node`` builds one from a
@@ -9,21 +10,18 @@ attributes) are required: an element without one is a ``BomgarProtocolError``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from types import MappingProxyType
 
 import attrs
 
-from .._values import bool_of, datetime_of, int_of, str_of, to_bool, to_int
+from .._values import bool_of, datetime_of, int_of, str_of, to_bool
 from .._xml import Node, attr, child, children, text
 from ..errors import BomgarProtocolError
+from ._common import is_blank, required_int_id
 
 __all__ = [
-    "ApiInfo",
-    "Appliance",
-    "ApplianceHealth",
     "CustomAttribute",
     "Issue",
     "Representative",
@@ -32,30 +30,6 @@ __all__ = [
     "SupportTeam",
     "TeamMember",
 ]
-
-# Permission values that mean "not granted"; anything else that is present grants it
-# ("1", "full_access", "read_only", "all_sessions", ...).
-_DENIED = frozenset({"", "0", "false", "no", "none", "deny", "denied", "not_allowed"})
-_IP_SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def _is_blank(node: Node) -> bool:
-    """An element with neither attributes, children nor text (``<issue/>``)."""
-    return node is None or (isinstance(node, str) and not node.strip())
-
-
-def _required_id(node: Node, element: str) -> str:
-    value = attr(node, "id")
-    if value is None or not value.strip():
-        raise BomgarProtocolError(f"<{element}> has no id attribute")
-    return value.strip()
-
-
-def _required_int_id(node: Node, element: str) -> int:
-    value = to_int(_required_id(node, element))
-    if value is None:
-        raise BomgarProtocolError(f"<{element}> has a non-numeric id")
-    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -76,7 +50,7 @@ class Representative:
     @classmethod
     def from_node(cls, node: Node) -> Representative:
         return cls(
-            id=_required_int_id(node, "rep"),
+            id=required_int_id(node, "rep"),
             display_name=str_of(node, "display_name"),
             public_display_name=str_of(node, "public_display_name"),
             private_display_name=str_of(node, "private_display_name"),
@@ -98,7 +72,7 @@ class Issue:
 
     @classmethod
     def from_node(cls, node: Node) -> Issue:
-        return cls(id=_required_int_id(node, "issue"), title=str_of(node, "title"))
+        return cls(id=required_int_id(node, "issue"), title=str_of(node, "title"))
 
 
 @attrs.frozen(kw_only=True)
@@ -114,7 +88,7 @@ class TeamMember:
     @classmethod
     def from_node(cls, node: Node) -> TeamMember:
         return cls(
-            id=_required_int_id(node, "representative"),
+            id=required_int_id(node, "representative"),
             username=str_of(node, "username"),
             display_name=str_of(node, "display_name"),
             public_display_name=str_of(node, "public_display_name"),
@@ -144,12 +118,12 @@ class SupportTeam:
         issues = children(child(node, "issues"), "issue")
         members = children(child(node, "members"), "representative")
         return cls(
-            id=_required_int_id(node, "support_team"),
+            id=required_int_id(node, "support_team"),
             name=str_of(node, "name"),
             embassy=bool_of(node, "embassy") is True,
-            issues=tuple(Issue.from_node(i) for i in issues if not _is_blank(i)),
+            issues=tuple(Issue.from_node(i) for i in issues if not is_blank(i)),
             support_session_count=int_of(node, "support_session_count"),
-            members=tuple(TeamMember.from_node(m) for m in members if not _is_blank(m)),
+            members=tuple(TeamMember.from_node(m) for m in members if not is_blank(m)),
             members_included=isinstance(node, Mapping) and "members" in node,
         )
 
@@ -248,113 +222,3 @@ class SessionAttributes:
     def get(self, code_name: str, default: str | None = None) -> str | None:
         """The value of ``code_name``, or ``default`` when the session has no such attribute."""
         return self.values.get(code_name, default)
-
-
-@attrs.frozen(kw_only=True)
-class Appliance:
-    """An appliance of a failover pair or cluster (``/appliances/appliance``)."""
-
-    id: str
-    name: str | None = None
-    public_hostname: str | None = None
-    cluster_role: str | None = None
-    failover_role: str | None = None
-    accepting_connections: bool | None = None
-    timezone_offset: int | None = None
-
-    @classmethod
-    def from_node(cls, node: Node) -> Appliance:
-        return cls(
-            id=_required_id(node, "appliance"),
-            name=str_of(node, "name"),
-            public_hostname=str_of(node, "public_hostname"),
-            cluster_role=str_of(node, "cluster_role"),
-            failover_role=str_of(node, "failover_role"),
-            accepting_connections=bool_of(node, "accepting_connections"),
-            timezone_offset=int_of(node, "timezone_offset"),
-        )
-
-
-@attrs.frozen(kw_only=True)
-class ApplianceHealth:
-    """The appliance's health (root ``<health_check>``, ``check_health`` action).
-
-    ``appliance_id`` and ``hostname`` come from ``<appliance id="GUID">hostname</appliance>``.
-    """
-
-    appliance_id: str | None = None
-    hostname: str | None = None
-    version: str | None = None
-    success: bool | None = None
-    error_message: str | None = None
-    failover_role: str | None = None
-    enabled_shared_ips: tuple[str, ...] = ()
-    last_data_sync_time: datetime | None = None
-    last_data_sync_status: str | None = None
-
-    @classmethod
-    def from_node(cls, node: Node) -> ApplianceHealth:
-        appliance = child(node, "appliance")
-        ips_node = child(node, "enabled_shared_ips")
-        ips = [(text(ip) or "").strip() for ip in children(ips_node, "ip")]
-        if not children(ips_node, "ip"):  # tolerate a plain "10.0.0.1, 10.0.0.2" list
-            ips = _IP_SEPARATORS.split(text(ips_node) or "")
-        return cls(
-            appliance_id=attr(appliance, "id"),
-            hostname=(text(appliance) or "").strip() or None,
-            version=str_of(node, "version"),
-            success=bool_of(node, "success"),
-            error_message=str_of(node, "error_message"),
-            failover_role=str_of(node, "failover_role"),
-            enabled_shared_ips=tuple(ip for ip in ips if ip),
-            last_data_sync_time=datetime_of(node, "last_data_sync_time"),
-            last_data_sync_status=str_of(node, "last_data_sync_status"),
-        )
-
-
-def _permissions(node: Node) -> dict[str, str]:
-    """``<permission name="perm_x">v</permission>`` elements (inside ``<permissions>`` or
-    directly under the root), or ``<perm_x>v</perm_x>`` children of ``<permissions>``."""
-    holder = child(node, "permissions")
-    found: dict[str, str] = {}
-    for element in children(holder, "permission") + children(node, "permission"):
-        name = attr(element, "name")
-        if name:
-            found[name] = (text(element) or "").strip()
-    if isinstance(holder, Mapping):
-        for name, value in holder.items():
-            if name != "permission" and not name.startswith(("@", "#")):
-                found.setdefault(name, (text(value) or "").strip())
-    return found
-
-
-@attrs.frozen(kw_only=True)
-class ApiInfo:
-    """The API version and the calling user's permissions (root ``<api_information>``,
-    ``get_api_info`` action).
-
-    ``permissions`` maps each permission name to its value exactly as sent, for example
-    ``{"perm_admin": "1", "perm_command": "full_access"}``; :meth:`has` interprets them.
-    """
-
-    api_version: str | None = None
-    timestamp: datetime | None = None
-    permissions: Mapping[str, str] = attrs.field(factory=lambda: MappingProxyType({}))
-    user_id: int | None = None
-    company_name: str | None = None
-
-    @classmethod
-    def from_node(cls, node: Node) -> ApiInfo:
-        return cls(
-            api_version=str_of(node, "api_version"),
-            timestamp=datetime_of(node, "timestamp"),
-            permissions=MappingProxyType(_permissions(node)),
-            user_id=int_of(node, "user_id"),
-            company_name=str_of(node, "company_name"),
-        )
-
-    def has(self, permission: str) -> bool:
-        """Whether ``permission`` is granted: ``1``, ``full_access``, ``read_only``,
-        ``all_sessions``... grant it; ``0``, ``deny``, ``none`` or no such permission do not."""
-        value = self.permissions.get(permission)
-        return value is not None and value.strip().lower() not in _DENIED

@@ -15,6 +15,7 @@ from xml.parsers import expat
 
 from .._xml import Node, child, children, parse_document, text
 from ..errors import BomgarProtocolError
+from ..models.appliance import ApiInfo, Appliance, ApplianceHealth
 from ..models.clients import (
     CONNECTED_CLIENT_ELEMENTS,
     ConnectedClient,
@@ -22,9 +23,6 @@ from ..models.clients import (
     connected_client_from,
 )
 from ..models.command import (
-    ApiInfo,
-    Appliance,
-    ApplianceHealth,
     Representative,
     SessionAttributes,
     SessionKey,
