@@ -8,6 +8,7 @@
         reps = await bg.command.get_logged_in_reps()
 """
 
+from ._download import DownloadResult
 from ._request import Timeout
 from .auth import OAuth2ClientCredentials, PasswordAuth
 from .cache import Cache, CacheKey, CacheStats, MemoryCache
@@ -50,6 +51,7 @@ __all__ = [
     "CacheKey",
     "CacheStats",
     "ClientSnapshot",
+    "DownloadResult",
     "InsecureTLSWarning",
     "MemoryCache",
     "OAuth2ClientCredentials",

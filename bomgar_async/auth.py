@@ -22,9 +22,9 @@ from typing import Protocol
 import attrs
 
 from ._request import Params, Request, Response
-from .errors import BomgarAuthError, BomgarHTTPError, BomgarProtocolError
+from .errors import BomgarAuthError, BomgarConfigError, BomgarHTTPError, BomgarProtocolError
 
-__all__ = ["Auth", "OAuth2ClientCredentials", "PasswordAuth"]
+__all__ = ["Auth", "OAuth2ClientCredentials", "PasswordAuth", "auth_from_options"]
 
 Send = Callable[[Request], Awaitable[Response]]
 TOKEN_PATH = "/oauth2/token"  # noqa: S105 (a URL path, not a secret)
@@ -183,3 +183,24 @@ class OAuth2ClientCredentials:
 
     def __repr__(self) -> str:
         return f"OAuth2ClientCredentials(client_id={self.identity!r})"
+
+
+def auth_from_options(
+    username: str | None, password: str | None, client_id: str | None, client_secret: str | None
+) -> Auth:
+    """The Auth for the client's keyword arguments (exactly one kind of credentials).
+
+    Raises:
+        BomgarConfigError: missing, partial or mixed credentials.
+    """
+    has_password = username is not None or password is not None
+    has_oauth = client_id is not None or client_secret is not None
+    if has_password and has_oauth:
+        raise BomgarConfigError("give username/password or client_id/client_secret, not both")
+    if has_oauth:
+        if not client_id or not client_secret:
+            raise BomgarConfigError("OAuth needs both client_id and client_secret")
+        return OAuth2ClientCredentials(client_id, client_secret)
+    if not username or not password:
+        raise BomgarConfigError("username and password are required (or client_id/client_secret)")
+    return PasswordAuth(username, password)

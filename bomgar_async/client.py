@@ -9,20 +9,24 @@ token once on 401, and retry read-only calls with backoff.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
+import os
 import random
 import ssl as ssl_module
-import time
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
 from ._config import base_url
+from ._download import DownloadResult, check_destination, stream_to_file
 from ._request import Params, Request, Response, Timeout
 from ._retry import RetryPolicy
-from .auth import Auth, OAuth2ClientCredentials, PasswordAuth
+from ._status import check_status
+from .auth import auth_from_options
+from .backup import BackupAPI
 from .cache import Cache, CacheKey, MemoryCache
 from .command import ClientType, CommandAPI
 from .errors import (
@@ -30,10 +34,9 @@ from .errors import (
     BomgarClientClosed,
     BomgarConfigError,
     BomgarError,
-    BomgarHTTPError,
 )
 from .polling import ClientSnapshot, poll_connected_clients
-from .transport import AiohttpTransport, Transport, to_timeout
+from .transport import AiohttpTransport, StreamedResponse, Transport, to_timeout
 
 __all__ = ["DEFAULT_CACHE", "BomgarClient", "InsecureTLSWarning"]
 
@@ -42,6 +45,10 @@ T = TypeVar("T")
 USER_AGENT = "bomgar_async/0.1"
 COMMAND_PATHS = ("/api/command.ns", "/api/command")
 DEFAULT_DOWNLOAD_TIMEOUT = Timeout(total=3600.0, connect=10.0, sock_read=120.0)
+
+
+class _Unauthorized(BomgarAuthError):
+    """HTTP 401 on a streamed call: the token may be refreshed once."""
 
 
 class InsecureTLSWarning(UserWarning):
@@ -55,31 +62,6 @@ class _DefaultCache:
 
 DEFAULT_CACHE: Any = _DefaultCache()
 """Sentinel: use a fresh ``MemoryCache(ttl=cache_ttl)``."""
-
-
-def _retry_after(response: Response) -> float | None:
-    value = response.header("Retry-After")
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def check_status(response: Response, label: str) -> Response:
-    """``response`` if its status is 2xx, else a BomgarHTTPError (with Retry-After for 429/503)."""
-    if 200 <= response.status < 300:
-        return response
-    raise BomgarHTTPError(
-        f"{label}: HTTP {response.status}",
-        status=response.status,
-        retry_after=_retry_after(response),
-    )
 
 
 class BomgarClient:
@@ -134,7 +116,7 @@ class BomgarClient:
         transport: Transport | None = None,
     ) -> None:
         self._base_url = base_url(host, allow_http=allow_http)
-        self._auth = _make_auth(username, password, client_id, client_secret)
+        self._auth = auth_from_options(username, password, client_id, client_secret)
         if method not in ("POST", "GET"):
             raise BomgarConfigError(f"method must be 'POST' or 'GET', not {method!r}")
         if command_path not in COMMAND_PATHS:
@@ -171,6 +153,7 @@ class BomgarClient:
         self._cache_ttl = cache_ttl
         self._closed = False
         self.command = CommandAPI(self)
+        self.backup = BackupAPI(self)
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -275,6 +258,66 @@ class BomgarClient:
         async with self._slots:
             return await self._transport.send(request, timeout=timeout)
 
+    # -- downloads ---------------------------------------------------------------------
+
+    async def download(
+        self,
+        path: str,
+        params: Params,
+        dest: str | os.PathLike[str],
+        *,
+        label: str,
+        authenticated: bool = True,
+        allow_markup: bool = False,
+    ) -> DownloadResult:
+        """Stream a file answer to ``dest`` (complete or not at all; see ``_download``).
+
+        Downloads are read-only, so a failed attempt (connection, timeout, 5xx, body cut
+        short) is retried from the start into a fresh temporary file.
+        """
+        target = check_destination(dest)
+        request = self.build_request(path, params, read_only=True, label=label)
+
+        async def attempt() -> DownloadResult:
+            authed = request
+            if authenticated:
+                authed = await self._auth.authorize(request, self._send_token_request)
+            try:
+                return await self._stream_once(authed, target, allow_markup)
+            except _Unauthorized:
+                if not (authenticated and self._auth.invalidate(authed)):
+                    raise
+            authed = await self._auth.authorize(request, self._send_token_request)
+            return await self._stream_once(authed, target, allow_markup)
+
+        return await self._with_retries(request, attempt)
+
+    async def _stream_once(
+        self, request: Request, target: Path, allow_markup: bool
+    ) -> DownloadResult:
+        @asynccontextmanager
+        async def open_checked() -> AsyncIterator[StreamedResponse]:
+            self._check_open()
+            async with (
+                self._slots,
+                self._transport.stream(request, timeout=self.download_timeout) as response,
+            ):
+                if response.status == 401:
+                    raise _Unauthorized(
+                        "HTTP 401: the appliance refused the credentials", action=request.label
+                    )
+                if not 200 <= response.status < 300:
+                    head = b""
+                    async for chunk in response.iter_chunks(4096):
+                        head = chunk
+                        break
+                    check_status(Response(response.status, response.headers, head), request.label)
+                yield response
+
+        return await stream_to_file(
+            open_checked, target, label=request.label, allow_markup=allow_markup
+        )
+
     # -- polling -----------------------------------------------------------------------
 
     def poll_connected_clients(
@@ -315,19 +358,3 @@ class BomgarClient:
             return
         for action in actions:
             await self.cache.invalidate(action, appliance=self._base_url)
-
-
-def _make_auth(
-    username: str | None, password: str | None, client_id: str | None, client_secret: str | None
-) -> Auth:
-    has_password = username is not None or password is not None
-    has_oauth = client_id is not None or client_secret is not None
-    if has_password and has_oauth:
-        raise BomgarConfigError("give username/password or client_id/client_secret, not both")
-    if has_oauth:
-        if not client_id or not client_secret:
-            raise BomgarConfigError("OAuth needs both client_id and client_secret")
-        return OAuth2ClientCredentials(client_id, client_secret)
-    if not username or not password:
-        raise BomgarConfigError("username and password are required (or client_id/client_secret)")
-    return PasswordAuth(username, password)

@@ -1,7 +1,8 @@
 """The simulated appliance as a real aiohttp server: the :class:`Simulator` and its handlers.
 
 It serves the Command API on ``/api/command.ns`` and ``/api/command`` (GET or POST, form
-fields merged over the query string) and OAuth 2 client credentials on ``/oauth2/token``.
+fields merged over the query string), OAuth 2 client credentials on ``/oauth2/token``, and
+the file APIs of :mod:`.files` (backup, client scripting, session generation).
 Every request is recorded as a :class:`RequestRecord` before the simulated latency and any
 injected :class:`~bomgar_async.simulator.faults.Fault` are applied. The table ``ACTIONS``
 (defined in :mod:`.actions`, re-exported here) says, for each action, its answer's root, the
@@ -25,7 +26,7 @@ from xml.etree.ElementTree import Element
 
 from aiohttp import web
 
-from . import render
+from . import files, render
 from .actions import ACTIONS, PERMISSION_MESSAGES
 from .faults import Fault, FaultPlan, respond
 from .render import COMMAND_NS_BOMGAR
@@ -67,6 +68,8 @@ class Simulator:
         namespace: the ``xmlns`` of every XML answer; ``None`` for pre-14.1 appliances.
         token_ttl: lifetime in seconds of OAuth 2 access tokens (``expires_in``).
         world: serve this world instead of generating one from ``seed``.
+        backup_size: size in bytes of the file ``/api/backup.ns`` streams (see
+            :func:`~bomgar_async.simulator.files.backup_bytes`).
     """
 
     def __init__(
@@ -78,7 +81,10 @@ class Simulator:
         token_ttl: int = 3600,
         *,
         world: World | None = None,
+        backup_size: int = 1 << 20,
     ) -> None:
+        self.seed = seed
+        self.backup_size = backup_size
         self.world = world if world is not None else World.generate(seed)
         self.latency = latency
         self.tls = tls
@@ -110,6 +116,10 @@ class Simulator:
             app.router.add_route("GET", path, self._command)
             app.router.add_route("POST", path, self._command)
         app.router.add_route("POST", OAUTH_PATH, self._token)
+        for method in ("GET", "POST"):
+            app.router.add_route(method, files.BACKUP_PATH, self._backup)
+            app.router.add_route(method, files.CLIENT_SCRIPT_PATH, self._client_script)
+            app.router.add_route(method, files.START_SESSION_PATH, self._start_session)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context)
@@ -214,19 +224,27 @@ class Simulator:
         body = render.document(root, self.namespace)
         return web.Response(body=body, content_type="text/xml", charset="UTF-8")
 
-    async def _command(self, request: web.Request) -> web.Response:
-        params = {**_strings(request.query), **await _form(request)}
+    def _authenticate(self, request: web.Request, params: dict[str, str]) -> ApiUser | web.Response:
+        """The API user of ``request`` (bearer token or username/password), or the answer
+        refusing it."""
         authorization = request.headers.get("Authorization", "")
         if authorization[:7].lower() == "bearer ":
             user = self._bearer_user(authorization[7:].strip())
             if user is None:
                 return web.json_response({"error": "invalid_token"}, status=401)
-        else:
-            user = self.world.users.get(params.get("username", ""))
-            if user is None or not secrets.compare_digest(
-                user.password.encode(), params.get("password", "").encode()
-            ):
-                return self._xml(render.error("Invalid credentials"))
+            return user
+        user = self.world.users.get(params.get("username", ""))
+        if user is None or not secrets.compare_digest(
+            user.password.encode(), params.get("password", "").encode()
+        ):
+            return self._xml(render.error("Invalid credentials"))
+        return user
+
+    async def _command(self, request: web.Request) -> web.Response:
+        params = {**_strings(request.query), **await _form(request)}
+        user = self._authenticate(request, params)
+        if isinstance(user, web.Response):
+            return user
         action = ACTIONS.get(params.get("action", ""))
         if action is None:
             return self._xml(render.error("Invalid action."))
@@ -240,6 +258,25 @@ class Simulator:
             failed = action.root == "success"
             root = render.error(str(err)) if failed else render.error_in(action.root, str(err))
         return self._xml(root)
+
+    async def _backup(self, request: web.Request) -> web.StreamResponse:
+        params = {**_strings(request.query), **await _form(request)}
+        user = self._authenticate(request, params)
+        if isinstance(user, web.Response):
+            return user
+        if not user.has("perm_admin"):
+            return self._xml(render.error(PERMISSION_MESSAGES["perm_admin"]))
+        return await files.backup_response(
+            request, seed=self.seed, size=self.backup_size, hostname=self.world.appliance.hostname
+        )
+
+    async def _client_script(self, request: web.Request) -> web.Response:
+        params = {**_strings(request.query), **await _form(request)}
+        return files.client_script_response(params, site=self.world.appliance.hostname)
+
+    async def _start_session(self, request: web.Request) -> web.Response:
+        params = {**_strings(request.query), **await _form(request)}
+        return files.start_session_response(params)
 
     def _bearer_user(self, token: str) -> ApiUser | None:
         user, expires = self._tokens.get(token, (None, 0.0))

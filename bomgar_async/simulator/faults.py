@@ -19,6 +19,7 @@ from typing import Literal, get_args
 from aiohttp import web
 
 from . import render
+from .files import TRUNCATE_KEY
 
 __all__ = ["Fault", "FaultKind", "FaultPlan", "respond"]
 
@@ -115,7 +116,9 @@ async def respond(
         _close(request)
         return web.Response()  # nothing reaches the client: the transport is closed
     if fault.kind == "truncate":
-        return await _truncated(request, await answer())
+        request[TRUNCATE_KEY] = True  # streamed bodies (files.py) cut themselves short
+        full = await answer()
+        return full if full.prepared else await _truncated(request, full)
     if fault.kind == "non_xml":
         return web.Response(text=_LOGIN_PAGE, content_type="text/html", charset="UTF-8")
     body = render.document(render.error(fault.message), namespace)
