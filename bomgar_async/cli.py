@@ -83,6 +83,16 @@ async def _run_command(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _serve(seed: int, port: int, backup_size: int) -> int:
+    from .simulator import Simulator
+
+    async with Simulator(seed=seed, port=port, backup_size=backup_size) as sim:
+        print(sim.url, flush=True)
+        print("users: admin/s3cret-admin, readonly/s3cret-ro; Ctrl-C stops", flush=True)
+        await asyncio.Event().wait()  # until interrupted
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bomgar-async", description="Drive a Bomgar / BeyondTrust appliance from the shell."
@@ -90,6 +100,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="start the simulated appliance and walk through it")
     demo.add_argument("--seed", type=int, default=1, help="seed of the simulated world")
+    serve = sub.add_parser("serve", help="run the simulated appliance until interrupted")
+    serve.add_argument("--seed", type=int, default=1)
+    serve.add_argument("--port", type=int, default=0, help="loopback port (0: any free port)")
+    serve.add_argument("--backup-size", type=int, default=1 << 20, help="bytes of the backup")
     sub.add_parser("api-info", help="API version and the API user's permissions")
     sub.add_parser("reps", help="logged-in representatives")
     teams = sub.add_parser("teams", help="support teams and issues")
@@ -112,10 +126,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .demo import run_demo  # the demo needs the simulator (aiohttp.web)
 
             return asyncio.run(run_demo(seed=args.seed))
+        if args.command == "serve":
+            return asyncio.run(_serve(args.seed, args.port, args.backup_size))
         return asyncio.run(_run_command(args))
     except BomgarError as err:
         print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -70,6 +70,7 @@ class Simulator:
         world: serve this world instead of generating one from ``seed``.
         backup_size: size in bytes of the file ``/api/backup.ns`` streams (see
             :func:`~bomgar_async.simulator.files.backup_bytes`).
+        port: the loopback port to listen on (0: a random free port).
     """
 
     def __init__(
@@ -82,9 +83,11 @@ class Simulator:
         *,
         world: World | None = None,
         backup_size: int = 1 << 20,
+        port: int = 0,
     ) -> None:
         self.seed = seed
         self.backup_size = backup_size
+        self.port = port
         self.world = world if world is not None else World.generate(seed)
         self.latency = latency
         self.tls = tls
@@ -122,7 +125,7 @@ class Simulator:
             app.router.add_route(method, files.START_SESSION_PATH, self._start_session)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context)
+        site = web.TCPSite(runner, "127.0.0.1", self.port, ssl_context=server_context)
         try:
             await site.start()
         except BaseException:

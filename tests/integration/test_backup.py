@@ -122,13 +122,15 @@ async def test_cancelled_download_leaves_nothing(tmp_path: Path) -> None:
 
 
 async def test_oauth_backup_refreshes_an_expired_token_once(tmp_path: Path) -> None:
-    async with Simulator(seed=5, backup_size=1000) as sim:
-        async with BomgarClient(
+    async with (
+        Simulator(seed=5, backup_size=1000) as sim,
+        BomgarClient(
             sim.url, client_id="api-client", client_secret="s3cret-oauth", allow_http=True
-        ) as bg:
-            await bg.backup.download(tmp_path / "one.nsb")
-            sim.expire_tokens()
-            result = await bg.backup.download(tmp_path / "two.nsb")
+        ) as bg,
+    ):
+        await bg.backup.download(tmp_path / "one.nsb")
+        sim.expire_tokens()
+        result = await bg.backup.download(tmp_path / "two.nsb")
     assert result.size == 1000
     assert [r.path for r in sim.requests].count("/oauth2/token") == 2
 
