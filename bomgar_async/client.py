@@ -8,35 +8,29 @@ token once on 401, and retry read-only calls with backoff.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
-import random
 import ssl as ssl_module
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
 from ._config import base_url
-from ._download import DownloadResult, check_destination, stream_to_file
+from ._download import DownloadResult, check_destination
+from ._pipeline import Pipeline
 from ._request import Params, Request, Response, Timeout
 from ._retry import RetryPolicy
-from ._status import check_status
 from .auth import auth_from_options
 from .backup import BackupAPI
 from .cache import Cache, CacheKey, MemoryCache
 from .command import ClientType, CommandAPI
 from .errors import (
-    BomgarAuthError,
     BomgarClientClosed,
     BomgarConfigError,
-    BomgarError,
 )
 from .polling import ClientSnapshot, poll_connected_clients
-from .transport import AiohttpTransport, StreamedResponse, Transport, to_timeout
+from .transport import AiohttpTransport, Transport, to_timeout
 
 __all__ = ["DEFAULT_CACHE", "BomgarClient", "InsecureTLSWarning"]
 
@@ -45,10 +39,6 @@ T = TypeVar("T")
 USER_AGENT = "bomgar_async/0.1"
 COMMAND_PATHS = ("/api/command.ns", "/api/command")
 DEFAULT_DOWNLOAD_TIMEOUT = Timeout(total=3600.0, connect=10.0, sock_read=120.0)
-
-
-class _Unauthorized(BomgarAuthError):
-    """HTTP 401 on a streamed call: the token may be refreshed once."""
 
 
 class InsecureTLSWarning(UserWarning):
@@ -141,9 +131,6 @@ class BomgarClient:
         self.timeout = to_timeout(timeout)
         self.download_timeout = to_timeout(download_timeout)
         self.max_concurrency = max_concurrency
-        self._retry = RetryPolicy(retries=retries, backoff=retry_backoff)
-        self._rng = random.Random()
-        self._slots = asyncio.Semaphore(max_concurrency)
         self._transport: Transport = transport or AiohttpTransport(
             self._base_url, ssl=ssl, user_agent=USER_AGENT
         )
@@ -152,6 +139,15 @@ class BomgarClient:
         self.cache: Cache | None = cache
         self._cache_ttl = cache_ttl
         self._closed = False
+        self._pipeline = Pipeline(
+            auth=self._auth,
+            transport=self._transport,
+            retry=RetryPolicy(retries=retries, backoff=retry_backoff),
+            max_concurrency=max_concurrency,
+            timeout=self.timeout,
+            download_timeout=self.download_timeout,
+            check_open=self._check_open,
+        )
         self.command = CommandAPI(self)
         self.backup = BackupAPI(self)
 
@@ -214,51 +210,7 @@ class BomgarClient:
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
         """Authorize and send ``request``, retrying read-only calls; returns a 2xx response."""
-        return await self._with_retries(request, lambda: self._authorized_once(request, timeout))
-
-    async def _with_retries(self, request: Request, attempt_once: Callable[[], Awaitable[T]]) -> T:
-        attempt = 0
-        while True:
-            self._check_open()
-            try:
-                return await attempt_once()
-            except BomgarError as err:
-                delay = self._retry.delay(attempt, err, self._rng) if request.read_only else None
-                if delay is None:
-                    raise
-                attempt += 1
-                logger.warning(
-                    "%s failed (%s); retry %d of %d in %.2fs",
-                    request.label,
-                    type(err).__name__,
-                    attempt,
-                    self._retry.retries,
-                    delay,
-                )
-                await asyncio.sleep(delay)
-
-    async def _authorized_once(self, request: Request, timeout: Timeout) -> Response:
-        authed = await self._auth.authorize(request, self._send_token_request)
-        response = await self._send_raw(authed, timeout)
-        if response.status == 401 and self._auth.invalidate(authed):
-            logger.info("%s: HTTP 401, fetching a new token once", request.label)
-            authed = await self._auth.authorize(request, self._send_token_request)
-            response = await self._send_raw(authed, timeout)
-        if response.status == 401:
-            raise BomgarAuthError(
-                "HTTP 401: the appliance refused the credentials", action=request.label
-            )
-        return check_status(response, request.label)
-
-    async def _send_token_request(self, request: Request) -> Response:
-        return await self._with_retries(request, lambda: self._send_raw(request, self.timeout))
-
-    async def _send_raw(self, request: Request, timeout: Timeout) -> Response:
-        self._check_open()
-        async with self._slots:
-            return await self._transport.send(request, timeout=timeout)
-
-    # -- downloads ---------------------------------------------------------------------
+        return await self._pipeline.send(request, timeout=timeout)
 
     async def download(
         self,
@@ -270,52 +222,12 @@ class BomgarClient:
         authenticated: bool = True,
         allow_markup: bool = False,
     ) -> DownloadResult:
-        """Stream a file answer to ``dest`` (complete or not at all; see ``_download``).
-
-        Downloads are read-only, so a failed attempt (connection, timeout, 5xx, body cut
-        short) is retried from the start into a fresh temporary file.
-        """
+        """Stream a file answer to ``dest``: complete or not at all (see ``_download``);
+        retried from the start on connection errors, timeouts, 5xx and bodies cut short."""
         target = check_destination(dest)
         request = self.build_request(path, params, read_only=True, label=label)
-
-        async def attempt() -> DownloadResult:
-            authed = request
-            if authenticated:
-                authed = await self._auth.authorize(request, self._send_token_request)
-            try:
-                return await self._stream_once(authed, target, allow_markup)
-            except _Unauthorized:
-                if not (authenticated and self._auth.invalidate(authed)):
-                    raise
-            authed = await self._auth.authorize(request, self._send_token_request)
-            return await self._stream_once(authed, target, allow_markup)
-
-        return await self._with_retries(request, attempt)
-
-    async def _stream_once(
-        self, request: Request, target: Path, allow_markup: bool
-    ) -> DownloadResult:
-        @asynccontextmanager
-        async def open_checked() -> AsyncIterator[StreamedResponse]:
-            self._check_open()
-            async with (
-                self._slots,
-                self._transport.stream(request, timeout=self.download_timeout) as response,
-            ):
-                if response.status == 401:
-                    raise _Unauthorized(
-                        "HTTP 401: the appliance refused the credentials", action=request.label
-                    )
-                if not 200 <= response.status < 300:
-                    head = b""
-                    async for chunk in response.iter_chunks(4096):
-                        head = chunk
-                        break
-                    check_status(Response(response.status, response.headers, head), request.label)
-                yield response
-
-        return await stream_to_file(
-            open_checked, target, label=request.label, allow_markup=allow_markup
+        return await self._pipeline.download(
+            request, target, authenticated=authenticated, allow_markup=allow_markup
         )
 
     # -- polling -----------------------------------------------------------------------
