@@ -8,6 +8,7 @@
         reps = await bg.command.get_logged_in_reps()
 """
 
+from . import brcs
 from ._download import DownloadResult
 from ._request import Timeout
 from .auth import OAuth2ClientCredentials, PasswordAuth
@@ -30,6 +31,7 @@ from .models import *  # noqa: F403
 from .models import __all__ as _model_names
 from .polling import ClientSnapshot
 from .queue import Queue
+from .start_session import BrowserIssue, StartSessionURLs
 
 __version__ = "0.1.0"
 
@@ -47,6 +49,7 @@ __all__ = [
     "BomgarTimeoutError",
     "BomgarTransportError",
     "BomgarValidationError",
+    "BrowserIssue",
     "Cache",
     "CacheKey",
     "CacheStats",
@@ -57,7 +60,9 @@ __all__ = [
     "OAuth2ClientCredentials",
     "PasswordAuth",
     "Queue",
+    "StartSessionURLs",
     "Timeout",
     "__version__",
+    "brcs",
     *_model_names,
 ]

@@ -101,6 +101,7 @@ async def stream_to_file(
     label: str,
     chunk_size: int = CHUNK_SIZE,
     allow_markup: bool = False,
+    validate: Callable[[Path], None] | None = None,
 ) -> DownloadResult:
     """Stream the body of ``open_stream()``'s response into ``dest`` (see the module docstring).
 
@@ -110,6 +111,8 @@ async def stream_to_file(
         dest: the final path (see :func:`check_destination`).
         label: the action or report, for error messages.
         allow_markup: accept a body that starts like XML/HTML (text files such as BRCS).
+        validate: called with the complete temporary file before it is renamed into place;
+            whatever it raises aborts the download (nothing appears at ``dest``).
 
     Raises:
         BomgarAPIError: the appliance answered ``<error>`` instead of a file.
@@ -152,6 +155,8 @@ async def stream_to_file(
             await asyncio.to_thread(os.fsync, fd)
             os.close(fd)
             fd = -1
+            if validate is not None:
+                await asyncio.to_thread(validate, temp)
             await asyncio.to_thread(_replace_durably, temp, dest)
         except BaseException:
             if fd != -1:

@@ -134,13 +134,23 @@ class Pipeline:
             yield response
 
     async def download(
-        self, request: Request, target: Path, *, authenticated: bool, allow_markup: bool
+        self,
+        request: Request,
+        target: Path,
+        *,
+        authenticated: bool,
+        allow_markup: bool,
+        validate: Callable[[Path], None] | None = None,
     ) -> DownloadResult:
         """Stream ``request``'s answer into ``target``; retried from the start if allowed."""
 
         async def once(authed: Request) -> DownloadResult:
             return await stream_to_file(
-                lambda: self.stream(authed), target, label=request.label, allow_markup=allow_markup
+                lambda: self.stream(authed),
+                target,
+                label=request.label,
+                allow_markup=allow_markup,
+                validate=validate,
             )
 
         async def attempt() -> DownloadResult:

@@ -13,6 +13,7 @@ import os
 import ssl as ssl_module
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
@@ -30,6 +31,8 @@ from .errors import (
     BomgarConfigError,
 )
 from .polling import ClientSnapshot, poll_connected_clients
+from .scripting import ScriptingAPI
+from .start_session import StartSessionURLs
 from .transport import AiohttpTransport, Transport, to_timeout
 
 __all__ = ["DEFAULT_CACHE", "BomgarClient", "InsecureTLSWarning"]
@@ -150,6 +153,8 @@ class BomgarClient:
         )
         self.command = CommandAPI(self)
         self.backup = BackupAPI(self)
+        self.scripting = ScriptingAPI(self)
+        self.start_session = StartSessionURLs(self._base_url)
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -221,13 +226,23 @@ class BomgarClient:
         label: str,
         authenticated: bool = True,
         allow_markup: bool = False,
+        method: Literal["GET", "POST"] | None = None,
+        validate: Callable[[Path], None] | None = None,
     ) -> DownloadResult:
         """Stream a file answer to ``dest``: complete or not at all (see ``_download``);
-        retried from the start on connection errors, timeouts, 5xx and bodies cut short."""
+        retried from the start on connection errors, timeouts, 5xx and bodies cut short.
+        ``method`` overrides the client's (``GET`` for URLs meant for browsers)."""
         target = check_destination(dest)
-        request = self.build_request(path, params, read_only=True, label=label)
+        if method == "GET":
+            request = Request("GET", path, query=params, read_only=True, label=label)
+        else:
+            request = self.build_request(path, params, read_only=True, label=label)
         return await self._pipeline.download(
-            request, target, authenticated=authenticated, allow_markup=allow_markup
+            request,
+            target,
+            authenticated=authenticated,
+            allow_markup=allow_markup,
+            validate=validate,
         )
 
     # -- polling -----------------------------------------------------------------------
