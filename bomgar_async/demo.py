@@ -4,14 +4,19 @@ simulated appliance on loopback (nothing leaves the machine)."""
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
+from . import brcs
 from .client import BomgarClient
 from .errors import BomgarError, BomgarPermissionError, BomgarValidationError
 from .queue import Queue
 from .simulator import Fault, Simulator
+from .start_session import browser_start_js
 
 __all__ = ["run_demo"]
 
@@ -45,6 +50,7 @@ async def run_demo(seed: int = 1) -> int:
             await _command_tour(bg)
             await _cache_tour(bg, sim)
             await _sessions_tour(bg, sim)
+            await _files_tour(bg, sim)
             await _failure_tour(bg, sim)
         await _permissions_tour(sim)
         _connections_summary(sim)
@@ -160,6 +166,46 @@ async def _sessions_tour(bg: BomgarClient, sim: Simulator) -> None:
         lambda: bg.command.set_failover_role("primary", data_sync_first=True),
     )
     _line(f"appliance says: {message}")
+
+
+async def _files_tour(bg: BomgarClient, sim: Simulator) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "nightly.nsb"
+        result = await _step(
+            "backup.download (streamed, fsync, atomic rename)", lambda: bg.backup.download(target)
+        )
+        _line(f"{result.size} bytes, sha256 {result.sha256[:16]}..., at {result.path.name}")
+
+        sim.add_fault(Fault("truncate", times=None))
+        old = b"yesterday's complete backup"
+        target.write_bytes(old)
+        _say("backup.download while every answer is cut short mid-body")
+        try:
+            await bg.backup.download(target)
+        except BomgarError as err:
+            _line(f"{type(err).__name__}: {err}")
+        sim.clear_faults()
+        _line(f"the old backup is untouched: {target.read_bytes() == old}")
+        _line(f"files in the folder: {sorted(os.listdir(folder))}")
+
+        url = bg.scripting.url("start_pinned_client_session", search_string="ABCDEFGH02")
+        _say("client scripting: the link a representative opens")
+        _line(url)
+        script_path = Path(folder) / "jump.brcs-support"
+        await _step(
+            "scripting.download (validated as BRCS before it appears)",
+            lambda: bg.scripting.download(
+                "push_and_start_local", script_path, hostname="PC-042", external_key="T-4711"
+            ),
+        )
+        script = brcs.parse(script_path.read_text())
+        for command in script.commands:
+            _line(command.render())
+
+    _say("session generation links and the click-to-chat call")
+    _line(bg.start_session.url(rep_id=1, rep_name="Admin", locale="en-us"))
+    _line(bg.start_session.url(short_key="1234567", external_key="T-4711"))
+    _line(browser_start_js("chat", session_key="1234567", fallback_to_full_window=False))
 
 
 async def _failure_tour(bg: BomgarClient, sim: Simulator) -> None:
