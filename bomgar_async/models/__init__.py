@@ -30,6 +30,8 @@ from .command import (
     SupportTeam,
     TeamMember,
 )
+from .reporting import *  # noqa: F403
+from .reporting import __all__ as _reporting_names
 
 __all__ = [
     "ApiInfo",
@@ -53,4 +55,5 @@ __all__ = [
     "SupportTeam",
     "TeamMember",
     "connected_client_from",
+    *_reporting_names,
 ]

@@ -1,0 +1,66 @@
+"""Every model of the Reporting API, in one import.
+
+The classes live in small modules by report: ``reporting_session`` (``SupportSession``,
+listing entries, summaries), ``reporting_other`` (exit surveys, team activity, license
+usage), ``reporting_events`` (session and team events), ``reporting_survey`` (survey
+questions, session surveys, submitters) and ``reporting_parts`` (endpoints, references,
+participants).
+"""
+
+from __future__ import annotations
+
+from .reporting_events import EventFile, EventParty, SessionEvent, SystemInfoCategory, TeamEvent
+from .reporting_other import (
+    ActiveRepresentative,
+    ExitSurvey,
+    LicenseCount,
+    LicenseInterval,
+    LicenseUsageReport,
+    TeamActivity,
+    TeamActivityReport,
+)
+from .reporting_parts import (
+    CustomerInfo,
+    Endpoint,
+    NamedRef,
+    ParticipantRef,
+    SessionCustomer,
+    SessionRepresentative,
+    SessionTeam,
+)
+from .reporting_session import (
+    RecordingInstance,
+    SessionListingEntry,
+    SessionSummary,
+    SupportSession,
+)
+from .reporting_survey import SessionSurvey, SurveyQuestion, SurveySubmitter
+
+__all__ = [
+    "ActiveRepresentative",
+    "CustomerInfo",
+    "Endpoint",
+    "EventFile",
+    "EventParty",
+    "ExitSurvey",
+    "LicenseCount",
+    "LicenseInterval",
+    "LicenseUsageReport",
+    "NamedRef",
+    "ParticipantRef",
+    "RecordingInstance",
+    "SessionCustomer",
+    "SessionEvent",
+    "SessionListingEntry",
+    "SessionRepresentative",
+    "SessionSummary",
+    "SessionSurvey",
+    "SessionTeam",
+    "SupportSession",
+    "SurveyQuestion",
+    "SurveySubmitter",
+    "SystemInfoCategory",
+    "TeamActivity",
+    "TeamActivityReport",
+    "TeamEvent",
+]
