@@ -32,6 +32,7 @@ from .models import __all__ as _model_names
 from .polling import ClientSnapshot
 from .queue import Queue
 from .start_session import BrowserIssue, StartSessionURLs
+from .sync import FileCheckpointStore, SessionSync, SyncBatch, SyncCheckpoint
 
 __version__ = "0.1.0"
 
@@ -55,12 +56,16 @@ __all__ = [
     "CacheStats",
     "ClientSnapshot",
     "DownloadResult",
+    "FileCheckpointStore",
     "InsecureTLSWarning",
     "MemoryCache",
     "OAuth2ClientCredentials",
     "PasswordAuth",
     "Queue",
+    "SessionSync",
     "StartSessionURLs",
+    "SyncBatch",
+    "SyncCheckpoint",
     "Timeout",
     "__version__",
     "brcs",

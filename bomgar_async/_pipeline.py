@@ -13,7 +13,7 @@ import asyncio
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -132,6 +132,27 @@ class Pipeline:
                     break
                 check_status(Response(response.status, response.headers, head), request.label)
             yield response
+
+    @asynccontextmanager
+    async def open(self, request: Request) -> AsyncIterator[StreamedResponse]:
+        """Authorize ``request`` and open it as a checked stream (one token refresh on 401).
+        Not retried: the caller knows whether anything was consumed yet."""
+        async with AsyncExitStack() as stack:
+            authed = await self._authorize(request)
+            try:
+                response = await stack.enter_async_context(self.stream(authed))
+            except _Unauthorized:
+                if not self._auth.invalidate(authed):
+                    raise
+                authed = await self._authorize(request)
+                response = await stack.enter_async_context(self.stream(authed))
+            yield response
+
+    def retry_delay(self, request: Request, attempt: int, err: BaseException) -> float | None:
+        """Seconds to wait before retry ``attempt`` (0-based) of ``request``, or ``None``."""
+        if not request.read_only:
+            return None
+        return self._retry.delay(attempt, err, self._rng)
 
     async def download(
         self,

@@ -13,6 +13,7 @@ import os
 import ssl as ssl_module
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
@@ -31,9 +32,10 @@ from .errors import (
     BomgarConfigError,
 )
 from .polling import ClientSnapshot, poll_connected_clients
+from .reporting import ReportingAPI
 from .scripting import ScriptingAPI
 from .start_session import StartSessionURLs
-from .transport import AiohttpTransport, Transport, to_timeout
+from .transport import AiohttpTransport, StreamedResponse, Transport, to_timeout
 
 __all__ = ["DEFAULT_CACHE", "BomgarClient", "InsecureTLSWarning"]
 
@@ -153,6 +155,7 @@ class BomgarClient:
         )
         self.command = CommandAPI(self)
         self.backup = BackupAPI(self)
+        self.reporting = ReportingAPI(self)
         self.scripting = ScriptingAPI(self)
         self.start_session = StartSessionURLs(self._base_url)
 
@@ -201,11 +204,28 @@ class BomgarClient:
             return Request("POST", path, form=params, read_only=read_only, label=label)
         return Request("GET", path, query=params, read_only=read_only, label=label)
 
-    async def call(self, path: str, params: Params, *, read_only: bool, label: str) -> bytes:
+    async def call(
+        self,
+        path: str,
+        params: Params,
+        *,
+        read_only: bool,
+        label: str,
+        timeout: Timeout | None = None,
+    ) -> bytes:
         """Send one API call and return the body of its 2xx answer."""
         request = self.build_request(path, params, read_only=read_only, label=label)
-        response = await self.send(request, timeout=self.timeout)
+        response = await self.send(request, timeout=timeout or self.timeout)
         return response.body
+
+    def open_stream(self, request: Request) -> AbstractAsyncContextManager[StreamedResponse]:
+        """Open ``request`` as an authorized, status-checked stream (``download_timeout``);
+        not retried (see :meth:`retry_delay`)."""
+        return self._pipeline.open(request)
+
+    def retry_delay(self, request: Request, attempt: int, err: BaseException) -> float | None:
+        """How long to wait before retrying ``request`` after ``err``, or ``None``."""
+        return self._pipeline.retry_delay(request, attempt, err)
 
     async def command_call(self, action: str, params: Params = (), *, read_only: bool) -> bytes:
         """One Command API action; returns the raw XML body."""
@@ -277,7 +297,9 @@ class BomgarClient:
         if self.cache is None:
             return await fetch()
         key = CacheKey(self._base_url, self._auth.identity, action, params)
-        return await self.cache.get_or_fetch(key, fetch, ttl=self._cache_ttl)
+        # The cache's own TTL: the default cache was built with ``cache_ttl``, and a cache
+        # passed in (``RedisCache(url, ttl=...)``) keeps the TTL it was given.
+        return await self.cache.get_or_fetch(key, fetch)
 
     async def invalidate(self, *actions: str) -> None:
         """Drop cached answers of ``actions`` for this appliance (after a state change)."""
