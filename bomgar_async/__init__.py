@@ -12,7 +12,7 @@ from . import brcs
 from ._download import DownloadResult
 from ._request import Timeout
 from .auth import OAuth2ClientCredentials, PasswordAuth
-from .cache import Cache, CacheKey, CacheStats, MemoryCache
+from .cache import Cache, CacheKey, CacheStats, MemoryCache, RedisCache
 from .client import DEFAULT_CACHE, BomgarClient, InsecureTLSWarning
 from .errors import (
     BomgarAPIError,
@@ -62,6 +62,7 @@ __all__ = [
     "OAuth2ClientCredentials",
     "PasswordAuth",
     "Queue",
+    "RedisCache",
     "SessionSync",
     "StartSessionURLs",
     "SyncBatch",

@@ -34,8 +34,12 @@ class CacheStats:
         misses: lookups that found no fresh entry.
         coalesced: callers that waited for another caller's fetch instead of fetching.
         upstream_calls: fetches started (requests to the appliance).
-        stale_served: stale entries served because a refresh failed.
+        stale_served: stale entries served because a refresh failed (or failed recently).
         errors: fetches that failed.
+        cooldown_errors: callers given a recent failure again, during its cooldown, without
+            a new upstream call.
+        backend_errors: cache backend operations that failed (Redis unreachable); those
+            calls were served by the in-process fallback.
     """
 
     hits: int = 0
@@ -44,6 +48,8 @@ class CacheStats:
     upstream_calls: int = 0
     stale_served: int = 0
     errors: int = 0
+    cooldown_errors: int = 0
+    backend_errors: int = 0
 
 
 class Cache(Protocol):

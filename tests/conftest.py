@@ -1,0 +1,142 @@
+"""Fixtures shared by every test directory: a real Redis server for the ``RedisCache`` tests.
+
+``redis_url`` is ``$REDIS_URL`` when set; otherwise a throw-away ``redis-server`` (no
+persistence) is started once per session on a free loopback port. Tests that need it are
+skipped, saying why, when there is neither. ``redis_server_factory`` starts private servers
+that a test may stop and restart (outages).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+NO_REDIS = (
+    "no Redis server: set REDIS_URL or install redis-server (apt-get install redis-server); "
+    ".ci/run installs it"
+)
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on at the moment, on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class RedisServer:
+    """A ``redis-server`` child process on 127.0.0.1: no RDB snapshots, no AOF."""
+
+    def __init__(self, binary: str, port: int | None = None) -> None:
+        self.binary = binary
+        self.port = port or free_port()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10.0) -> RedisServer:
+        """Start it and wait until it answers PING."""
+        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
+        command += ["--loglevel", "warning", "--logfile", ""]
+        self._process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"redis-server exited at start (port {self.port} taken?)")
+            if self._answers():
+                return self
+            time.sleep(0.02)
+        self.stop()
+        raise RuntimeError("redis-server did not answer PING in time")
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        """Stop it (SIGTERM, then SIGKILL) and reap the process."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def _redis_binary() -> str:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip(NO_REDIS)
+    return binary
+
+
+def _check_answers(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as err:
+        pytest.fail(f"REDIS_URL is set but Redis does not answer there: {err}", pytrace=False)
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """The URL of a Redis server for this test session (see the module docstring)."""
+    pytest.importorskip("redis", reason="redis-py is missing: pip install 'bomgar_async[redis]'")
+    configured = os.environ.get("REDIS_URL")
+    if configured:
+        _check_answers(configured)
+        yield configured
+        return
+    server = RedisServer(_redis_binary())
+    for _attempt in range(3):  # another process may grab the free port first
+        try:
+            server.start()
+            break
+        except RuntimeError:
+            server = RedisServer(server.binary)
+    else:
+        pytest.fail("could not start redis-server")
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_server_factory() -> Iterator[Callable[[int | None], RedisServer]]:
+    """``start(port=None)``: a new private, started ``redis-server``; all stopped afterwards."""
+    pytest.importorskip("redis", reason="redis-py is missing: pip install 'bomgar_async[redis]'")
+    binary = _redis_binary()
+    servers: list[RedisServer] = []
+
+    def start(port: int | None = None) -> RedisServer:
+        server = RedisServer(binary, port)
+        servers.append(server)
+        return server.start()
+
+    yield start
+    for server in servers:
+        server.stop()
