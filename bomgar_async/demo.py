@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import brcs
+from .cache import MemoryCache
 from .client import BomgarClient
 from .errors import BomgarError, BomgarPermissionError, BomgarValidationError
 from .queue import Queue
@@ -49,6 +50,7 @@ async def run_demo(seed: int = 1) -> int:
         ) as bg:
             await _command_tour(bg)
             await _cache_tour(bg, sim)
+            await _stale_tour(sim)
             await _sessions_tour(bg, sim)
             await _files_tour(bg, sim)
             await _failure_tour(bg, sim)
@@ -123,6 +125,26 @@ async def _cache_tour(bg: BomgarClient, sim: Simulator) -> None:
             f"{wave}: requests to the appliance={len(sim.requests) - before_requests}, "
             f"hits={after.hits - before.hits}, coalesced={after.coalesced - before.coalesced}, "
             f"upstream fetches={after.upstream_calls - before.upstream_calls}"
+        )
+
+
+async def _stale_tour(sim: Simulator) -> None:
+    _say("stale-if-error: the appliance answers 503 after the TTL; callers keep working")
+    cache = MemoryCache(ttl=0.2, grace=60, cooldown=1)
+    async with BomgarClient(
+        sim.url, username=ADMIN[0], password=ADMIN[1], allow_http=True, cache=cache, retries=0
+    ) as bg:
+        fresh = await bg.command.get_logged_in_reps()
+        await asyncio.sleep(0.3)  # the entry is now stale
+        sim.add_fault(Fault("http_status", action="get_logged_in_reps", times=None, status=503))
+        stale = await bg.command.get_logged_in_reps()
+        again = await bg.command.get_logged_in_reps()  # in cooldown: no request at all
+        sim.clear_faults()
+        stats = cache.stats()
+        _line(f"served {len(stale)} reps (same as before: {stale == fresh}), twice")
+        _line(
+            f"stale served={stats.stale_served}, upstream fetches={stats.upstream_calls}, "
+            f"cooldown={stats.cooldown_errors}, second answer identical: {again == stale}"
         )
 
 

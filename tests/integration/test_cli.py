@@ -45,6 +45,7 @@ def test_demo_walks_through_everything_and_exits_0() -> None:
     assert "warm: requests to the appliance=0" in out
     assert "requests with a password in the URL: 0" in out
     assert "reused: 0" in out
+    assert "stale served=2, upstream fetches=2" in out
     assert "the old backup is untouched: True" in out
     assert "files in the folder: ['nightly.nsb']" in out
     assert "action=push_and_start_local&hostname=PC-042" in out
