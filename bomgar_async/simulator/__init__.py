@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .app import ACTIONS, RequestRecord, Simulator
     from .faults import Fault, FaultKind
+    from .history import SessionRecord
+    from .recordings import RecordingError
     from .render import COMMAND_NS_BEYONDTRUST, COMMAND_NS_BOMGAR, COMMAND_NS_HTTPS
+    from .report_stream import ReportStats
+    from .reports_render import REPORTING_NS_BEYONDTRUST, REPORTING_NS_BOMGAR, REPORTING_NS_HTTPS
     from .world import CommandError, World
 
 __all__ = [
@@ -27,10 +31,16 @@ __all__ = [
     "COMMAND_NS_BEYONDTRUST",
     "COMMAND_NS_BOMGAR",
     "COMMAND_NS_HTTPS",
+    "REPORTING_NS_BEYONDTRUST",
+    "REPORTING_NS_BOMGAR",
+    "REPORTING_NS_HTTPS",
     "CommandError",
     "Fault",
     "FaultKind",
+    "RecordingError",
+    "ReportStats",
     "RequestRecord",
+    "SessionRecord",
     "Simulator",
     "World",
 ]
@@ -44,6 +54,12 @@ _HOMES = {
     "COMMAND_NS_BEYONDTRUST": "render",
     "COMMAND_NS_BOMGAR": "render",
     "COMMAND_NS_HTTPS": "render",
+    "REPORTING_NS_BEYONDTRUST": "reports_render",
+    "REPORTING_NS_BOMGAR": "reports_render",
+    "REPORTING_NS_HTTPS": "reports_render",
+    "RecordingError": "recordings",
+    "ReportStats": "report_stream",
+    "SessionRecord": "history",
     "CommandError": "world",
     "World": "world",
 }

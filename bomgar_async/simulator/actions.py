@@ -100,8 +100,8 @@ def _set_session_attributes(world: World, params: Params, _user: ApiUser, _now: 
     return render.success("Session attributes were set")
 
 
-def _terminate_session(world: World, params: Params, _user: ApiUser, _now: int) -> Element:
-    world.terminate_session(_required(params, "lsid"))
+def _terminate_session(world: World, params: Params, _user: ApiUser, now: int) -> Element:
+    world.terminate_session(_required(params, "lsid"), now)
     return render.success("Successfully terminated")
 
 

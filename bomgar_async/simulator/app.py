@@ -1,8 +1,9 @@
 """The simulated appliance as a real aiohttp server: the :class:`Simulator` and its handlers.
 
 It serves the Command API on ``/api/command.ns`` and ``/api/command`` (GET or POST, form
-fields merged over the query string), OAuth 2 client credentials on ``/oauth2/token``, and
-the file APIs of :mod:`.files` (backup, client scripting, session generation).
+fields merged over the query string), the Reporting API on ``/api/reporting.ns`` (see
+:mod:`.reports`), OAuth 2 client credentials on ``/oauth2/token``, and the file APIs of
+:mod:`.files` (backup, client scripting, session generation).
 Every request is recorded as a :class:`RequestRecord` before the simulated latency and any
 injected :class:`~bomgar_async.simulator.faults.Fault` are applied. The table ``ACTIONS``
 (defined in :mod:`.actions`, re-exported here) says, for each action, its answer's root, the
@@ -21,6 +22,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from xml.etree.ElementTree import Element
 
@@ -29,7 +31,11 @@ from aiohttp import web
 from . import files, render
 from .actions import ACTIONS, PERMISSION_MESSAGES
 from .faults import Fault, FaultPlan, respond
+from .history_gen import add_closed_session
+from .recordings import recording_bytes
 from .render import COMMAND_NS_BOMGAR
+from .reports import ReportContext, ReportStats, handle_report
+from .reports_render import reporting_namespace
 from .tls import make_tls_contexts
 from .world import ApiUser, CommandError, World
 
@@ -37,6 +43,7 @@ __all__ = ["ACTIONS", "RequestRecord", "Simulator"]
 
 COMMAND_PATHS = ("/api/command.ns", "/api/command")
 OAUTH_PATH = "/oauth2/token"
+REPORTING_PATH = "/api/reporting.ns"
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,10 @@ class Simulator:
         backup_size: size in bytes of the file ``/api/backup.ns`` streams (see
             :func:`~bomgar_async.simulator.files.backup_bytes`).
         port: the loopback port to listen on (0: a random free port).
+        history_sessions: how many closed sessions the generated world's history holds
+            (over the 30 days before now; ignored with ``world``).
+        bulk_sessions: extra synthetic closed sessions for large reports (about 6 KB of XML
+            each), rebuilt whenever reported and never held in memory.
     """
 
     def __init__(
@@ -84,16 +95,24 @@ class Simulator:
         world: World | None = None,
         backup_size: int = 1 << 20,
         port: int = 0,
+        history_sessions: int = 300,
+        bulk_sessions: int = 0,
     ) -> None:
+        if bulk_sessions < 0 or history_sessions < 0:
+            raise ValueError("history_sessions and bulk_sessions must not be negative")
         self.seed = seed
         self.backup_size = backup_size
         self.port = port
-        self.world = world if world is not None else World.generate(seed)
+        self.world = world if world is not None else World.generate(seed, history=history_sessions)
+        if bulk_sessions:
+            self.world.bulk_sessions = bulk_sessions
         self.latency = latency
         self.tls = tls
         self.namespace = namespace
         self.token_ttl = token_ttl
         self.requests: list[RequestRecord] = []
+        self.report_stats: list[ReportStats] = []
+        """One entry per streamed report (chunks and bytes written, finished or not)."""
         self.faults = FaultPlan()
         self.client_ssl_context: ssl.SSLContext | None = None
         self._tokens: dict[str, tuple[ApiUser, float]] = {}
@@ -120,6 +139,7 @@ class Simulator:
             app.router.add_route("POST", path, self._command)
         app.router.add_route("POST", OAUTH_PATH, self._token)
         for method in ("GET", "POST"):
+            app.router.add_route(method, REPORTING_PATH, self._reporting)
             app.router.add_route(method, files.BACKUP_PATH, self._backup)
             app.router.add_route(method, files.CLIENT_SCRIPT_PATH, self._client_script)
             app.router.add_route(method, files.START_SESSION_PATH, self._start_session)
@@ -182,6 +202,31 @@ class Simulator:
         """Invalidate every OAuth token issued so far (their next use gets HTTP 401)."""
         self._tokens.clear()
 
+    @property
+    def reporting_namespace(self) -> str | None:
+        """The ``xmlns`` of Reporting API answers, matching :attr:`namespace`."""
+        return reporting_namespace(self.namespace)
+
+    def add_closed_session(self, start: datetime, end: datetime, *, lsid: str | None = None) -> str:
+        """Add a closed session that ran from ``start`` to ``end`` (aware datetimes) to the
+        history, e.g. one that started long ago and ends now (a late arrival); returns its
+        lsid (made up unless given)."""
+        if start.utcoffset() is None or end.utcoffset() is None:
+            raise ValueError("start and end must be timezone-aware datetimes")
+        record = add_closed_session(self.world, int(start.timestamp()), int(end.timestamp()), lsid)
+        return record.lsid
+
+    def recording_bytes(
+        self, lsid: str, kind: str = "support_session", instance: int | None = None
+    ) -> bytes:
+        """The exact body a recording download of ``lsid`` gets (``kind``:
+        ``support_session``, ``show_my_screen``, ``command_shell``, ``presentation``).
+
+        Raises:
+            LookupError: the server answers an ``<error>`` instead (its text included).
+        """
+        return recording_bytes(self.world, lsid, kind, instance)
+
     # -- handlers --------------------------------------------------------------------------
 
     @web.middleware
@@ -209,7 +254,12 @@ class Simulator:
                 connection[0] = self._connection_count
         connection[1] += 1
         peer = transport.get_extra_info("peername") if transport is not None else None
-        action = "oauth2_token" if request.path == OAUTH_PATH else {**query, **form}.get("action")
+        params = {**query, **form}
+        action = params.get("action")
+        if request.path == OAUTH_PATH:
+            action = "oauth2_token"
+        elif request.path == REPORTING_PATH:
+            action = params.get("generate_report")
         return RequestRecord(
             method=request.method,
             path=request.path,
@@ -223,13 +273,15 @@ class Simulator:
             peer=f"{peer[0]}:{peer[1]}" if peer else "",
         )
 
-    def _xml(self, root: Element) -> web.Response:
-        body = render.document(root, self.namespace)
+    def _xml(self, root: Element, namespace: str | None = None) -> web.Response:
+        body = render.document(root, namespace or self.namespace)
         return web.Response(body=body, content_type="text/xml", charset="UTF-8")
 
-    def _authenticate(self, request: web.Request, params: dict[str, str]) -> ApiUser | web.Response:
+    def _authenticate(
+        self, request: web.Request, params: dict[str, str], namespace: str | None = None
+    ) -> ApiUser | web.Response:
         """The API user of ``request`` (bearer token or username/password), or the answer
-        refusing it."""
+        refusing it (an ``<error>`` in ``namespace``, default: the Command API's)."""
         authorization = request.headers.get("Authorization", "")
         if authorization[:7].lower() == "bearer ":
             user = self._bearer_user(authorization[7:].strip())
@@ -240,7 +292,7 @@ class Simulator:
         if user is None or not secrets.compare_digest(
             user.password.encode(), params.get("password", "").encode()
         ):
-            return self._xml(render.error("Invalid credentials"))
+            return self._xml(render.error("Invalid credentials"), namespace)
         return user
 
     async def _command(self, request: web.Request) -> web.Response:
@@ -261,6 +313,22 @@ class Simulator:
             failed = action.root == "success"
             root = render.error(str(err)) if failed else render.error_in(action.root, str(err))
         return self._xml(root)
+
+    async def _reporting(self, request: web.Request) -> web.StreamResponse:
+        params = {**_strings(request.query), **await _form(request)}
+        user = self._authenticate(request, params, self.reporting_namespace)
+        if isinstance(user, web.Response):
+            return user
+        context = ReportContext(
+            request=request,
+            world=self.world,
+            params=params,
+            user=user,
+            namespace=self.reporting_namespace,
+            now=int(time.time()),
+            stats=self.report_stats,
+        )
+        return await handle_report(context)
 
     async def _backup(self, request: web.Request) -> web.StreamResponse:
         params = {**_strings(request.query), **await _form(request)}

@@ -19,11 +19,13 @@ from typing import Literal, get_args
 from aiohttp import web
 
 from . import render
-from .files import TRUNCATE_KEY
+from .files import TRUNCATE_KEY, TRUNCATE_XML_KEY
 
 __all__ = ["Fault", "FaultKind", "FaultPlan", "respond"]
 
-FaultKind = Literal["latency", "http_status", "drop", "truncate", "non_xml", "api_error"]
+FaultKind = Literal[
+    "latency", "http_status", "drop", "truncate", "truncate_xml", "non_xml", "api_error"
+]
 
 _LOGIN_PAGE = """<!DOCTYPE html>
 <html><head><title>Support Portal - Login</title></head>
@@ -41,9 +43,12 @@ class Fault:
         kind: ``latency`` (sleep ``delay`` seconds, then answer normally), ``http_status``
             (answer ``status`` with a small HTML body and ``Retry-After: retry_after`` if set),
             ``drop`` (close the connection without answering), ``truncate`` (announce the whole
-            XML body, send half of it, close), ``non_xml`` (HTTP 200 with an HTML login page),
-            ``api_error`` (HTTP 200 with a root ``<error>message</error>``).
-        action: the Command API action it applies to; ``None`` matches every request.
+            XML body, send half of it, close; streamed reports without ``Content-Length`` stop
+            mid-body and close), ``truncate_xml`` (HTTP 200, a complete and correctly framed
+            body that is only the first half of the document), ``non_xml`` (HTTP 200 with an
+            HTML login page), ``api_error`` (HTTP 200 with a root ``<error>message</error>``).
+        action: the Command API action (or Reporting API ``generate_report``) it applies to;
+            ``None`` matches every request.
         times: how many matching requests it spoils; ``None`` = every one, forever.
     """
 
@@ -119,6 +124,10 @@ async def respond(
         request[TRUNCATE_KEY] = True  # streamed bodies (files.py) cut themselves short
         full = await answer()
         return full if full.prepared else await _truncated(request, full)
+    if fault.kind == "truncate_xml":
+        request[TRUNCATE_XML_KEY] = True  # streamed bodies halve themselves and reset the flag
+        full = await answer()
+        return _first_half(full) if request.get(TRUNCATE_XML_KEY) else full
     if fault.kind == "non_xml":
         return web.Response(text=_LOGIN_PAGE, content_type="text/html", charset="UTF-8")
     body = render.document(render.error(fault.message), namespace)
@@ -142,6 +151,17 @@ def _close(request: web.Request) -> None:
     transport = request.transport
     if transport is not None:
         transport.close()
+
+
+def _first_half(full: web.StreamResponse) -> web.StreamResponse:
+    body = full.body if isinstance(full, web.Response) else None
+    if full.prepared or not isinstance(body, bytes):
+        return full
+    half = web.Response(status=full.status, body=body[: len(body) // 2])
+    half.content_type = full.content_type
+    if full.charset:
+        half.charset = full.charset
+    return half
 
 
 async def _truncated(request: web.Request, full: web.StreamResponse) -> web.StreamResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -20,16 +21,30 @@ __all__ = [
     "CLIENT_SCRIPT_PATH",
     "START_SESSION_PATH",
     "TRUNCATE_KEY",
+    "TRUNCATE_XML_KEY",
     "backup_bytes",
     "backup_response",
     "client_script_response",
     "start_session_response",
+    "stream_blocks",
 ]
 
 BACKUP_PATH = "/api/backup.ns"
 CLIENT_SCRIPT_PATH = "/api/client_script.ns"
 START_SESSION_PATH = "/api/start_session.ns"
-TRUNCATE_KEY = "bomgar_async.truncate"  # set on the request by a "truncate" fault
+
+
+def _request_key(name: str) -> Any:
+    """A typed request-storage key where aiohttp has them (3.12+), else the plain name."""
+    factory = getattr(web, "RequestKey", None)
+    return name if factory is None else factory(name, bool)
+
+
+TRUNCATE_KEY: Any = _request_key("bomgar_async.truncate")
+"""Set on the request by a ``truncate`` fault: streamed bodies stop halfway, connection dropped."""
+TRUNCATE_XML_KEY: Any = _request_key("bomgar_async.truncate_xml")
+"""Set by a ``truncate_xml`` fault: streamed bodies send their first half, correctly framed,
+and reset it (a plain response still flagged afterwards is halved by the fault itself)."""
 _BLOCK = 1 << 16
 _SCRIPT_ACTIONS = {
     "start_pinned_client_session": ("search_string",),
@@ -57,9 +72,17 @@ def backup_bytes(seed: int, size: int) -> bytes:
     return b"".join(backup_blocks(seed, size))
 
 
-async def _stream(
+async def stream_blocks(
     request: web.Request, blocks: Iterator[bytes], size: int, *, content_type: str, filename: str
 ) -> web.StreamResponse:
+    """Stream ``size`` bytes of ``blocks`` as an attachment with ``Content-Length``; cut in
+    half (connection dropped) under a ``truncate`` fault, sent as a complete response of
+    only the first half under ``truncate_xml``."""
+    if request.get(TRUNCATE_XML_KEY):
+        request[TRUNCATE_XML_KEY] = False  # done here: the fault must not halve it again
+        half = b"".join(blocks)[: size // 2]
+        disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+        return web.Response(body=half, content_type=content_type, headers=disposition)
     response = web.StreamResponse(
         headers={
             "Content-Type": content_type,
@@ -86,7 +109,7 @@ async def backup_response(
     request: web.Request, *, seed: int, size: int, hostname: str
 ) -> web.StreamResponse:
     """Stream the backup file (the caller has checked the administrator's credentials)."""
-    return await _stream(
+    return await stream_blocks(
         request,
         backup_blocks(seed, size),
         size,

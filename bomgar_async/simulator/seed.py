@@ -25,9 +25,13 @@ from .world import (
 __all__ = ["generate"]
 
 
-def generate(seed: int, now: int) -> World:
-    """Build the world for ``seed``, its times relative to ``now`` (UNIX time)."""
-    return _Generator(seed, now).world()
+def generate(seed: int, now: int, *, history: int = 300) -> World:
+    """Build the world for ``seed``, its times relative to ``now`` (UNIX time), with
+    ``history`` closed sessions (generated on first use by :mod:`.history_gen`, from its
+    own random source)."""
+    world = _Generator(seed, now).world()
+    world.history_size = history  # the history is generated on first use
+    return world
 
 
 _FIRST = "Alice Brian Carmen Deepak Elena Farid Grace Hiro Ingrid Jamal Kofi Lucia Mateo Nadia"

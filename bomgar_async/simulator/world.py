@@ -12,6 +12,10 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .history import SessionRecord
 
 __all__ = [
     "CLIENT_TYPES",
@@ -102,6 +106,8 @@ class SupportSession:
     external_key: str = ""
     custom: dict[str, str] = field(default_factory=dict)
     active: bool = True
+    ended_at: int | None = None
+    """When the session was terminated (UNIX time); ``None`` while it is active."""
 
 
 @dataclass
@@ -194,16 +200,43 @@ class World:
     company_name: str = "Example Corp"
     last_data_sync: int = 0
     health_error: str = ""
+    history_size: int = 300
+    """How many closed sessions the generated :attr:`history` starts with."""
+    bulk_sessions: int = 0
+    """How many synthetic closed sessions are reported besides ``history`` (never stored)."""
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
+    _history: list[SessionRecord] | None = field(default=None, compare=False, repr=False)
+    _presentations: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def generate(cls, seed: int = 1, *, now: int | None = None) -> World:
-        """Build the realistic world for ``seed``, its times relative to ``now`` (default: now)."""
+    def generate(cls, seed: int = 1, *, now: int | None = None, history: int = 300) -> World:
+        """Build the realistic world for ``seed``, its times relative to ``now`` (default: now),
+        with ``history`` closed sessions over the 30 days before ``now``."""
         from .seed import generate  # imported here: seed.py builds this module's classes
 
-        return generate(seed, int(time.time()) if now is None else now)
+        return generate(seed, int(time.time()) if now is None else now, history=history)
 
     # -- queries ---------------------------------------------------------------------------
+
+    @property
+    def history(self) -> list[SessionRecord]:
+        """The closed support sessions the Reporting API reports, in start order (see
+        :mod:`.history`), generated on first use; terminated sessions are added here."""
+        if self._history is None:
+            from .history_gen import generate_history
+
+            self._history, self._presentations = generate_history(self, self.history_size)
+        return self._history
+
+    @history.setter
+    def history(self, records: list[SessionRecord]) -> None:
+        self._history = records
+
+    @property
+    def presentation_recordings(self) -> dict[str, bool]:
+        """The lsids of the presentation recordings, each mapped to whether it has expired."""
+        _ = self.history  # generated together
+        return self._presentations
 
     @property
     def appliance(self) -> Appliance:
@@ -327,11 +360,17 @@ class World:
             session.external_key = external_key
         session.custom.update(custom)
 
-    def terminate_session(self, lsid: str) -> None:
-        """End an active session; its customer client disconnects."""
+    def terminate_session(self, lsid: str, now: int | None = None) -> None:
+        """End an active session at ``now`` (default: now); its customer client disconnects
+        and the session moves into :attr:`history` with that end time."""
+        from .history import insert_record
+        from .history_gen import record_of_active
+
         session = self.session(lsid)
         session.active = False
+        session.ended_at = int(time.time()) if now is None else now
         self.clients = [c for c in self.clients if c.lsid != lsid]
+        insert_record(self, record_of_active(self, session, session.ended_at))
 
     def set_failover_role(self, role: str) -> None:
         """Give the answering appliance ``role`` and its peer the other one."""

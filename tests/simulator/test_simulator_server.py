@@ -100,10 +100,10 @@ async def test_unknown_paths_are_recorded_and_404() -> None:
     async with (
         Simulator(seed=1) as sim,
         aiohttp.ClientSession() as http,
-        http.get(f"{sim.url}/api/reporting.ns") as response,
+        http.get(f"{sim.url}/api/no_such_api.ns") as response,
     ):
         assert response.status == 404
-        assert sim.requests[-1].path == "/api/reporting.ns"
+        assert sim.requests[-1].path == "/api/no_such_api.ns"
 
 
 async def test_tls_with_the_generated_ca() -> None:

@@ -1,0 +1,274 @@
+"""The simulator's Reporting API (``/api/reporting.ns``): every ``generate_report`` of the
+1.11.0 guide, answered from the world's session history.
+
+Session reports (``SupportSession``, ``SupportSessionListing``, the exit surveys) are
+rendered one session at a time and written as they are made, in pieces of about 64 KiB
+(chunked, no ``Content-Length``), so a report of any size streams with flat memory; each
+streamed answer is accounted in a :class:`ReportStats`. The aggregates (summary, team
+activity, license usage) are small and sent whole. Missing or contradictory parameters are
+answered, as real appliances do, with HTTP 200 and an ``<error>`` inside the report's root;
+unknown reports, missing permissions and recording problems with a root ``<error>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+
+from aiohttp import web
+
+from . import reports_render as xml
+from .activity import license_usage_xml, team_activity_xml
+from .history import DAY, SessionRecord
+from .recordings import RECORDING_REPORTS, RecordingError, locate_recording, recording_response
+from .report_select import (
+    Filter,
+    ReportError,
+    parse_limit,
+    parse_range,
+    select,
+    select_lsids,
+    visibility,
+)
+from .report_stream import ReportStats, stream_document
+from .world import ApiUser, World
+
+__all__ = ["REPORT_ROOTS", "ReportContext", "ReportStats", "handle_report"]
+
+REPORT_ROOTS: Mapping[str, str] = {
+    "SupportSession": "session_list",
+    "SupportSessionListing": "session_summary_list",
+    "SupportSessionSummary": "summary_list",
+    "SupportCustExitSurvey": "exit_survey_list",
+    "SupportRepExitSurvey": "exit_survey_list",
+    "SupportTeam": "team_activity_list",
+    "LicenseUsage": "license_usage",
+}
+"""The root element of each (non-recording) report."""
+_NO_REPORTING = "User does not have permission to use the reporting API."
+_NO_REPORTS = "User does not have permission to view support session reports."
+_NO_RECORDINGS = "User does not have permission to view support session recordings."
+
+
+@dataclass
+class ReportContext:
+    """One reporting request: who asks, for what, and where its statistics go."""
+
+    request: web.Request
+    world: World
+    params: Mapping[str, str]
+    user: ApiUser
+    namespace: str | None
+    now: int
+    stats: list[ReportStats] = field(default_factory=list)
+    visible: Filter = field(default=lambda _record: True)
+
+    @property
+    def report(self) -> str:
+        return self.params.get("generate_report", "").strip()
+
+    def xml(self, body: bytes) -> web.Response:
+        return web.Response(body=body, content_type="text/xml", charset="UTF-8")
+
+    def error(self, message: str, root: str | None = None) -> web.Response:
+        return self.xml(xml.error_document(message, self.namespace, root))
+
+
+async def handle_report(context: ReportContext) -> web.StreamResponse:
+    """Answer a reporting request whose credentials have been checked."""
+    report, user, world = context.report, context.user, context.world
+    if not user.has("perm_use_reporting_api"):
+        return context.error(_NO_REPORTING)
+    if not report:
+        return context.error("Missing required parameter: generate_report.")
+    kind = RECORDING_REPORTS.get(report)
+    if kind is not None:
+        if not user.has("perm_view_sd_recordings"):
+            return context.error(_NO_RECORDINGS)
+        lsid = context.params.get("lsid", "").strip()
+        try:
+            instance = locate_recording(world, lsid, kind, context.params.get("instance"))
+        except RecordingError as err:
+            return context.error(str(err))
+        return await recording_response(context.request, world, lsid, kind, instance)
+    root = REPORT_ROOTS.get(report)
+    if root is None:
+        return context.error(f"Invalid report type: {report}.")
+    if report != "LicenseUsage":
+        visible = visibility(world, user)
+        if visible is None:
+            return context.error(_NO_REPORTS)
+        context.visible = visible
+    try:
+        return await _BUILDERS[report](context)
+    except ReportError as err:
+        return context.error(str(err), root)
+
+
+# -- the reports ----------------------------------------------------------------------------
+
+
+async def _session_list(context: ReportContext) -> web.StreamResponse:
+    world, params = context.world, context.params
+    host = world.appliance.public_hostname
+    recordings = context.user.has("perm_view_sd_recordings")
+    named = select_lsids(world, params, context.visible)
+    source: Callable[[], Iterable[SessionRecord]]
+    if named is None:
+        source = partial(
+            select, world, parse_range(params), context.visible, parse_limit(world, params)
+        )
+    else:
+        source = partial(iter, named)
+
+    def parts() -> Iterator[str]:
+        for record in source():
+            yield xml.session_xml(record, host=host, recordings=recordings, now=context.now)
+
+    return await _stream(context, "session_list", parts)
+
+
+async def _listing(context: ReportContext) -> web.StreamResponse:
+    time_range = parse_range(context.params)
+
+    def parts() -> Iterator[str]:
+        for record in select(context.world, time_range, context.visible):
+            yield xml.listing_xml(record)
+
+    return await _stream(context, "session_summary_list", parts)
+
+
+def _choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    value = params.get(name, "").strip()
+    if not value:
+        raise ReportError(f"Missing required parameter: {name}.")
+    if value not in allowed:
+        raise ReportError(f"Invalid value for {name}: {value}.")
+    return value
+
+
+async def _exit_surveys(context: ReportContext) -> web.StreamResponse:
+    params = context.params
+    kind = "cust" if context.report == "SupportCustExitSurvey" else "rep"
+    time_range = parse_range(params)
+    by = _choice(params, "report_type", ("rep", "team"))
+    wanted = params.get("id", "").strip()
+    if not wanted:
+        raise ReportError("Missing required parameter: id.")
+    if wanted != "all" and not wanted.isdigit():
+        raise ReportError(f"Invalid value for id: {wanted}.")
+    site = params.get("site_id", "").strip() or "1"
+    if not site.isdigit():
+        raise ReportError(f"Invalid value for site_id: {site}.")
+
+    def keep(record: SessionRecord) -> bool:
+        survey = record.cust_survey if kind == "cust" else record.rep_survey
+        owner = record.primary_rep if by == "rep" else record.primary_team
+        if not survey or record.site.id != int(site) or owner is None:
+            return False
+        return wanted == "all" or owner.id == int(wanted)
+
+    def parts() -> Iterator[str]:
+        for record in select(context.world, time_range, context.visible, keep):
+            yield xml.exit_survey_xml(record, kind)
+
+    return await _stream(context, "exit_survey_list", parts)
+
+
+@dataclass
+class _Row:
+    """One line of a session summary being added up."""
+
+    name: str
+    sessions: int = 0
+    on_weekdays: int = 0
+    seconds: int = 0
+
+
+def _owner(world: World, record: SessionRecord, kind: str) -> tuple[int, str] | None:
+    """``(id, current display name)`` of the record's rep, team or site (``None``: none)."""
+    if kind == "site":
+        return record.site.id, record.site.name
+    if kind == "team":
+        team = record.primary_team
+        if team is None:
+            return None
+        return team.id, next((t.name for t in world.teams if t.id == team.id), team.name)
+    rep = record.primary_rep
+    if rep is None:
+        return None
+    current = next((r.private_display_name for r in world.reps if r.id == rep.id), None)
+    return rep.id, current or rep.private_display_name
+
+
+async def _summary(context: ReportContext) -> web.StreamResponse:
+    world, now = context.world, context.now
+    time_range = parse_range(context.params)
+    kind = _choice(context.params, "report_type", ("rep", "team", "site"))
+    rows: dict[int, _Row] = {}
+    for record in select(world, time_range, context.visible):
+        owner = _owner(world, record, kind)
+        if owner is None:
+            continue
+        row = rows.setdefault(owner[0], _Row(owner[1]))
+        row.sessions += 1
+        row.on_weekdays += int((record.start // DAY + 3) % 7 < 5)
+        row.seconds += record.duration(now)
+    first, last = time_range.lo // DAY, (time_range.until(now) - 1) // DAY
+    weekdays = sum(1 for day in range(first, last + 1) if (day + 3) % 7 < 5)
+    out = [xml.open_root("summary_list", context.namespace)]
+    for owner_id, row in sorted(rows.items()):
+        average = round(row.on_weekdays / weekdays, 1) if weekdays else 0.0
+        out.append(
+            f'<summary id="{owner_id}" type="{kind}">\n'
+            f"<display_name>{xml.esc(row.name)}</display_name>\n"
+            f"<total_sessions>{row.sessions}</total_sessions>\n"
+            f"<avg_sessions_per_weekday>{average:.1f}</avg_sessions_per_weekday>\n"
+            f"<avg_duration>{xml.hms(row.seconds // row.sessions)}</avg_duration>\n</summary>\n"
+        )
+    out.append(xml.close("summary_list"))
+    return context.xml("".join(out).encode())
+
+
+async def _team(context: ReportContext) -> web.StreamResponse:
+    time_range = parse_range(context.params)
+    raw = context.params.get("team_id", "").strip()
+    if raw and not raw.isdigit():
+        raise ReportError(f"Invalid value for team_id: {raw}.")
+    until = time_range.until(context.now)
+    team = int(raw) if raw else None
+    body = team_activity_xml(
+        context.world, time_range.lo, until, team, context.namespace, context.now
+    )
+    return context.xml(body)
+
+
+async def _license(context: ReportContext) -> web.StreamResponse:
+    time_range = parse_range(context.params, allow_end=False)
+    group_by = _choice(context.params, "group_by", ("hour", "day", "month"))
+    until = time_range.until(context.now)
+    return context.xml(
+        license_usage_xml(
+            context.world, time_range.lo, until, group_by, context.namespace, context.now
+        )
+    )
+
+
+_BUILDERS: dict[str, Callable[[ReportContext], Awaitable[web.StreamResponse]]] = {
+    "SupportSession": _session_list,
+    "SupportSessionListing": _listing,
+    "SupportSessionSummary": _summary,
+    "SupportCustExitSurvey": _exit_surveys,
+    "SupportRepExitSurvey": _exit_surveys,
+    "SupportTeam": _team,
+    "LicenseUsage": _license,
+}
+
+
+async def _stream(
+    context: ReportContext, root: str, parts: Callable[[], Iterator[str]]
+) -> web.StreamResponse:
+    stats = ReportStats(context.report)
+    context.stats.append(stats)
+    return await stream_document(context.request, root, parts, context.namespace, stats)
