@@ -83,10 +83,12 @@ async def _run_command(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _serve(seed: int, port: int, backup_size: int) -> int:
+async def _serve(seed: int, port: int, backup_size: int, bulk_sessions: int) -> int:
     from .simulator import Simulator
 
-    async with Simulator(seed=seed, port=port, backup_size=backup_size) as sim:
+    async with Simulator(
+        seed=seed, port=port, backup_size=backup_size, bulk_sessions=bulk_sessions
+    ) as sim:
         print(sim.url, flush=True)
         print("users: admin/s3cret-admin, readonly/s3cret-ro; Ctrl-C stops", flush=True)
         await asyncio.Event().wait()  # until interrupted
@@ -104,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=1)
     serve.add_argument("--port", type=int, default=0, help="loopback port (0: any free port)")
     serve.add_argument("--backup-size", type=int, default=1 << 20, help="bytes of the backup")
+    serve.add_argument(
+        "--bulk-sessions", type=int, default=0, help="extra synthetic sessions in reports"
+    )
     sub.add_parser("api-info", help="API version and the API user's permissions")
     sub.add_parser("reps", help="logged-in representatives")
     teams = sub.add_parser("teams", help="support teams and issues")
@@ -127,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return asyncio.run(run_demo(seed=args.seed))
         if args.command == "serve":
-            return asyncio.run(_serve(args.seed, args.port, args.backup_size))
+            return asyncio.run(_serve(args.seed, args.port, args.backup_size, args.bulk_sessions))
         return asyncio.run(_run_command(args))
     except BomgarError as err:
         print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
