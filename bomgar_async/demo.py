@@ -8,6 +8,7 @@ import os
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ async def run_demo(seed: int = 1) -> int:
             await _stale_tour(sim)
             await _sessions_tour(bg, sim)
             await _files_tour(bg, sim)
+            await _reporting_tour(bg)
             await _failure_tour(bg, sim)
         await _permissions_tour(sim)
         _connections_summary(sim)
@@ -228,6 +230,49 @@ async def _files_tour(bg: BomgarClient, sim: Simulator) -> None:
     _line(bg.start_session.url(rep_id=1, rep_name="Admin", locale="en-us"))
     _line(bg.start_session.url(short_key="1234567", external_key="T-4711"))
     _line(browser_start_js("chat", session_key="1234567", fallback_to_full_window=False))
+
+
+async def _reporting_tour(bg: BomgarClient) -> None:
+    since = datetime.now(timezone.utc) - timedelta(days=31)
+    _say("reporting: a month of SupportSession reports, parsed while they arrive")
+    count, events, recordings = 0, 0, 0
+    async for session in bg.reporting.support_sessions(since, window=timedelta(days=7)):
+        count += 1
+        events += len(session.events)
+        recordings += bool(session.session_recording_download_url)
+        if count <= 3:
+            rep = session.primary_rep.name if session.primary_rep else "-"
+            _line(f"{session.lsid[:12]}... {session.start_time} {session.duration} rep={rep}")
+    _line(
+        f"{count} sessions in 7-day windows (pulled 4 at a time), {events} events, "
+        f"{recordings} with a recording"
+    )
+
+    summary = await _step(
+        "support_session_summary by team",
+        lambda: bg.reporting.support_session_summary(since.date(), report_type="team"),
+    )
+    for row in summary[:4]:
+        _line(f"{row.display_name}: {row.total_sessions} sessions, avg {row.avg_duration}")
+    surveys = await _step(
+        "customer_exit_surveys", lambda: bg.reporting.customer_exit_surveys(since.date())
+    )
+    _line(f"{len(surveys)} surveys")
+    usage = await _step(
+        "license_usage by day", lambda: bg.reporting.license_usage(since.date(), group_by="day")
+    )
+    _line(f"{len(usage.intervals)} intervals")
+
+    _say("incremental sync: every session that ended since the checkpoint, then resume")
+    sync = bg.reporting.sync(since=since, window=timedelta(days=10))
+    checkpoint = None
+    delivered = 0
+    async for batch in sync.batches():
+        delivered += len(batch.sessions)
+        checkpoint = batch.checkpoint
+    _line(f"first run: {delivered} sessions; checkpoint {checkpoint.cursor if checkpoint else '-'}")
+    again = [batch async for batch in sync.batches(checkpoint)]
+    _line(f"second run from the checkpoint: {sum(len(b.sessions) for b in again)} new sessions")
 
 
 async def _failure_tour(bg: BomgarClient, sim: Simulator) -> None:

@@ -50,6 +50,8 @@ def test_demo_walks_through_everything_and_exits_0() -> None:
     assert "files in the folder: ['nightly.nsb']" in out
     assert "action=push_and_start_local&hostname=PC-042" in out
     assert "/api/start_session.ns?id=1&name=Admin" in out
+    assert "sessions in 7-day windows (pulled 4 at a time)" in out
+    assert "second run from the checkpoint: 0 new sessions" in out
     assert "Demo complete." in out
 
 
