@@ -38,15 +38,12 @@ class Auth(Protocol):
 
     async def authorize(self, request: Request, send: Send) -> Request:
         """``request`` with credentials added (may call ``send`` to obtain a token)."""
-        ...
 
     def invalidate(self, request: Request) -> bool:
         """Forget the credential ``request`` carried; True if a new one should be tried."""
-        ...
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value this auth may put on the wire."""
-        ...
 
 
 def _with_params(request: Request, extra: Params, secrets: tuple[str, ...]) -> Request:

@@ -108,11 +108,9 @@ class CheckpointStore(Protocol):
 
     async def load(self) -> SyncCheckpoint | None:
         """The stored checkpoint, or ``None`` before the first commit."""
-        ...
 
     async def save(self, checkpoint: SyncCheckpoint) -> None:
         """Store ``checkpoint`` durably (replacing the previous one)."""
-        ...
 
 
 class FileCheckpointStore:

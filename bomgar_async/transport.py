@@ -43,11 +43,9 @@ class StreamedResponse(Protocol):
 
     def iter_chunks(self, size: int = 65536) -> AsyncIterator[bytes]:
         """The body, chunk by chunk."""
-        ...
 
     async def read(self) -> bytes:
         """The whole (remaining) body."""
-        ...
 
 
 class Transport(Protocol):
@@ -55,15 +53,12 @@ class Transport(Protocol):
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
         """Send ``request`` and return the complete response (any HTTP status)."""
-        ...
 
     def stream(self, request: Request, *, timeout: Timeout) -> Any:
         """An async context manager yielding a :class:`StreamedResponse`."""
-        ...
 
     async def close(self) -> None:
         """Release every resource; the transport is not used afterwards."""
-        ...
 
 
 def to_timeout(value: float | Timeout | Any, *, default_connect: float = 10.0) -> Timeout:

@@ -59,16 +59,12 @@ class Cache(Protocol):
         self, key: CacheKey, fetch: Callable[[], Awaitable[T]], *, ttl: float | None = None
     ) -> T:
         """The fresh value for ``key``, calling ``fetch`` (once, however many callers) if needed."""
-        ...
 
     async def invalidate(self, action: str | None = None, *, appliance: str | None = None) -> int:
         """Drop entries (all, or those of ``action`` / ``appliance``); returns how many."""
-        ...
 
     async def clear(self) -> None:
         """Drop every entry."""
-        ...
 
     def stats(self) -> CacheStats:
         """The counters."""
-        ...
