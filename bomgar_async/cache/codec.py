@@ -235,7 +235,9 @@ def load_failure(raw: bytes | str) -> Failure:
         error.retryable = bool(document["retryable"])
     except (KeyError, TypeError, ValueError) as err:
         raise CodecError(f"unreadable failure: {type(err).__name__}") from err
-    error.add_note("raised again from a recent failure of the same call (cache cooldown)")
+    note = "raised again from a recent failure of the same call (cache cooldown)"
+    if hasattr(error, "add_note"):  # Python 3.11+
+        error.add_note(note)
     return Failure(error)
 
 
