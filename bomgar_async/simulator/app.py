@@ -1,43 +1,38 @@
-"""The simulated appliance as a real aiohttp server: the :class:`Simulator` and its handlers.
+"""The simulated appliance as a real aiohttp server: the :class:`Simulator` and its lifecycle.
 
 It serves the Command API on ``/api/command.ns`` and ``/api/command`` (GET or POST, form
 fields merged over the query string), the Reporting API on ``/api/reporting.ns`` (see
 :mod:`.reports`), OAuth 2 client credentials on ``/oauth2/token``, and the file APIs of
-:mod:`.files` (backup, client scripting, session generation).
-Every request is recorded as a :class:`RequestRecord` before the simulated latency and any
-injected :class:`~bomgar_async.simulator.faults.Fault` are applied. The table ``ACTIONS``
-(defined in :mod:`.actions`, re-exported here) says, for each action, its answer's root, the
-permissions it needs and what it does; the XML comes from :mod:`.render`, the state and its
-rules from :mod:`.world`.
+:mod:`.files` (backup, client scripting, session generation); the handlers answering them are
+in :mod:`.handlers`. Every request is recorded as a :class:`RequestRecord` before the simulated
+latency and any injected :class:`~bomgar_async.simulator.faults.Fault` are applied. The table
+``ACTIONS`` (defined in :mod:`.actions`, re-exported here) says, for each action, its answer's
+root, the permissions it needs and what it does; the XML comes from :mod:`.render`, the state
+and its rules from :mod:`.world`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import secrets
 import ssl
-import time
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from xml.etree.ElementTree import Element
 
 from aiohttp import web
 
-from . import files, render
-from .actions import ACTIONS, PERMISSION_MESSAGES
+from . import files
+from .actions import ACTIONS
 from .faults import Fault, FaultPlan, respond
+from .handlers import SimulatorHandlers, form_fields, string_fields
 from .history_gen import add_closed_session
 from .recordings import recording_bytes
 from .render import COMMAND_NS_BOMGAR
-from .reports import ReportContext, ReportStats, handle_report
-from .reports_render import reporting_namespace
+from .reports import ReportStats
 from .tls import make_tls_contexts
-from .world import ApiUser, CommandError, World
+from .world import ApiUser, World
 
 __all__ = ["ACTIONS", "RequestRecord", "Simulator"]
 
@@ -65,7 +60,7 @@ class RequestRecord:
 # -- the server ----------------------------------------------------------------------------
 
 
-class Simulator:
+class Simulator(SimulatorHandlers):
     """A simulated Bomgar appliance: a real aiohttp server on 127.0.0.1 and a random free port.
 
     Args:
@@ -202,11 +197,6 @@ class Simulator:
         """Invalidate every OAuth token issued so far (their next use gets HTTP 401)."""
         self._tokens.clear()
 
-    @property
-    def reporting_namespace(self) -> str | None:
-        """The ``xmlns`` of Reporting API answers, matching :attr:`namespace`."""
-        return reporting_namespace(self.namespace)
-
     def add_closed_session(self, start: datetime, end: datetime, *, lsid: str | None = None) -> str:
         """Add a closed session that ran from ``start`` to ``end`` (aware datetimes) to the
         history, e.g. one that started long ago and ends now (a late arrival); returns its
@@ -227,7 +217,7 @@ class Simulator:
         """
         return recording_bytes(self.world, lsid, kind, instance)
 
-    # -- handlers --------------------------------------------------------------------------
+    # -- middleware and recording ----------------------------------------------------------
 
     @web.middleware
     async def _middleware(
@@ -243,7 +233,7 @@ class Simulator:
         return await respond(fault, request, lambda: handler(request), self.namespace)
 
     async def _record(self, request: web.Request) -> RequestRecord:
-        query, form = _strings(request.query), await _form(request)
+        query, form = string_fields(request.query), await form_fields(request)
         transport = request.transport
         if transport is None:
             connection = [0, 0]
@@ -272,125 +262,3 @@ class Simulator:
             request_number_on_connection=connection[1],
             peer=f"{peer[0]}:{peer[1]}" if peer else "",
         )
-
-    def _xml(self, root: Element, namespace: str | None = None) -> web.Response:
-        body = render.document(root, namespace or self.namespace)
-        return web.Response(body=body, content_type="text/xml", charset="UTF-8")
-
-    def _authenticate(
-        self, request: web.Request, params: dict[str, str], namespace: str | None = None
-    ) -> ApiUser | web.Response:
-        """The API user of ``request`` (bearer token or username/password), or the answer
-        refusing it (an ``<error>`` in ``namespace``, default: the Command API's)."""
-        authorization = request.headers.get("Authorization", "")
-        if authorization[:7].lower() == "bearer ":
-            user = self._bearer_user(authorization[7:].strip())
-            if user is None:
-                return web.json_response({"error": "invalid_token"}, status=401)
-            return user
-        user = self.world.users.get(params.get("username", ""))
-        if user is None or not secrets.compare_digest(
-            user.password.encode(), params.get("password", "").encode()
-        ):
-            return self._xml(render.error("Invalid credentials"), namespace)
-        return user
-
-    async def _command(self, request: web.Request) -> web.Response:
-        params = {**_strings(request.query), **await _form(request)}
-        user = self._authenticate(request, params)
-        if isinstance(user, web.Response):
-            return user
-        action = ACTIONS.get(params.get("action", ""))
-        if action is None:
-            return self._xml(render.error("Invalid action."))
-        for permission in action.permissions:
-            if not user.has(permission):
-                return self._xml(render.error(PERMISSION_MESSAGES[permission]))
-        try:
-            root = action.run(self.world, params, user, int(time.time()))
-        except CommandError as err:
-            # Actions answering <success> fail with a root <error>; the others wrap it.
-            failed = action.root == "success"
-            root = render.error(str(err)) if failed else render.error_in(action.root, str(err))
-        return self._xml(root)
-
-    async def _reporting(self, request: web.Request) -> web.StreamResponse:
-        params = {**_strings(request.query), **await _form(request)}
-        user = self._authenticate(request, params, self.reporting_namespace)
-        if isinstance(user, web.Response):
-            return user
-        context = ReportContext(
-            request=request,
-            world=self.world,
-            params=params,
-            user=user,
-            namespace=self.reporting_namespace,
-            now=int(time.time()),
-            stats=self.report_stats,
-        )
-        return await handle_report(context)
-
-    async def _backup(self, request: web.Request) -> web.StreamResponse:
-        params = {**_strings(request.query), **await _form(request)}
-        user = self._authenticate(request, params)
-        if isinstance(user, web.Response):
-            return user
-        if not user.has("perm_admin"):
-            return self._xml(render.error(PERMISSION_MESSAGES["perm_admin"]))
-        return await files.backup_response(
-            request, seed=self.seed, size=self.backup_size, hostname=self.world.appliance.hostname
-        )
-
-    async def _client_script(self, request: web.Request) -> web.Response:
-        params = {**_strings(request.query), **await _form(request)}
-        return files.client_script_response(params, site=self.world.appliance.hostname)
-
-    async def _start_session(self, request: web.Request) -> web.Response:
-        params = {**_strings(request.query), **await _form(request)}
-        return files.start_session_response(params)
-
-    def _bearer_user(self, token: str) -> ApiUser | None:
-        user, expires = self._tokens.get(token, (None, 0.0))
-        if user is None or time.monotonic() >= expires:
-            self._tokens.pop(token, None)
-            return None
-        return user
-
-    async def _token(self, request: web.Request) -> web.Response:
-        form = await _form(request)
-        client_id, secret = _basic_credentials(request.headers.get("Authorization", ""))
-        if client_id is None:
-            client_id, secret = form.get("client_id"), form.get("client_secret")
-        client = self.world.oauth_clients.get(client_id or "")
-        if client is None or not secrets.compare_digest(
-            client.password.encode(), (secret or "").encode()
-        ):
-            return web.json_response({"error": "invalid_client"}, status=401)
-        if form.get("grant_type") != "client_credentials":
-            return web.json_response({"error": "unsupported_grant_type"}, status=400)
-        token = secrets.token_urlsafe(32)
-        self._tokens[token] = (client, time.monotonic() + self.token_ttl)
-        body = {"access_token": token, "token_type": "Bearer", "expires_in": self.token_ttl}
-        return web.json_response(body)
-
-
-def _strings(values: Mapping[str, object]) -> dict[str, str]:
-    return {key: value for key, value in values.items() if isinstance(value, str)}
-
-
-async def _form(request: web.Request) -> dict[str, str]:
-    if request.method != "POST":
-        return {}
-    return _strings(await request.post())
-
-
-def _basic_credentials(header: str) -> tuple[str | None, str | None]:
-    scheme, _, encoded = header.partition(" ")
-    if scheme.lower() != "basic":
-        return None, None
-    try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        return None, None
-    client_id, _, secret = decoded.partition(":")
-    return client_id, secret

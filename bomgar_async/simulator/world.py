@@ -1,10 +1,11 @@
-"""The simulated appliance's state: dataclasses for everything it knows, and the state changes.
+"""The simulated appliance's state as a whole: the :class:`World` and its state changes.
 
 A :class:`World` holds the API users, representatives, teams, sessions, session keys, the
 failover pair of appliances and the connected clients. :meth:`World.generate` builds a
 realistic one deterministically from a seed (``random.Random(seed)``, in :mod:`.seed`); it is
 changed only through the methods below, which raise :class:`CommandError` with the appliance's
-message when an action's arguments or the session's state do not allow it.
+message when an action's arguments or the session's state do not allow it. The records it
+holds are the dataclasses of :mod:`.state`, re-exported here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,20 @@ import random
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from .state import (
+    CLIENT_TYPES,
+    ApiUser,
+    Appliance,
+    ClientConnection,
+    ConnectedClient,
+    ConnectionEvent,
+    Issue,
+    Representative,
+    SessionKey,
+    SupportSession,
+    SupportTeam,
+)
 
 if TYPE_CHECKING:
     from .history import SessionRecord
@@ -33,150 +48,9 @@ __all__ = [
     "World",
 ]
 
-CLIENT_TYPES = ("representative", "support_customer", "presentation_attendee", "push_agent")
-"""The connected-client types the Command API lists, in the order the appliance reports them."""
-
 
 class CommandError(Exception):
     """An action's arguments or the world's state refuse the action; ``str(err)`` is the message."""
-
-
-@dataclass
-class ApiUser:
-    """An account allowed to call the API (username/password, or an OAuth client id/secret)."""
-
-    username: str
-    password: str
-    user_id: int
-    permissions: dict[str, str]
-
-    def has(self, permission: str) -> bool:
-        """Whether ``permission`` is granted (any value but ``0``, ``none`` or ``deny``)."""
-        return self.permissions.get(permission, "0") not in ("0", "none", "deny")
-
-
-@dataclass
-class Representative:
-    """A representative account; ``logged_in_since`` (UNIX time) is ``None`` when logged out."""
-
-    id: int
-    username: str
-    public_display_name: str
-    private_display_name: str
-    type: str
-    logged_in_since: int | None
-    showing_on_rep_list: bool = True
-    presentation_count: int = 0
-    support_license: str = "concurrent"
-
-    @property
-    def logged_in(self) -> bool:
-        """Whether the representative is logged in to the console."""
-        return self.logged_in_since is not None
-
-
-@dataclass
-class Issue:
-    """An issue configured on a support team."""
-
-    id: int
-    title: str
-
-
-@dataclass
-class SupportTeam:
-    """A support team (or Embassy) with its issues and member representative ids."""
-
-    id: int
-    name: str
-    embassy: bool
-    issues: list[Issue]
-    member_ids: list[int]
-
-
-@dataclass
-class SupportSession:
-    """A support session; ``queue`` uses the guide's grammar (``general``, ``rep:5``, ...)."""
-
-    lsid: str
-    queue: str
-    rep_ids: list[int]
-    customer_name: str
-    started_at: int
-    external_key: str = ""
-    custom: dict[str, str] = field(default_factory=dict)
-    active: bool = True
-    ended_at: int | None = None
-    """When the session was terminated (UNIX time); ``None`` while it is active."""
-
-
-@dataclass
-class SessionKey:
-    """A session key made by ``generate_session_key``."""
-
-    short_key: str
-    ttl: int
-    expires: int
-    queue: str
-    queue_id: int
-    available: bool
-    external_key: str
-    key_url: str
-    priority: int | None = None
-    skills: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Appliance:
-    """One appliance of the failover pair."""
-
-    id: str
-    name: str
-    hostname: str
-    public_hostname: str
-    failover_role: str
-    timezone_offset: int
-    shared_ips: list[str]
-    cluster_role: str = "single"
-    accepting_connections: bool = True
-
-
-@dataclass
-class ClientConnection:
-    """One of a client's connections to an appliance."""
-
-    appliance_id: str
-    purpose: str
-    receive_traffic_node: bool
-    connected_since: int
-    private_ip: str
-
-
-@dataclass
-class ConnectionEvent:
-    """An entry of a client's connection event log."""
-
-    ts: int
-    text: str
-
-
-@dataclass
-class ConnectedClient:
-    """A connected client; ``type`` is one of :data:`CLIENT_TYPES`."""
-
-    id: str
-    type: str
-    hostname: str
-    platform_id: str
-    platform_name: str
-    timezone_offset: int
-    connected_since: int
-    name: str
-    connections: list[ClientConnection]
-    events: list[ConnectionEvent]
-    rep_id: int | None = None
-    lsid: str | None = None
-    non_interactive: str | None = None
 
 
 @dataclass
