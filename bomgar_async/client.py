@@ -142,7 +142,6 @@ class BomgarClient:
         if cache is DEFAULT_CACHE:
             cache = MemoryCache(ttl=cache_ttl)
         self.cache: Cache | None = cache
-        self._cache_ttl = cache_ttl
         self._closed = False
         self._pipeline = Pipeline(
             auth=self._auth,

@@ -107,8 +107,8 @@ def browser_start_js(
 ) -> str:
     """A ``BG.start(...)`` call for collaborative browser sharing or click-to-chat.
 
-    The options object is JSON with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped as
-    ``\\uXXXX``, so it is safe inside an HTML ``<script>`` element; inside an event
+    The options object is JSON with ``<``, ``>``, ``&``, U+2028 and U+2029 written as
+    ``\\u003c``-style escapes, so it is safe inside an HTML ``<script>`` element; inside an event
     attribute (``onclick="..."``) HTML-escape the whole call (``html.escape``).
 
     Args:

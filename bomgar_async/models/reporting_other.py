@@ -18,7 +18,7 @@ from .._xml import Node, attr, child, children
 from ._common import is_blank, required_int_id
 from .reporting_events import TeamEvent
 from .reporting_parts import (
-    Endpoint,
+    HasAddresses,
     NamedRef,
     ParticipantRef,
     SessionCustomer,
@@ -83,7 +83,7 @@ class ExitSurvey:
 
 
 @attrs.frozen(kw_only=True)
-class ActiveRepresentative:
+class ActiveRepresentative(HasAddresses):
     """A team member logged in before the report's first event
     (``team_activity/logged_in_representatives/representative``)."""
 
@@ -106,16 +106,6 @@ class ActiveRepresentative:
             public_ip=str_of(node, "public_ip"),
             private_ip=str_of(node, "private_ip"),
         )
-
-    @property
-    def public_endpoint(self) -> Endpoint | None:
-        """``public_ip`` parsed (``None`` for ``Unknown`` or empty)."""
-        return Endpoint.parse(self.public_ip)
-
-    @property
-    def private_endpoint(self) -> Endpoint | None:
-        """``private_ip`` parsed (``None`` for ``Unknown`` or empty)."""
-        return Endpoint.parse(self.private_ip)
 
 
 @attrs.frozen(kw_only=True)

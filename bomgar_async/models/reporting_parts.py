@@ -97,6 +97,25 @@ class Endpoint:
         return host if self.port is None else f"{host}:{self.port}"
 
 
+class HasAddresses:
+    """Parsed views of a participant's ``public_ip`` / ``private_ip`` (as real appliances send
+    them: ``ip:port``, ``[ipv6]:port``, ``Unknown``)."""
+
+    __slots__ = ()
+    public_ip: str | None
+    private_ip: str | None
+
+    @property
+    def public_endpoint(self) -> Endpoint | None:
+        """``public_ip`` parsed (``None`` for ``Unknown`` or empty)."""
+        return Endpoint.parse(self.public_ip)
+
+    @property
+    def private_endpoint(self) -> Endpoint | None:
+        """``private_ip`` parsed (``None`` for ``Unknown`` or empty)."""
+        return Endpoint.parse(self.private_ip)
+
+
 @attrs.frozen(kw_only=True)
 class NamedRef:
     """An element whose text is a name and whose ``id`` attribute identifies it:
@@ -162,7 +181,7 @@ class CustomerInfo:
 
 
 @attrs.frozen(kw_only=True)
-class SessionCustomer:
+class SessionCustomer(HasAddresses):
     """A customer of a session (``customer_list/customer``)."""
 
     gsnumber: int | None = None
@@ -187,19 +206,9 @@ class SessionCustomer:
             info=CustomerInfo.of(child(node, "info")),
         )
 
-    @property
-    def public_endpoint(self) -> Endpoint | None:
-        """``public_ip`` parsed (``None`` for ``Unknown`` or empty)."""
-        return Endpoint.parse(self.public_ip)
-
-    @property
-    def private_endpoint(self) -> Endpoint | None:
-        """``private_ip`` parsed (``None`` for ``Unknown`` or empty)."""
-        return Endpoint.parse(self.private_ip)
-
 
 @attrs.frozen(kw_only=True)
-class SessionRepresentative:
+class SessionRepresentative(HasAddresses):
     """A representative who took part in a session (``rep_list/representative``).
 
     ``embassy`` and ``invited`` are ``True`` only when the appliance sent them as ``1``
@@ -244,16 +253,6 @@ class SessionRepresentative:
             embassy=bool_of(node, "embassy") is True,
             invited=bool_of(node, "invited") is True,
         )
-
-    @property
-    def public_endpoint(self) -> Endpoint | None:
-        """``public_ip`` parsed (``None`` for ``Unknown`` or empty)."""
-        return Endpoint.parse(self.public_ip)
-
-    @property
-    def private_endpoint(self) -> Endpoint | None:
-        """``private_ip`` parsed (``None`` for ``Unknown`` or empty)."""
-        return Endpoint.parse(self.private_ip)
 
 
 @attrs.frozen(kw_only=True)
