@@ -52,7 +52,7 @@ async def buffered(url: str, dest: Path) -> tuple[float, str]:
 
 async def main(size_mb: int) -> None:
     server = subprocess.Popen(
-        [sys.executable, "-m", "bomgar_async.cli", "serve", "--backup-size", str(size_mb * MB)],
+        [sys.executable, "-m", "bomgar_async", "serve", "--backup-size", str(size_mb * MB)],
         stdout=subprocess.PIPE,
         text=True,
     )

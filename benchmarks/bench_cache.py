@@ -30,8 +30,15 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from bomgar_async import CacheKey, MemoryCache, Representative
-from bomgar_async.cache import JsonCodec, RedisCache
+from bomgar_async import (
+    CacheKey,
+    MemoryCache,
+    Representative,
+)
+from bomgar_async.cache import (
+    JsonCodec,
+    RedisCache,
+)
 
 KEY = CacheKey("https://support.example.com", "api", "get_logged_in_reps")
 SINCE = datetime(2024, 1, 1, 8, 0, tzinfo=timezone.utc)

@@ -59,7 +59,7 @@ async def buffered(url: str, since: datetime) -> tuple[float, int, int]:
 
 async def main(sessions: int) -> None:
     server = subprocess.Popen(
-        [sys.executable, "-m", "bomgar_async.cli", "serve", "--bulk-sessions", str(sessions)],
+        [sys.executable, "-m", "bomgar_async", "serve", "--bulk-sessions", str(sessions)],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -9,11 +9,26 @@
 """
 
 from . import brcs
-from ._download import DownloadResult
-from ._request import Timeout
-from .auth import OAuth2ClientCredentials, PasswordAuth
-from .cache import Cache, CacheKey, CacheStats, MemoryCache, RedisCache
-from .client import DEFAULT_CACHE, BomgarClient, InsecureTLSWarning
+from ._http.auth import (
+    OAuth2ClientCredentials,
+    PasswordAuth,
+)
+from ._http.download import DownloadResult
+from ._http.request import Timeout
+from .cache import (
+    Cache,
+    CacheKey,
+    CacheStats,
+    MemoryCache,
+    RedisCache,
+)
+from .client import (
+    DEFAULT_CACHE,
+    BomgarClient,
+    InsecureTLSWarning,
+)
+from .command.polling import ClientSnapshot
+from .command.queue import Queue
 from .errors import (
     BomgarAPIError,
     BomgarAuthError,
@@ -29,10 +44,16 @@ from .errors import (
 )
 from .models import *  # noqa: F403
 from .models import __all__ as _model_names
-from .polling import ClientSnapshot
-from .queue import Queue
-from .start_session import BrowserIssue, StartSessionURLs
-from .sync import FileCheckpointStore, SessionSync, SyncBatch, SyncCheckpoint
+from .reporting.sync import (
+    FileCheckpointStore,
+    SessionSync,
+    SyncBatch,
+    SyncCheckpoint,
+)
+from .start_session import (
+    BrowserIssue,
+    StartSessionURLs,
+)
 
 __version__ = "0.1.0"
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
-from ._download import DownloadResult
-
-if TYPE_CHECKING:
-    from .client import BomgarClient
+from ._http.download import DownloadResult
+from ._http.host import Host
 
 __all__ = ["BACKUP_PATH", "BackupAPI"]
 
@@ -18,7 +15,7 @@ BACKUP_PATH = "/api/backup.ns"
 class BackupAPI:
     """The Backup API of one appliance (the API user must be an administrator)."""
 
-    def __init__(self, client: BomgarClient) -> None:
+    def __init__(self, client: Host) -> None:
         self._client = client
 
     async def download(self, dest: str | os.PathLike[str]) -> DownloadResult:

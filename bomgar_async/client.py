@@ -14,28 +14,52 @@ import ssl as ssl_module
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
-from ._config import base_url
-from ._download import DownloadResult, check_destination
-from ._pipeline import Pipeline
-from ._request import Params, Request, Response, Timeout
-from ._retry import RetryPolicy
-from .auth import auth_from_options
+from ._http.auth import auth_from_options
+from ._http.config import base_url
+from ._http.download import (
+    DownloadResult,
+    check_destination,
+)
+from ._http.pipeline import Pipeline
+from ._http.request import (
+    Params,
+    Request,
+    Response,
+    Timeout,
+)
+from ._http.retry import RetryPolicy
+from ._http.transport import (
+    AiohttpTransport,
+    StreamedResponse,
+    Transport,
+    to_timeout,
+)
 from .backup import BackupAPI
-from .cache import Cache, CacheKey, MemoryCache
-from .command import ClientType, CommandAPI
+from .cache import (
+    Cache,
+    CacheKey,
+    MemoryCache,
+)
+from .command.api import (
+    ClientType,
+    CommandAPI,
+)
+from .command.polling import (
+    ClientSnapshot,
+    poll_connected_clients,
+)
 from .errors import (
     BomgarClientClosed,
     BomgarConfigError,
 )
-from .polling import ClientSnapshot, poll_connected_clients
-from .reporting import ReportingAPI
-from .scripting import ScriptingAPI
+from .reporting.api import ReportingAPI
+from .scripting.api import ScriptingAPI
 from .start_session import StartSessionURLs
-from .transport import AiohttpTransport, StreamedResponse, Transport, to_timeout
 
 __all__ = ["DEFAULT_CACHE", "BomgarClient", "InsecureTLSWarning"]
 
@@ -154,7 +178,7 @@ class BomgarClient:
         )
         self.command = CommandAPI(self)
         self.backup = BackupAPI(self)
-        self.reporting = ReportingAPI(self)
+        self.reporting = ReportingAPI(self, appliance_time=self._appliance_time)
         self.scripting = ScriptingAPI(self)
         self.start_session = StartSessionURLs(self._base_url)
 
@@ -248,7 +272,7 @@ class BomgarClient:
         method: Literal["GET", "POST"] | None = None,
         validate: Callable[[Path], None] | None = None,
     ) -> DownloadResult:
-        """Stream a file answer to ``dest``: complete or not at all (see ``_download``);
+        """Stream a file answer to ``dest``: complete or not at all (see ``_http.download``);
         retried from the start on connection errors, timeouts, 5xx and bodies cut short.
         ``method`` overrides the client's (``GET`` for URLs meant for browsers)."""
         target = check_destination(dest)
@@ -264,6 +288,10 @@ class BomgarClient:
             validate=validate,
         )
 
+    async def _appliance_time(self) -> datetime | None:
+        """The appliance's clock (``get_api_info``'s timestamp), for ``bg.reporting.sync``."""
+        return (await self.command.get_api_info()).timestamp
+
     # -- polling -----------------------------------------------------------------------
 
     def poll_connected_clients(
@@ -275,7 +303,7 @@ class BomgarClient:
         max_failures: int = 3,
     ) -> AsyncIterator[ClientSnapshot]:
         """Snapshots of the connected clients every ``interval`` seconds, with ``added`` and
-        ``removed`` since the previous one; see :mod:`bomgar_async.polling`.
+        ``removed`` since the previous one; see :mod:`bomgar_async.command.polling`.
 
         ``async for snap in bg.poll_connected_clients(interval=10): ...`` (break to stop).
         """

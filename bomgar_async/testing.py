@@ -22,7 +22,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from ._request import Request, Response, Timeout
+from ._http.request import (
+    Request,
+    Response,
+    Timeout,
+)
 from .errors import BomgarClientClosed
 
 __all__ = ["FakeTransport", "RecordedRequest", "xml_response"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
@@ -31,3 +32,36 @@ def test_runnable_examples_run(block: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip(), "the example printed nothing"
+
+
+FROM_IMPORT = re.compile(r"^\s*from (bomgar_async[\w.]*) import \(?([\w, ]+)\)?\s*$", re.MULTILINE)
+DOTTED = re.compile(r"`(bomgar_async(?:\.\w+)+)`")
+
+
+def _readme_names() -> list[tuple[str, str]]:
+    text = README.read_text()
+    names = [
+        (module, name.strip())
+        for module, listed in FROM_IMPORT.findall(text)
+        for name in listed.split(",")
+        if name.strip()
+    ]
+    for dotted in DOTTED.findall(text):
+        module, _, name = dotted.rpartition(".")
+        names.append((module, name))
+    return sorted(set(names))
+
+
+def test_the_readme_names_public_names() -> None:
+    names = _readme_names()
+    assert ("bomgar_async", "BomgarClient") in names
+    assert ("bomgar_async.testing", "FakeTransport") in names
+    assert len(names) >= 10, names
+
+
+@pytest.mark.parametrize(("module", "name"), _readme_names())
+def test_every_public_name_in_the_readme_imports_from_its_documented_path(
+    module: str, name: str
+) -> None:
+    imported = importlib.import_module(module)
+    assert hasattr(imported, name), f"{module} has no {name}"

@@ -23,9 +23,24 @@ Windows command line for a shortcut, a registry value or ``CreateProcess``.
 
 from __future__ import annotations
 
-from ._console import quote_windows, run_script_args, run_script_file_args, windows_command_line
-from ._parse import parse, parse_command
-from ._script import MAX_COMMANDS, BRCSError, BRCSScriptError, BRCSSyntaxError, Command, Script
+from ._console import (
+    quote_windows,
+    run_script_args,
+    run_script_file_args,
+    windows_command_line,
+)
+from ._parse import (
+    parse,
+    parse_command,
+)
+from ._script import (
+    MAX_COMMANDS,
+    BRCSError,
+    BRCSScriptError,
+    BRCSSyntaxError,
+    Command,
+    Script,
+)
 
 __all__ = [
     "MAX_COMMANDS",

@@ -11,7 +11,11 @@ import os
 import re
 from collections.abc import Iterable
 
-from ._script import BRCSScriptError, Command, Script
+from ._script import (
+    BRCSScriptError,
+    Command,
+    Script,
+)
 
 __all__ = ["quote_windows", "run_script_args", "run_script_file_args", "windows_command_line"]
 

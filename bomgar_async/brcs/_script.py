@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote_to_bytes
 import attrs
 
 from ..errors import BomgarValidationError
-from ..scripting_params import action_params
+from ..scripting.params import action_params
 
 __all__ = [
     "MAX_COMMANDS",
@@ -126,7 +126,7 @@ class Command:
     The helpers (:meth:`start_pinned_client_session`, :meth:`generate_session_key`,
     :meth:`push_and_start_local`, :meth:`start_vpro_session`, :meth:`login`,
     :meth:`delete_script_file`) check the guide's required parameters and limits
-    (:mod:`bomgar_async.scripting_params`): search string and external key ≤1024 characters,
+    (:mod:`bomgar_async.scripting.params`): search string and external key ≤1024 characters,
     hostnames ≤255, username and password together or not at all.
 
     Raises:

@@ -5,8 +5,15 @@ Both: per-key single flight, TTL from fetch completion with jitter, stale-if-err
 grace period, a cooldown after failures, invalidation and counters (``stats()``).
 """
 
-from .base import Cache, CacheKey, CacheStats
-from .codec import CodecError, JsonCodec
+from .base import (
+    Cache,
+    CacheKey,
+    CacheStats,
+)
+from .codec import (
+    CodecError,
+    JsonCodec,
+)
 from .memory import MemoryCache
 from .redis_cache import RedisCache
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from .._retry import is_retryable
+from .._http.retry import is_retryable
 from ..errors import (
     BomgarAPIError,
     BomgarConfigError,

@@ -20,10 +20,26 @@ import attrs
 from cachetools import LRUCache
 
 from ..errors import BomgarError
-from ._policy import CachePolicy, check_immutable, logger
-from ._redis_store import KeyNames, RedisStore, RedisUnavailable, Snapshot
+from ._policy import (
+    CachePolicy,
+    check_immutable,
+    logger,
+)
+from ._redis_store import (
+    KeyNames,
+    RedisStore,
+    RedisUnavailable,
+    Snapshot,
+)
 from .base import CacheKey
-from .codec import CodecError, Entry, Failure, JsonCodec, dump_failure, load_failure
+from .codec import (
+    CodecError,
+    Entry,
+    Failure,
+    JsonCodec,
+    dump_failure,
+    load_failure,
+)
 
 __all__ = ["Outcome", "RedisLookup"]
 

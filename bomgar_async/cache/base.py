@@ -7,7 +7,7 @@ from typing import Protocol, TypeVar
 
 import attrs
 
-from .._request import Params
+from .._http.request import Params
 
 __all__ = ["Cache", "CacheKey", "CacheStats"]
 

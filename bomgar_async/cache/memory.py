@@ -12,9 +12,19 @@ from typing import Any, TypeVar
 import attrs
 from cachetools import TLRUCache
 
-from .._retry import is_retryable
-from ._policy import CachePolicy, ErrorPredicate, check_immutable, logger, new_counts, retrieve
-from .base import CacheKey, CacheStats
+from .._http.retry import is_retryable
+from ._policy import (
+    CachePolicy,
+    ErrorPredicate,
+    check_immutable,
+    logger,
+    new_counts,
+    retrieve,
+)
+from .base import (
+    CacheKey,
+    CacheStats,
+)
 
 __all__ = ["MemoryCache"]
 

@@ -21,14 +21,30 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from .._redact import redact
-from .._request import Timeout
-from .._retry import is_retryable
+from .._http.redact import redact
+from .._http.request import Timeout
+from .._http.retry import is_retryable
 from ..errors import BomgarConfigError
-from ._policy import CachePolicy, ErrorPredicate, logger, new_counts, retrieve
-from ._redis_flight import Outcome, RedisLookup
-from ._redis_store import RedisStore, RedisUnavailable, connect
-from .base import CacheKey, CacheStats
+from ._policy import (
+    CachePolicy,
+    ErrorPredicate,
+    logger,
+    new_counts,
+    retrieve,
+)
+from ._redis_flight import (
+    Outcome,
+    RedisLookup,
+)
+from ._redis_store import (
+    RedisStore,
+    RedisUnavailable,
+    connect,
+)
+from .base import (
+    CacheKey,
+    CacheStats,
+)
 from .codec import JsonCodec
 from .memory import MemoryCache
 

@@ -17,14 +17,32 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .app import ACTIONS, RequestRecord, Simulator
-    from .faults import Fault, FaultKind
+    from .app import (
+        ACTIONS,
+        RequestRecord,
+        Simulator,
+    )
+    from .faults import (
+        Fault,
+        FaultKind,
+    )
     from .history import SessionRecord
     from .recordings import RecordingError
-    from .render import COMMAND_NS_BEYONDTRUST, COMMAND_NS_BOMGAR, COMMAND_NS_HTTPS
+    from .render import (
+        COMMAND_NS_BEYONDTRUST,
+        COMMAND_NS_BOMGAR,
+        COMMAND_NS_HTTPS,
+    )
     from .report_stream import ReportStats
-    from .reports_render import REPORTING_NS_BEYONDTRUST, REPORTING_NS_BOMGAR, REPORTING_NS_HTTPS
-    from .world import CommandError, World
+    from .reports_render import (
+        REPORTING_NS_BEYONDTRUST,
+        REPORTING_NS_BOMGAR,
+        REPORTING_NS_HTTPS,
+    )
+    from .world import (
+        CommandError,
+        World,
+    )
 
 __all__ = [
     "ACTIONS",

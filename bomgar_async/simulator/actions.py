@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from . import render
-from .world import CLIENT_TYPES, ApiUser, CommandError, SessionKey, World
+from .world import (
+    CLIENT_TYPES,
+    ApiUser,
+    CommandError,
+    SessionKey,
+    World,
+)
 
 __all__ = ["ACTIONS", "PERMISSION_MESSAGES", "Action"]
 

@@ -13,9 +13,22 @@ import time
 from dataclasses import dataclass
 
 from . import history_data as data
-from .history import DAY, HISTORY_DAYS, Party
-from .reports_render import body_xml, close, esc, open_root, timed
-from .world import SupportTeam, World
+from .history import (
+    DAY,
+    HISTORY_DAYS,
+    Party,
+)
+from .reports_render import (
+    body_xml,
+    close,
+    esc,
+    open_root,
+    timed,
+)
+from .world import (
+    SupportTeam,
+    World,
+)
 
 __all__ = ["LicensePeak", "TeamEvent", "license_peaks", "license_usage_xml", "team_activity_xml"]
 

@@ -25,14 +25,25 @@ from aiohttp import web
 
 from . import files
 from .actions import ACTIONS
-from .faults import Fault, FaultPlan, respond
-from .handlers import SimulatorHandlers, form_fields, string_fields
+from .faults import (
+    Fault,
+    FaultPlan,
+    respond,
+)
+from .handlers import (
+    SimulatorHandlers,
+    form_fields,
+    string_fields,
+)
 from .history_gen import add_closed_session
 from .recordings import recording_bytes
 from .render import COMMAND_NS_BOMGAR
 from .reports import ReportStats
 from .tls import make_tls_contexts
-from .world import ApiUser, World
+from .world import (
+    ApiUser,
+    World,
+)
 
 __all__ = ["ACTIONS", "RequestRecord", "Simulator"]
 

@@ -19,7 +19,10 @@ from typing import Literal, get_args
 from aiohttp import web
 
 from . import render
-from .files import TRUNCATE_KEY, TRUNCATE_XML_KEY
+from .files import (
+    TRUNCATE_KEY,
+    TRUNCATE_XML_KEY,
+)
 
 __all__ = ["Fault", "FaultKind", "FaultPlan", "respond"]
 

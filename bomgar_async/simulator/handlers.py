@@ -18,11 +18,25 @@ from xml.etree.ElementTree import Element
 
 from aiohttp import web
 
-from . import files, render
-from .actions import ACTIONS, PERMISSION_MESSAGES
-from .reports import ReportContext, ReportStats, handle_report
+from . import (
+    files,
+    render,
+)
+from .actions import (
+    ACTIONS,
+    PERMISSION_MESSAGES,
+)
+from .reports import (
+    ReportContext,
+    ReportStats,
+    handle_report,
+)
 from .reports_render import reporting_namespace
-from .world import ApiUser, CommandError, World
+from .world import (
+    ApiUser,
+    CommandError,
+    World,
+)
 
 __all__ = ["SimulatorHandlers", "basic_credentials", "form_fields", "string_fields"]
 

@@ -28,7 +28,11 @@ from .history import (
     insert_record,
 )
 from .history_events import EventBuilder
-from .world import Representative, SupportSession, World
+from .world import (
+    Representative,
+    SupportSession,
+    World,
+)
 
 __all__ = ["add_closed_session", "build_bulk", "generate_history", "record_of_active"]
 

@@ -17,8 +17,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from .history import SessionRecord, active_records, find_record, iter_bulk
-from .world import ApiUser, World
+from .history import (
+    SessionRecord,
+    active_records,
+    find_record,
+    iter_bulk,
+)
+from .world import (
+    ApiUser,
+    World,
+)
 
 __all__ = [
     "Filter",

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from . import reports_render as xml
-from .files import TRUNCATE_KEY, TRUNCATE_XML_KEY
+from .files import (
+    TRUNCATE_KEY,
+    TRUNCATE_XML_KEY,
+)
 
 __all__ = ["CHUNK_SIZE", "ReportStats", "stream_document"]
 

@@ -19,9 +19,20 @@ from functools import partial
 from aiohttp import web
 
 from . import reports_render as xml
-from .activity import license_usage_xml, team_activity_xml
-from .history import DAY, SessionRecord
-from .recordings import RECORDING_REPORTS, RecordingError, locate_recording, recording_response
+from .activity import (
+    license_usage_xml,
+    team_activity_xml,
+)
+from .history import (
+    DAY,
+    SessionRecord,
+)
+from .recordings import (
+    RECORDING_REPORTS,
+    RecordingError,
+    locate_recording,
+    recording_response,
+)
 from .report_select import (
     Filter,
     ReportError,
@@ -31,8 +42,14 @@ from .report_select import (
     select_lsids,
     visibility,
 )
-from .report_stream import ReportStats, stream_document
-from .world import ApiUser, World
+from .report_stream import (
+    ReportStats,
+    stream_document,
+)
+from .world import (
+    ApiUser,
+    World,
+)
 
 __all__ = ["REPORT_ROOTS", "ReportContext", "ReportStats", "handle_report"]
 

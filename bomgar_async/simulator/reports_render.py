@@ -13,7 +13,12 @@ import base64
 import re
 import time
 
-from .history import RecordEvent, RecordRep, SessionRecord, SurveyAnswer
+from .history import (
+    RecordEvent,
+    RecordRep,
+    SessionRecord,
+    SurveyAnswer,
+)
 
 __all__ = [
     "REPORTING_NS_BEYONDTRUST",

@@ -19,7 +19,10 @@ from bomgar_async import (
     BomgarValidationError,
     DownloadResult,
 )
-from bomgar_async.simulator import Fault, Simulator
+from bomgar_async.simulator import (
+    Fault,
+    Simulator,
+)
 from bomgar_async.simulator.files import backup_bytes
 
 SIZE = 3 * (1 << 20) + 12345  # not a multiple of the chunk size

@@ -10,13 +10,13 @@ import sys
 
 import pytest
 
-from bomgar_async.cli import main
+from bomgar_async.cli.main import main
 from bomgar_async.simulator import Simulator
 
 
 def test_demo_walks_through_everything_and_exits_0() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bomgar_async.cli", "demo", "--seed", "2"],
+        [sys.executable, "-m", "bomgar_async", "demo", "--seed", "2"],
         capture_output=True,
         text=True,
         timeout=60,

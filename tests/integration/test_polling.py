@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bomgar_async import BomgarClient, BomgarHTTPError, BomgarValidationError, ClientSnapshot
-from bomgar_async.simulator import Fault, Simulator
+from bomgar_async import (
+    BomgarClient,
+    BomgarHTTPError,
+    BomgarValidationError,
+    ClientSnapshot,
+)
+from bomgar_async.simulator import (
+    Fault,
+    Simulator,
+)
 
 
 def admin(sim: Simulator) -> BomgarClient:

@@ -19,9 +19,19 @@ from typing import Any
 
 import pytest
 
-from bomgar_async import BomgarClient, CacheKey
-from bomgar_async.cache import CodecError, JsonCodec, RedisCache
-from bomgar_async.cache.codec import dump_failure, load_failure
+from bomgar_async import (
+    BomgarClient,
+    CacheKey,
+)
+from bomgar_async.cache import (
+    CodecError,
+    JsonCodec,
+    RedisCache,
+)
+from bomgar_async.cache.codec import (
+    dump_failure,
+    load_failure,
+)
 from bomgar_async.errors import (
     BomgarAuthError,
     BomgarConfigError,
@@ -29,7 +39,13 @@ from bomgar_async.errors import (
     BomgarProtocolError,
     BomgarTimeoutError,
 )
-from bomgar_async.models import ApiInfo, Issue, Representative, SupportTeam, TeamMember
+from bomgar_async.models import (
+    ApiInfo,
+    Issue,
+    Representative,
+    SupportTeam,
+    TeamMember,
+)
 from bomgar_async.simulator import Simulator
 
 KEY = CacheKey("https://a.example.com", "api", "get_logged_in_reps")

@@ -25,7 +25,10 @@ from bomgar_async import (
     SyncCheckpoint,
     TeamActivityReport,
 )
-from bomgar_async.simulator import Fault, Simulator
+from bomgar_async.simulator import (
+    Fault,
+    Simulator,
+)
 
 UTC = timezone.utc
 

@@ -16,7 +16,10 @@ from bomgar_async import (
     BomgarValidationError,
     brcs,
 )
-from bomgar_async.simulator import Fault, Simulator
+from bomgar_async.simulator import (
+    Fault,
+    Simulator,
+)
 
 
 @pytest.fixture

@@ -9,7 +9,10 @@ import aiohttp
 import pytest
 import xmltodict
 
-from bomgar_async.simulator import Fault, Simulator
+from bomgar_async.simulator import (
+    Fault,
+    Simulator,
+)
 
 ADMIN = {"username": "admin", "password": "s3cret-admin"}
 

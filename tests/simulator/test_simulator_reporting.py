@@ -14,9 +14,12 @@ import aiohttp
 import pytest
 import xmltodict
 
-from bomgar_async.errors import BomgarAPIError, BomgarProtocolError
-from bomgar_async.models.reporting import SupportSession
-from bomgar_async.responses.reporting import (
+from bomgar_async.errors import (
+    BomgarAPIError,
+    BomgarProtocolError,
+)
+from bomgar_async.reporting.models import SupportSession
+from bomgar_async.reporting.parse import (
     parse_exit_surveys,
     parse_license_usage,
     parse_session_list,
@@ -24,7 +27,7 @@ from bomgar_async.responses.reporting import (
     parse_session_summary,
     parse_team_activity,
 )
-from bomgar_async.responses.session_stream import SessionStreamParser
+from bomgar_async.reporting.session_stream import SessionStreamParser
 from bomgar_async.simulator import (
     COMMAND_NS_BEYONDTRUST,
     COMMAND_NS_HTTPS,
@@ -36,7 +39,11 @@ from bomgar_async.simulator import (
     Simulator,
     World,
 )
-from bomgar_async.simulator.history import active_records, bulk_lsid, bulk_record
+from bomgar_async.simulator.history import (
+    active_records,
+    bulk_lsid,
+    bulk_record,
+)
 from bomgar_async.simulator.history_gen import add_closed_session
 
 ADMIN = {"username": "admin", "password": "s3cret-admin"}

@@ -12,7 +12,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bomgar_async.simulator import Fault, Simulator, World
+from bomgar_async.simulator import (
+    Fault,
+    Simulator,
+    World,
+)
 
 ADMIN = {"username": "admin", "password": "s3cret-admin"}
 

@@ -6,7 +6,10 @@ import re
 
 import pytest
 
-from bomgar_async.simulator import CommandError, World
+from bomgar_async.simulator import (
+    CommandError,
+    World,
+)
 from bomgar_async.simulator.world import CLIENT_TYPES
 
 NOW = 1_700_000_000

@@ -9,8 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bomgar_async import BomgarValidationError, brcs
-from bomgar_async.brcs import BRCSError, BRCSScriptError, BRCSSyntaxError, Command, Script
+from bomgar_async import (
+    BomgarValidationError,
+    brcs,
+)
+from bomgar_async.brcs import (
+    BRCSError,
+    BRCSScriptError,
+    BRCSSyntaxError,
+    Command,
+    Script,
+)
 
 # --- building and rendering -------------------------------------------------------------
 

@@ -18,8 +18,14 @@ from bomgar_async import (
     BomgarValidationError,
     Queue,
 )
-from bomgar_async._request import Request, Response
-from bomgar_async.testing import FakeTransport, xml_response
+from bomgar_async._http.request import (
+    Request,
+    Response,
+)
+from bomgar_async.testing import (
+    FakeTransport,
+    xml_response,
+)
 
 NS = 'xmlns="http://www.bomgar.com/namespaces/API/command"'
 

@@ -6,8 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from bomgar_async import BomgarValidationError, Queue
-from bomgar_async import _command_params as build
+from bomgar_async import (
+    BomgarValidationError,
+    Queue,
+)
+from bomgar_async.command import params as build
 
 
 def test_session_key_all_parameters() -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bomgar_async import BomgarConfigError, BomgarValidationError, Queue
-from bomgar_async._config import base_url
+from bomgar_async import (
+    BomgarConfigError,
+    BomgarValidationError,
+    Queue,
+)
+from bomgar_async._http.config import base_url
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,12 @@ from typing import Any
 
 import pytest
 
-from bomgar_async import CacheKey, CacheStats, MemoryCache
-from bomgar_async._retry import is_retryable
+from bomgar_async import (
+    CacheKey,
+    CacheStats,
+    MemoryCache,
+)
+from bomgar_async._http.retry import is_retryable
 from bomgar_async.errors import (
     BomgarAPIError,
     BomgarAuthError,

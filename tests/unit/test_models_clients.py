@@ -10,6 +10,11 @@ from typing import Any
 import attrs
 import pytest
 
+from bomgar_async.command import parse as responses
+from bomgar_async.command.parse import (
+    parse_connected_client_list,
+    parse_connected_clients,
+)
 from bomgar_async.errors import BomgarProtocolError
 from bomgar_async.models import (
     ApplianceClientSummary,
@@ -24,8 +29,6 @@ from bomgar_async.models import (
     ConnectedSupportCustomer,
     connected_client_from,
 )
-from bomgar_async.responses import command as responses
-from bomgar_async.responses import parse_connected_client_list, parse_connected_clients
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "command"
 UTC = timezone.utc

@@ -12,7 +12,12 @@ from typing import Any
 import attrs
 import pytest
 
-from bomgar_async.errors import BomgarAPIError, BomgarAuthError, BomgarProtocolError
+from bomgar_async.command import parse as parse
+from bomgar_async.errors import (
+    BomgarAPIError,
+    BomgarAuthError,
+    BomgarProtocolError,
+)
 from bomgar_async.models import (
     ApiInfo,
     Appliance,
@@ -25,7 +30,6 @@ from bomgar_async.models import (
     SupportTeam,
     TeamMember,
 )
-from bomgar_async.responses import command as parse
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "command"
 UTC = timezone.utc

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bomgar_async._redact import RedactedError, redact, scrub_exception
+from bomgar_async._http.redact import (
+    RedactedError,
+    redact,
+    scrub_exception,
+)
 
 
 def test_redact_replaces_raw_and_encoded_forms() -> None:
@@ -33,8 +37,8 @@ def test_transport_error_mapping_scrubs_an_aiohttp_cause_that_leaks() -> None:
     import aiohttp
 
     from bomgar_async import BomgarTransportError
-    from bomgar_async._request import Request
-    from bomgar_async.transport import _mapped
+    from bomgar_async._http.request import Request
+    from bomgar_async._http.transport import _mapped
 
     request = Request(
         "GET",

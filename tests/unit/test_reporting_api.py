@@ -16,8 +16,14 @@ from bomgar_async import (
     BomgarTransportError,
     BomgarValidationError,
 )
-from bomgar_async._request import Request, Response
-from bomgar_async.testing import FakeTransport, xml_response
+from bomgar_async._http.request import (
+    Request,
+    Response,
+)
+from bomgar_async.testing import (
+    FakeTransport,
+    xml_response,
+)
 
 UTC = timezone.utc
 T0 = datetime(2026, 11, 1, tzinfo=UTC)

@@ -13,9 +13,13 @@ from typing import Any
 import attrs
 import pytest
 
-import bomgar_async.models.reporting as models
-from bomgar_async.errors import BomgarAPIError, BomgarProtocolError
-from bomgar_async.models.reporting import (
+import bomgar_async.reporting.models as models
+from bomgar_async.errors import (
+    BomgarAPIError,
+    BomgarProtocolError,
+)
+from bomgar_async.reporting import parse as parse
+from bomgar_async.reporting.models import (
     ActiveRepresentative,
     CustomerInfo,
     Endpoint,
@@ -43,7 +47,6 @@ from bomgar_async.models.reporting import (
     TeamActivityReport,
     TeamEvent,
 )
-from bomgar_async.responses import reporting as parse
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 UTC = timezone.utc

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bomgar_async import reporting_params as rp
 from bomgar_async.errors import BomgarValidationError
+from bomgar_async.reporting import params as rp
 
 UTC = timezone.utc
 MAY_1 = date(2014, 5, 1)

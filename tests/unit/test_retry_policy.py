@@ -13,7 +13,10 @@ from bomgar_async import (
     BomgarTimeoutError,
     BomgarTransportError,
 )
-from bomgar_async._retry import RetryPolicy, is_retryable
+from bomgar_async._http.retry import (
+    RetryPolicy,
+    is_retryable,
+)
 
 
 @pytest.mark.parametrize(

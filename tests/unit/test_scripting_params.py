@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bomgar_async import BomgarValidationError
-from bomgar_async import scripting_params as sp
+from bomgar_async.scripting import params as sp
 
 HEAD = (("type", "rep"), ("operation", "generate"))
 

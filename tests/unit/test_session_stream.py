@@ -8,10 +8,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from bomgar_async.errors import BomgarAPIError, BomgarProtocolError
-from bomgar_async.models.reporting import SupportSession
-from bomgar_async.responses.reporting import parse_session_list
-from bomgar_async.responses.session_stream import SessionStreamParser, iter_sessions
+from bomgar_async.errors import (
+    BomgarAPIError,
+    BomgarProtocolError,
+)
+from bomgar_async.reporting.models import SupportSession
+from bomgar_async.reporting.parse import parse_session_list
+from bomgar_async.reporting.session_stream import (
+    SessionStreamParser,
+    iter_sessions,
+)
 
 from .test_reporting_models import NAMESPACES, load
 

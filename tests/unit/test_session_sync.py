@@ -17,8 +17,14 @@ from bomgar_async import (
     FileCheckpointStore,
     SyncCheckpoint,
 )
-from bomgar_async._request import Request, Response
-from bomgar_async.testing import FakeTransport, xml_response
+from bomgar_async._http.request import (
+    Request,
+    Response,
+)
+from bomgar_async.testing import (
+    FakeTransport,
+    xml_response,
+)
 
 from .test_reporting_api import session_list
 

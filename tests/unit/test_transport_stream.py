@@ -8,10 +8,18 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from bomgar_async import BomgarProtocolError, BomgarTimeoutError, BomgarTransportError, Timeout
-from bomgar_async._aio import gather_or_cancel
-from bomgar_async._request import Request
-from bomgar_async.transport import AiohttpTransport, to_timeout
+from bomgar_async import (
+    BomgarProtocolError,
+    BomgarTimeoutError,
+    BomgarTransportError,
+    Timeout,
+)
+from bomgar_async._http.aio import gather_or_cancel
+from bomgar_async._http.request import Request
+from bomgar_async._http.transport import (
+    AiohttpTransport,
+    to_timeout,
+)
 
 BODY = bytes(range(256)) * 4096  # 1 MiB
 

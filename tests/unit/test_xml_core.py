@@ -1,4 +1,4 @@
-"""The XML core (``_xml``) and value conversion (``_values``) on their own."""
+"""The XML core (``_xml.core``) and value conversion (``_xml.values``) on their own."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bomgar_async._values import (
+from bomgar_async._xml.core import (
+    attr,
+    child,
+    children,
+    parse_document,
+    text,
+)
+from bomgar_async._xml.values import (
     bool_of,
     datetime_of,
     int_of,
@@ -19,7 +26,6 @@ from bomgar_async._values import (
     to_int,
     to_timedelta,
 )
-from bomgar_async._xml import attr, child, children, parse_document, text
 from bomgar_async.errors import (
     BomgarAPIError,
     BomgarAuthError,

@@ -1,0 +1,212 @@
+"""Credentials: the guide's username/password, or OAuth 2 client credentials (newer appliances).
+
+An auth object turns a request without credentials into one with them:
+
+- ``PasswordAuth`` adds ``username``/``password`` as form fields of a POST (default) or,
+  only when asked for with ``method="GET"``, as query parameters.
+- ``OAuth2ClientCredentials`` obtains a bearer token with ``POST /oauth2/token``
+  (``grant_type=client_credentials``, HTTP Basic client authentication), caches it until
+  shortly before ``expires_in``, fetches it once however many calls wait for it, and lets
+  the client fetch a new one once when a call answers 401.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+import attrs
+
+from ..errors import (
+    BomgarAuthError,
+    BomgarConfigError,
+    BomgarHTTPError,
+    BomgarProtocolError,
+)
+from .request import (
+    Params,
+    Request,
+    Response,
+)
+
+__all__ = ["Auth", "OAuth2ClientCredentials", "PasswordAuth", "auth_from_options"]
+
+Send = Callable[[Request], Awaitable[Response]]
+TOKEN_PATH = "/oauth2/token"  # noqa: S105 (a URL path, not a secret)
+
+
+class Auth(Protocol):
+    """Adds credentials to requests."""
+
+    identity: str
+    """Who calls (username or client id; never a secret): part of cache keys."""
+
+    async def authorize(self, request: Request, send: Send) -> Request:
+        """``request`` with credentials added (may call ``send`` to obtain a token)."""
+
+    def invalidate(self, request: Request) -> bool:
+        """Forget the credential ``request`` carried; True if a new one should be tried."""
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value this auth may put on the wire."""
+
+
+def _with_params(request: Request, extra: Params, secrets: tuple[str, ...]) -> Request:
+    """``request`` with ``extra`` first in its form body (POST) or query string (GET)."""
+    secrets = (*request.secrets, *secrets)
+    if request.method == "POST":
+        return attrs.evolve(request, form=(*extra, *(request.form or ())), secrets=secrets)
+    return attrs.evolve(request, query=(*extra, *request.query), secrets=secrets)
+
+
+class PasswordAuth:
+    """The guide's API user: ``username`` and ``password`` sent with every call."""
+
+    def __init__(self, username: str, password: str) -> None:
+        self.identity = username
+        self._password = password
+
+    async def authorize(self, request: Request, send: Send) -> Request:
+        """Add the credentials as form fields (POST) or query parameters (GET)."""
+        extra = (("username", self.identity), ("password", self._password))
+        return _with_params(request, extra, (self._password,))
+
+    def invalidate(self, request: Request) -> bool:
+        """A password cannot be refreshed."""
+        return False
+
+    def secrets(self) -> tuple[str, ...]:
+        """The password."""
+        return (self._password,)
+
+    def __repr__(self) -> str:
+        return f"PasswordAuth(username={self.identity!r})"
+
+
+class OAuth2ClientCredentials:
+    """OAuth 2 client credentials for appliances that use ``/oauth2/token``.
+
+    Args:
+        client_id: the API account's client id.
+        client_secret: its secret.
+        refresh_margin: seconds before expiry at which a token is considered stale.
+        clock: a monotonic clock (injectable for tests).
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        *,
+        refresh_margin: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.identity = client_id
+        self._secret = client_secret
+        self._margin = refresh_margin
+        self._clock = clock
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self._lock = asyncio.Lock()
+        basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode("ascii")
+        self._basic = basic
+        self.fetch_count = 0
+
+    def _valid_token(self) -> str | None:
+        if self._token is not None and self._clock() < self._expires_at:
+            return self._token
+        return None
+
+    async def token(self, send: Send) -> str:
+        """A valid access token, fetched once however many callers wait for it."""
+        token = self._valid_token()
+        if token is not None:
+            return token
+        async with self._lock:
+            token = self._valid_token()
+            if token is None:
+                token = await self._fetch(send)
+            return token
+
+    async def _fetch(self, send: Send) -> str:
+        request = Request(
+            method="POST",
+            path=TOKEN_PATH,
+            form=(("grant_type", "client_credentials"),),
+            headers=(("Authorization", f"Basic {self._basic}"), ("Accept", "application/json")),
+            secrets=self.secrets(),
+            read_only=True,
+            label="oauth2_token",
+        )
+        self.fetch_count += 1
+        response = await send(request)
+        if response.status in (400, 401, 403):
+            raise BomgarAuthError(
+                "the appliance refused the OAuth client credentials", action="oauth2_token"
+            )
+        if response.status != 200:
+            raise BomgarHTTPError(f"oauth2_token: HTTP {response.status}", status=response.status)
+        try:
+            payload = json.loads(response.body)
+            token = str(payload["access_token"])
+            expires_in = float(payload.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError) as err:
+            raise BomgarProtocolError(
+                "oauth2_token: the token answer is not the expected JSON"
+            ) from err
+        margin = min(self._margin, expires_in / 10)
+        self._token = token
+        self._expires_at = self._clock() + expires_in - margin
+        return token
+
+    async def authorize(self, request: Request, send: Send) -> Request:
+        """Add ``Authorization: Bearer <token>``."""
+        token = await self.token(send)
+        return attrs.evolve(
+            request,
+            headers=(*request.headers, ("Authorization", f"Bearer {token}")),
+            secrets=(*request.secrets, *self.secrets()),
+        )
+
+    def invalidate(self, request: Request) -> bool:
+        """Drop the token ``request`` carried (if still current) so the next call fetches anew."""
+        sent = dict(request.headers).get("Authorization", "")
+        if self._token is not None and sent == f"Bearer {self._token}":
+            self._token = None
+            self._expires_at = 0.0
+        return True
+
+    def secrets(self) -> tuple[str, ...]:
+        """The client secret, its Basic form and the current token."""
+        found = [self._secret, self._basic]
+        if self._token:
+            found.append(self._token)
+        return tuple(found)
+
+    def __repr__(self) -> str:
+        return f"OAuth2ClientCredentials(client_id={self.identity!r})"
+
+
+def auth_from_options(
+    username: str | None, password: str | None, client_id: str | None, client_secret: str | None
+) -> Auth:
+    """The Auth for the client's keyword arguments (exactly one kind of credentials).
+
+    Raises:
+        BomgarConfigError: missing, partial or mixed credentials.
+    """
+    has_password = username is not None or password is not None
+    has_oauth = client_id is not None or client_secret is not None
+    if has_password and has_oauth:
+        raise BomgarConfigError("give username/password or client_id/client_secret, not both")
+    if has_oauth:
+        if not client_id or not client_secret:
+            raise BomgarConfigError("OAuth needs both client_id and client_secret")
+        return OAuth2ClientCredentials(client_id, client_secret)
+    if not username or not password:
+        raise BomgarConfigError("username and password are required (or client_id/client_secret)")
+    return PasswordAuth(username, password)

@@ -1,0 +1,46 @@
+"""Reading the client's configuration: the appliance's base URL (pure)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ..errors import BomgarConfigError
+
+__all__ = ["base_url"]
+
+
+def base_url(host: str, *, allow_http: bool) -> str:
+    """``host`` (a hostname, ``host:port`` or a base URL) as ``scheme://host[:port][/prefix]``.
+
+    HTTPS is the default; ``http://`` is refused unless ``allow_http`` is true. Credentials,
+    queries and fragments in the URL are refused (a password must never sit in a URL).
+    """
+    if not isinstance(host, str) or not host.strip():
+        raise BomgarConfigError("host must be a hostname, host:port or https:// URL")
+    raw = host.strip()
+    if "://" not in raw:
+        raw = "https://" + raw
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise BomgarConfigError(f"unsupported URL scheme {parts.scheme!r}: use https://")
+    if scheme == "http" and not allow_http:
+        raise BomgarConfigError(
+            "plain http:// sends credentials unencrypted; pass allow_http=True to allow it"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise BomgarConfigError("do not put credentials in the host URL; use the keyword arguments")
+    if parts.query or parts.fragment:
+        raise BomgarConfigError("the host URL must not have a query or fragment")
+    if not parts.hostname:
+        raise BomgarConfigError(f"no hostname in {host!r}")
+    try:
+        port = parts.port
+    except ValueError as err:
+        raise BomgarConfigError(f"invalid port in {host!r}") from err
+    hostname = parts.hostname
+    if ":" in hostname:  # IPv6 literal
+        hostname = f"[{hostname}]"
+    netloc = f"{hostname}:{port}" if port is not None else hostname
+    prefix = parts.path.rstrip("/")
+    return f"{scheme}://{netloc}{prefix}"

@@ -1,0 +1,173 @@
+"""Streaming a response body to disk safely: the file appears at ``dest`` complete or not at all.
+
+The body is written in chunks to a temporary file beside ``dest`` (memory does not grow with
+the file), hashed (SHA-256) and counted on the way, checked against ``Content-Length`` when
+one was sent, flushed to disk (fsync) and only then renamed over ``dest`` (atomic on POSIX
+and Windows). On any failure, cancellation included, the temporary file is removed and an
+existing ``dest`` is left as it was.
+
+Appliances answer errors with HTTP 200 and an XML ``<error>`` body (an expired recording,
+bad credentials): a body that starts like XML or HTML where a file was expected is read
+(bounded) and raised as ``BomgarAPIError`` / ``BomgarProtocolError``, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+
+import attrs
+
+from .._xml.core import parse_document
+from ..errors import (
+    BomgarProtocolError,
+    BomgarValidationError,
+)
+from .transport import StreamedResponse
+
+__all__ = ["DownloadResult", "check_destination", "stream_to_file"]
+
+CHUNK_SIZE = 1 << 16
+_MAX_ERROR_BODY = 1 << 20  # an <error> answer is small; never buffer more than this
+_MARKUP_STARTS = (b"<?xml", b"<error", b"<!doctype", b"<html")
+
+OpenStream = Callable[[], AbstractAsyncContextManager[StreamedResponse]]
+
+
+@attrs.frozen
+class DownloadResult:
+    """A completed download.
+
+    Attributes:
+        path: where the file now is.
+        size: its size in bytes.
+        sha256: the hex SHA-256 of its content.
+        content_type: the ``Content-Type`` the appliance sent, if any.
+    """
+
+    path: Path
+    size: int
+    sha256: str
+    content_type: str | None = None
+
+
+def check_destination(dest: str | os.PathLike[str]) -> Path:
+    """``dest`` as a Path whose folder exists and which is not itself a folder.
+
+    Raises:
+        BomgarValidationError: before any request is sent.
+    """
+    if not isinstance(dest, str | os.PathLike) or not os.fspath(dest):
+        raise BomgarValidationError("dest must be a file path")
+    path = Path(dest).expanduser()
+    if path.is_dir():
+        raise BomgarValidationError(f"dest {str(path)!r} is a directory; name a file")
+    if not path.parent.is_dir():
+        raise BomgarValidationError(f"the folder of dest {str(path.parent)!r} does not exist")
+    return path
+
+
+def _looks_like_markup(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:9].lower().startswith(_MARKUP_STARTS)
+
+
+async def _raise_markup(first: bytes, chunks: AsyncIterator[bytes], label: str) -> None:
+    body = bytearray(first)
+    async for chunk in chunks:
+        body += chunk
+        if len(body) > _MAX_ERROR_BODY:
+            break
+    parse_document(bytes(body[:_MAX_ERROR_BODY]), action=label)  # raises for <error>/HTML
+    raise BomgarProtocolError(f"{label}: the appliance sent an XML document instead of a file")
+
+
+def _replace_durably(temp: Path, dest: Path) -> None:
+    os.replace(temp, dest)
+    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
+        dir_fd = os.open(dest.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+async def stream_to_file(
+    open_stream: OpenStream,
+    dest: Path,
+    *,
+    label: str,
+    chunk_size: int = CHUNK_SIZE,
+    allow_markup: bool = False,
+    validate: Callable[[Path], None] | None = None,
+) -> DownloadResult:
+    """Stream the body of ``open_stream()``'s response into ``dest`` (see the module docstring).
+
+    Args:
+        open_stream: opens the (authorized) request and yields the streamed response; the
+            caller has already checked its status.
+        dest: the final path (see :func:`check_destination`).
+        label: the action or report, for error messages.
+        allow_markup: accept a body that starts like XML/HTML (text files such as BRCS).
+        validate: called with the complete temporary file before it is renamed into place;
+            whatever it raises aborts the download (nothing appears at ``dest``).
+
+    Raises:
+        BomgarAPIError: the appliance answered ``<error>`` instead of a file.
+        BomgarProtocolError: an HTML page instead of a file, or the body was cut short or
+            differs from ``Content-Length``.
+        BomgarTransportError: the connection failed.
+    """
+    async with open_stream() as response:
+        chunks = response.iter_chunks(chunk_size)
+        first = b""
+        async for first in chunks:
+            if first:
+                break
+        if not allow_markup and _looks_like_markup(first):
+            await _raise_markup(first, chunks, label)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+        temp = Path(temp_name)
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            chunk = first
+            while True:
+                if chunk:
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                    digest.update(chunk)
+                    size += len(chunk)
+                try:
+                    chunk = await chunks.__anext__()
+                except StopAsyncIteration:
+                    break
+            expected = response.headers.get("Content-Length")
+            if expected is not None and expected.isdigit() and int(expected) != size:
+                error = BomgarProtocolError(
+                    f"{label}: received {size} bytes of the {expected} announced"
+                )
+                error.retryable = True
+                raise error
+            await asyncio.to_thread(os.fsync, fd)
+            os.close(fd)
+            fd = -1
+            if validate is not None:
+                await asyncio.to_thread(validate, temp)
+            await asyncio.to_thread(_replace_durably, temp, dest)
+        except BaseException:
+            if fd != -1:
+                os.close(fd)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+            raise
+        content_type = response.headers.get("Content-Type")
+    return DownloadResult(
+        path=dest, size=size, sha256=digest.hexdigest(), content_type=content_type
+    )

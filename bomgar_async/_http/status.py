@@ -1,0 +1,36 @@
+"""Turning HTTP statuses into errors (pure)."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+from ..errors import BomgarHTTPError
+from .request import Response
+
+__all__ = ["check_status"]
+
+
+def _retry_after(response: Response) -> float | None:
+    value = response.header("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def check_status(response: Response, label: str) -> Response:
+    """``response`` if its status is 2xx, else a BomgarHTTPError (with Retry-After for 429/503)."""
+    if 200 <= response.status < 300:
+        return response
+    raise BomgarHTTPError(
+        f"{label}: HTTP {response.status}",
+        status=response.status,
+        retry_after=_retry_after(response),
+    )

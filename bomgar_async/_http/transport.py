@@ -1,0 +1,231 @@
+"""The HTTP transport: the only module that imports aiohttp.
+
+``Transport`` is a small interface (send a Request, get a Response; or open a streamed
+response); ``AiohttpTransport`` implements it over one shared ``aiohttp.ClientSession``
+whose connector closes every connection after its response is read, as the guide
+requires ("you must close the connection after each API call"). Every aiohttp or socket
+failure is mapped to a ``BomgarError`` and its cause chain scrubbed of secrets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl as ssl_module
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+import aiohttp
+
+from ..errors import (
+    BomgarConfigError,
+    BomgarError,
+    BomgarProtocolError,
+    BomgarTimeoutError,
+    BomgarTransportError,
+)
+from .redact import (
+    redact,
+    scrub_exception,
+)
+from .request import (
+    Request,
+    Response,
+    Timeout,
+)
+
+__all__ = ["AiohttpTransport", "StreamedResponse", "Transport", "to_timeout"]
+
+logger = logging.getLogger("bomgar_async")
+SSLOption = bool | ssl_module.SSLContext
+
+
+class StreamedResponse(Protocol):
+    """A response whose body is read in chunks."""
+
+    status: int
+    headers: dict[str, str]
+
+    def iter_chunks(self, size: int = 65536) -> AsyncIterator[bytes]:
+        """The body, chunk by chunk."""
+
+    async def read(self) -> bytes:
+        """The whole (remaining) body."""
+
+
+class Transport(Protocol):
+    """Sends requests to one appliance. Implementations must never leak ``request.secrets``."""
+
+    async def send(self, request: Request, *, timeout: Timeout) -> Response:
+        """Send ``request`` and return the complete response (any HTTP status)."""
+
+    def stream(self, request: Request, *, timeout: Timeout) -> Any:
+        """An async context manager yielding a :class:`StreamedResponse`."""
+
+    async def close(self) -> None:
+        """Release every resource; the transport is not used afterwards."""
+
+
+def to_timeout(value: float | Timeout | Any, *, default_connect: float = 10.0) -> Timeout:
+    """Normalize seconds, a :class:`Timeout` or an ``aiohttp.ClientTimeout``-like object."""
+    if isinstance(value, Timeout):
+        return value
+    if isinstance(value, bool):
+        raise BomgarConfigError("timeout must be a number of seconds or a timeout object")
+    if isinstance(value, int | float):
+        if value <= 0:
+            raise BomgarConfigError("timeout must be positive")
+        return Timeout(total=float(value), connect=min(float(value), default_connect))
+    total = getattr(value, "total", None)
+    connect = getattr(value, "connect", None) or getattr(value, "sock_connect", None)
+    sock_read = getattr(value, "sock_read", None)
+    if total is None and sock_read is None:
+        raise BomgarConfigError("a timeout needs a total or a sock_read limit: calls never hang")
+    return Timeout(total=total, connect=connect, sock_read=sock_read)
+
+
+class _AiohttpStream:
+    def __init__(self, response: aiohttp.ClientResponse, request: Request, url: str) -> None:
+        self._response = response
+        self._request = request
+        self._url = url
+        self.status = response.status
+        self.headers = dict(response.headers)
+
+    async def iter_chunks(self, size: int = 65536) -> AsyncIterator[bytes]:
+        while True:
+            try:
+                chunk = await self._response.content.read(size)
+            except Exception as err:
+                raise _mapped(err, self._request, self._url) from None
+            if not chunk:
+                return
+            yield chunk
+
+    async def read(self) -> bytes:
+        try:
+            return await self._response.read()
+        except Exception as err:
+            raise _mapped(err, self._request, self._url) from None
+
+
+class AiohttpTransport:
+    """The production transport.
+
+    Args:
+        base_url: ``scheme://host[:port][/prefix]`` of the appliance.
+        ssl: ``True`` (verify), ``False`` (no verification) or an ``ssl.SSLContext``.
+        user_agent: the ``User-Agent`` header.
+    """
+
+    def __init__(self, base_url: str, *, ssl: SSLOption = True, user_agent: str) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._ssl = ssl
+        self._user_agent = user_agent
+        self._session: aiohttp.ClientSession | None = None
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            ssl_arg: Any = self._ssl if isinstance(self._ssl, ssl_module.SSLContext) else None
+            if self._ssl is False:
+                ssl_arg = False
+            connector = aiohttp.TCPConnector(force_close=True, limit=0, ssl=ssl_arg)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                headers={"User-Agent": self._user_agent, "Connection": "close"},
+                trust_env=False,
+            )
+            # aiohttp silently resends an idempotent-method request (GET) once after a
+            # dropped connection; with method="GET" that would repeat state changes such as
+            # terminate_session. Our RetryPolicy alone decides what is retried.
+            if hasattr(self._session, "_retry_connection"):
+                self._session._retry_connection = False
+        return self._session
+
+    def _prepare(self, request: Request, timeout: Timeout) -> tuple[str, dict[str, Any]]:
+        url = self._base_url + request.path
+        kwargs: dict[str, Any] = {
+            "params": list(request.query) or None,
+            "headers": dict(request.headers),
+            "timeout": aiohttp.ClientTimeout(
+                total=timeout.total, connect=timeout.connect, sock_read=timeout.sock_read
+            ),
+            "allow_redirects": False,
+        }
+        if request.form is not None:
+            kwargs["data"] = list(request.form)
+        return url, kwargs
+
+    async def send(self, request: Request, *, timeout: Timeout) -> Response:
+        """Send ``request``; the connection is closed once the body is read."""
+        url, kwargs = self._prepare(request, timeout)
+        started = time.perf_counter()
+        try:
+            async with self._get_session().request(request.method, url, **kwargs) as resp:
+                body = await resp.read()
+                result = Response(status=resp.status, headers=dict(resp.headers), body=body)
+        except Exception as err:
+            failure = _mapped(err, request, url)
+        else:
+            logger.debug(
+                "%s %s %s -> %s (%d bytes, %.3fs)",
+                request.method,
+                url,
+                request.label,
+                result.status,
+                len(result.body),
+                time.perf_counter() - started,
+            )
+            return result
+        raise failure
+
+    @asynccontextmanager
+    async def stream(self, request: Request, *, timeout: Timeout) -> AsyncIterator[_AiohttpStream]:
+        """Open ``request`` and yield the response before its body is read."""
+        url, kwargs = self._prepare(request, timeout)
+        try:
+            resp = await self._get_session().request(request.method, url, **kwargs)
+        except Exception as err:
+            failure = _mapped(err, request, url)
+        else:
+            try:
+                yield _AiohttpStream(resp, request, url)
+            finally:
+                resp.release()
+                resp.close()
+            return
+        raise failure
+
+    async def close(self) -> None:
+        """Close the underlying session (idempotent)."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+
+def _mapped(err: BaseException, request: Request, url: str) -> BomgarError:
+    """Translate an aiohttp/asyncio/socket failure into a scrubbed BomgarError."""
+    if isinstance(err, BomgarError):
+        return err
+    shown = redact(url, request.secrets)
+    what = f"{request.method} {shown} ({request.label})" if request.label else shown
+    error: BomgarError
+    if isinstance(err, asyncio.TimeoutError | aiohttp.ServerTimeoutError):
+        error = BomgarTimeoutError(f"timed out: {what}")
+    elif isinstance(err, aiohttp.ClientSSLError | ssl_module.SSLError):
+        error = BomgarTransportError(f"TLS failure talking to {what}: {type(err).__name__}")
+        error.retryable = False
+    elif isinstance(err, aiohttp.ClientPayloadError):
+        error = BomgarProtocolError(f"the response body was cut short: {what}")
+        error.retryable = True
+    elif isinstance(err, aiohttp.InvalidURL):
+        error = BomgarConfigError(f"invalid appliance URL: {shown}")
+    elif isinstance(err, aiohttp.ClientError | OSError):
+        error = BomgarTransportError(f"connection failed: {what}: {type(err).__name__}")
+    else:
+        return BomgarTransportError(f"unexpected transport failure: {what}: {type(err).__name__}")
+    error.__cause__ = scrub_exception(err, request.secrets)
+    error.__suppress_context__ = True
+    return error

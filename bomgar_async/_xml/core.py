@@ -1,0 +1,177 @@
+"""The XML core: one place that decides how an appliance's answer becomes data (pure, no I/O).
+
+- Namespaces are ignored: elements and attributes are matched by local name, whatever the
+  namespace (none before 14.1, bomgar.com, beyondtrust.com/sra, https beyondtrust.com).
+- Elements named in ``list_paths`` always parse as lists, whether the appliance sent zero,
+  one or many of them (``"rep"`` matches any ``<rep>``; ``"support_session_ids/lsid"``
+  only an ``<lsid>`` inside ``<support_session_ids>``).
+- An ``<error>`` root, or an ``<error>`` child of the root, becomes a ``BomgarAPIError``.
+- HTML, empty, non-XML or truncated bodies become ``BomgarProtocolError``.
+- Entity expansion stays disabled (xmltodict's ``disable_entities``), so a hostile body
+  cannot expand entities or reach external resources.
+
+Parsed nodes are what xmltodict produces: ``None`` for an empty element, ``str`` for a
+text-only element, ``dict`` (``@attr`` keys, child names, ``#text``) otherwise. The
+accessors below read them tolerantly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+from xml.parsers.expat import ExpatError
+
+import xmltodict
+
+from ..errors import (
+    BomgarProtocolError,
+    api_error,
+)
+
+__all__ = [
+    "Node",
+    "attr",
+    "child",
+    "children",
+    "parse_document",
+    "text",
+]
+
+Node = Any  # dict[str, Node] | list[Node] | str | None, as produced by xmltodict
+_TRUNCATION_HINTS = ("no element found", "unclosed token", "incomplete", "unclosed cdata")
+
+
+def _local(name: str) -> str:
+    """Strip a namespace prefix: ``ns:rep`` -> ``rep``, ``@ns:id`` -> ``@id``."""
+    if ":" not in name:
+        return name
+    prefix = "@" if name.startswith("@") else ""
+    return prefix + name.rsplit(":", 1)[1]
+
+
+def _postprocessor(_path: Any, key: str, value: Any) -> tuple[str, Any] | None:
+    if key.startswith(("@xmlns", "@xsi:")):
+        return None  # namespace declarations and schema hints are not data
+    return _local(key), value
+
+
+def _force_list(list_paths: Collection[str]) -> Any:
+    def should_force(path: Any, key: str, _value: Any) -> bool:
+        name = _local(key)
+        if name in list_paths:
+            return True
+        parent = _local(path[-1][0]) if path else ""
+        return f"{parent}/{name}" in list_paths
+
+    return should_force
+
+
+def _sniff(body: bytes) -> None:
+    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head:
+        raise BomgarProtocolError("the appliance sent an empty body where XML was expected")
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise BomgarProtocolError(
+            "the appliance answered with an HTML page, not XML "
+            "(is the XML API enabled, and is this the right host and path?)"
+        )
+    if not head.startswith(b"<"):
+        raise BomgarProtocolError("the appliance's answer is not XML")
+
+
+def parse_document(
+    body: bytes,
+    *,
+    list_paths: Collection[str] = (),
+    expected_roots: Collection[str] | None = None,
+    action: str | None = None,
+) -> tuple[str, Node]:
+    """Parse an API answer into ``(root local name, root node)``.
+
+    Args:
+        body: the raw response body.
+        list_paths: element names (or ``parent/child`` pairs) that always parse as lists.
+        expected_roots: root names the action may answer with; ``None`` accepts any.
+        action: the action or report name, for error messages.
+
+    Raises:
+        BomgarAPIError: (or a subclass) for an ``<error>`` root or an ``<error>`` child.
+        BomgarProtocolError: for HTML, empty, malformed or truncated bodies, or an
+            unexpected root.
+    """
+    _sniff(body)
+    try:
+        parsed = xmltodict.parse(
+            body,
+            disable_entities=True,
+            postprocessor=_postprocessor,  # type: ignore[arg-type]
+            force_list=_force_list(frozenset(list_paths)),
+        )
+    except ExpatError as err:
+        reason = str(err)
+        lowered = reason.lower()
+        what = "truncated" if any(h in lowered for h in _TRUNCATION_HINTS) else "malformed"
+        raise BomgarProtocolError(f"the appliance sent a {what} XML body ({reason})") from err
+    except ValueError as err:  # xmltodict refuses entity declarations this way
+        raise BomgarProtocolError(f"the appliance's XML was refused: {err}") from err
+    if not isinstance(parsed, Mapping) or len(parsed) != 1:
+        raise BomgarProtocolError("the appliance's XML has no single root element")
+    root, node = next(iter(parsed.items()))
+    if root == "error":
+        raise api_error(text(node) or "unspecified error", action=action)
+    if isinstance(node, Mapping) and "error" in node:
+        error_node = node["error"]
+        if isinstance(error_node, list):
+            error_node = error_node[0]
+        raise api_error(text(error_node) or "unspecified error", action=action)
+    if expected_roots is not None and root not in expected_roots:
+        wanted = ", ".join(f"<{r}>" for r in expected_roots)
+        raise BomgarProtocolError(f"{action or 'call'}: expected {wanted}, got <{root}>")
+    return root, node
+
+
+def child(node: Node, name: str) -> Node:
+    """The child element ``name`` of ``node`` (``None`` when absent or ``node`` is not an element
+    with children); a list child yields its first item."""
+    if not isinstance(node, Mapping):
+        return None
+    value = node.get(name)
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def children(node: Node, name: str) -> list[Node]:
+    """All child elements ``name`` of ``node`` as a list (empty, one or many)."""
+    if not isinstance(node, Mapping):
+        return []
+    value = node.get(name)
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def text(node: Node) -> str | None:
+    """The text content of an element node (``None`` when empty or absent)."""
+    if node is None:
+        return None
+    if isinstance(node, str):
+        return node
+    if isinstance(node, Mapping):
+        value = node.get("#text")
+        return value if isinstance(value, str) else None
+    if isinstance(node, list):
+        return text(node[0]) if node else None
+    return str(node)
+
+
+def attr(node: Node, name: str) -> str | None:
+    """The attribute ``name`` of an element node (``None`` when absent)."""
+    if isinstance(node, list):
+        node = node[0] if node else None
+    if not isinstance(node, Mapping):
+        return None
+    value = node.get("@" + name)
+    return value if isinstance(value, str) else None

@@ -1,0 +1,217 @@
+"""Incremental, resumable pulls of closed sessions: ``bg.reporting.sync(...)``.
+
+Each run pulls every session that *ended* since the checkpoint (``by="end"``), window by
+window, starting ``overlap`` before the checkpoint's cursor so that sessions the appliance
+reports late (clock skew, reports written after the fact) are still caught; sessions
+already delivered are recognised by lsid and left out. Each window is one
+:class:`SyncBatch` holding the new sessions and the checkpoint *after* them.
+
+Exactly once: store ``batch.checkpoint.to_json()`` in the same transaction as the batch's
+sessions (a row in your database) and pass it back as ``checkpoint=`` when you start
+again. A crash at any point then loses nothing and repeats nothing: what was committed
+together is skipped, what was not is pulled again. With a separate :class:`CheckpointStore`
+(``await sync.commit(batch)`` after storing the sessions) a crash between the two repeats
+that one batch; the lsid is the idempotency key.
+
+"Now" is the appliance's own clock (``get_api_info``), so skew between the machines does
+not move the cursor past sessions the appliance has not reported yet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+
+from ..errors import (
+    BomgarProtocolError,
+    BomgarValidationError,
+)
+from .models import SupportSession
+from .time_range import split_windows
+
+if TYPE_CHECKING:
+    from .api import ReportingAPI
+
+__all__ = ["CheckpointStore", "FileCheckpointStore", "SessionSync", "SyncBatch", "SyncCheckpoint"]
+
+_VERSION = 1
+
+
+def _utc(value: datetime, name: str) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise BomgarValidationError(f"{name} must be an aware datetime")
+    return value.astimezone(timezone.utc)
+
+
+def _frozen(seen: Mapping[str, datetime]) -> Mapping[str, datetime]:
+    return MappingProxyType(dict(seen))
+
+
+@attrs.frozen
+class SyncCheckpoint:
+    """Where an incremental pull stands.
+
+    Attributes:
+        cursor: every session that ended before ``cursor - overlap`` has been delivered.
+        seen: lsid -> end time of the sessions delivered that ended at or after
+            ``cursor - overlap`` (they may be reported again and must be skipped).
+    """
+
+    cursor: datetime
+    seen: Mapping[str, datetime] = attrs.field(factory=dict, converter=_frozen)
+
+    def to_json(self) -> str:
+        """A versioned JSON text (store it next to your data)."""
+        return json.dumps(
+            {
+                "version": _VERSION,
+                "cursor": self.cursor.isoformat(),
+                "seen": {lsid: end.isoformat() for lsid, end in sorted(self.seen.items())},
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> SyncCheckpoint:
+        """Read :meth:`to_json` output.
+
+        Raises:
+            BomgarProtocolError: not a checkpoint of a version this SDK reads.
+        """
+        try:
+            data: Any = json.loads(text)
+            if data["version"] != _VERSION:
+                raise ValueError(f"unsupported checkpoint version {data['version']!r}")
+            seen = {str(k): datetime.fromisoformat(v) for k, v in data["seen"].items()}
+            return cls(cursor=datetime.fromisoformat(data["cursor"]), seen=seen)
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise BomgarProtocolError(f"not a session sync checkpoint: {err}") from err
+
+
+@attrs.frozen
+class SyncBatch:
+    """The new sessions of one window, and the checkpoint after them."""
+
+    sessions: tuple[SupportSession, ...]
+    checkpoint: SyncCheckpoint
+    window: tuple[datetime, datetime]
+
+
+class CheckpointStore(Protocol):
+    """Keeps a checkpoint between runs."""
+
+    async def load(self) -> SyncCheckpoint | None:
+        """The stored checkpoint, or ``None`` before the first commit."""
+
+    async def save(self, checkpoint: SyncCheckpoint) -> None:
+        """Store ``checkpoint`` durably (replacing the previous one)."""
+
+
+class FileCheckpointStore:
+    """A checkpoint in a JSON file, replaced atomically (temp file, fsync, rename)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    async def load(self) -> SyncCheckpoint | None:
+        """The checkpoint in the file, or ``None`` if there is no file yet."""
+        try:
+            text = await asyncio.to_thread(self.path.read_text, encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        return SyncCheckpoint.from_json(text)
+
+    async def save(self, checkpoint: SyncCheckpoint) -> None:
+        """Write ``checkpoint`` durably."""
+        await asyncio.to_thread(self._write, checkpoint.to_json())
+
+    def _write(self, text: str) -> None:
+        fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+
+class SessionSync:
+    """Pulls every session that ended since the last checkpoint; see the module docstring.
+
+    Args:
+        reporting: ``bg.reporting``.
+        since: where the very first run starts (aware datetime).
+        overlap: how far before the cursor each run looks again (how late the appliance
+            may report a session); sessions found there again are skipped by lsid.
+        window: the length of each pulled window (one batch each).
+        store: where :meth:`commit` keeps the checkpoint (optional).
+        clock: returns "now" (``bg.reporting.sync`` passes the appliance's clock).
+    """
+
+    def __init__(
+        self,
+        reporting: ReportingAPI,
+        *,
+        since: datetime,
+        overlap: timedelta = timedelta(minutes=15),
+        window: timedelta = timedelta(hours=6),
+        store: CheckpointStore | None = None,
+        clock: Callable[[], Awaitable[datetime]],
+    ) -> None:
+        self._reporting = reporting
+        self.since = _utc(since, "since")
+        if not isinstance(overlap, timedelta) or overlap < timedelta(0):
+            raise BomgarValidationError("overlap must be a non-negative timedelta")
+        if not isinstance(window, timedelta) or window < timedelta(seconds=1):
+            raise BomgarValidationError("window must be a timedelta of at least a second")
+        self.overlap = overlap
+        self.window = window
+        self.store = store
+        self._clock = clock
+
+    async def _now(self) -> datetime:
+        return _utc(await self._clock(), "clock()")
+
+    async def batches(self, checkpoint: SyncCheckpoint | None = None) -> AsyncIterator[SyncBatch]:
+        """One batch per window, from the checkpoint (given, stored, or ``since``) to now."""
+        current = checkpoint
+        if current is None and self.store is not None:
+            current = await self.store.load()
+        if current is None:
+            current = SyncCheckpoint(cursor=self.since)
+        now = (await self._now()).replace(microsecond=0) + timedelta(seconds=1)
+        start = max(self.since, current.cursor - self.overlap)
+        if start >= now:
+            return
+        seen = dict(current.seen)
+        for window_start, window_end in split_windows(start, now, self.window):
+            found = [
+                s
+                async for s in self._reporting.support_sessions(window_start, window_end, by="end")
+            ]
+            fresh = [s for s in found if s.lsid not in seen]
+            for session in fresh:
+                seen[session.lsid] = session.end_time or window_end
+            keep_from = window_end - self.overlap
+            seen = {lsid: end for lsid, end in seen.items() if end >= keep_from}
+            cursor = max(current.cursor, window_end)
+            current = SyncCheckpoint(cursor=cursor, seen=seen)
+            yield SyncBatch(tuple(fresh), current, (window_start, window_end))
+
+    async def commit(self, batch: SyncBatch) -> None:
+        """Store ``batch.checkpoint`` in the :class:`CheckpointStore`."""
+        if self.store is None:
+            raise BomgarValidationError("this SessionSync has no store; keep batch.checkpoint")
+        await self.store.save(batch.checkpoint)
