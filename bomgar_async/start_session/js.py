@@ -121,7 +121,7 @@ class IssueForm:
             raise BomgarValidationError("an HTML element id holds no whitespace")
         check.text(value, "issue form element_id", max_length=_FIELD_MAX)
 
-    def to_js(self) -> str:
+    def js_expression(self) -> str:
         """The JavaScript expression: ``document.getElementById("formID")`` (escaped)."""
         return f"document.getElementById({_script_safe_json(self.element_id)})"
 
@@ -140,7 +140,7 @@ def _options_js(options: dict[str, object]) -> str:
     """The options object; an :class:`IssueForm` is written as its expression, not as data."""
     members = (
         f"{_script_safe_json(key)}: "
-        + (value.to_js() if isinstance(value, IssueForm) else _script_safe_json(value))
+        + (value.js_expression() if isinstance(value, IssueForm) else _script_safe_json(value))
         for key, value in options.items()
     )
     return "{" + ", ".join(members) + "}"
