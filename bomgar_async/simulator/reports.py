@@ -28,6 +28,7 @@ from .history import (
     SessionRecord,
 )
 from .recordings import (
+    RECORDING_PERMISSIONS,
     RECORDING_REPORTS,
     RecordingError,
     locate_recording,
@@ -65,7 +66,7 @@ REPORT_ROOTS: Mapping[str, str] = {
 """The root element of each (non-recording) report."""
 _NO_REPORTING = "User does not have permission to use the reporting API."
 _NO_REPORTS = "User does not have permission to view support session reports."
-_NO_RECORDINGS = "User does not have permission to view support session recordings."
+_NO_LICENSE = "User does not have permission to view license usage reports."
 
 
 @dataclass
@@ -101,8 +102,9 @@ async def handle_report(context: ReportContext) -> web.StreamResponse:
         return context.error("Missing required parameter: generate_report.")
     kind = RECORDING_REPORTS.get(report)
     if kind is not None:
-        if not user.has("perm_view_sd_recordings"):
-            return context.error(_NO_RECORDINGS)
+        permission, allows = RECORDING_PERMISSIONS[kind]
+        if not user.has(permission):
+            return context.error(f"User does not have permission to {allows}.")
         lsid = context.params.get("lsid", "").strip()
         try:
             instance = locate_recording(world, lsid, kind, context.params.get("instance"))
@@ -112,7 +114,10 @@ async def handle_report(context: ReportContext) -> web.StreamResponse:
     root = REPORT_ROOTS.get(report)
     if root is None:
         return context.error(f"Invalid report type: {report}.")
-    if report != "LicenseUsage":
+    if report == "LicenseUsage":
+        if not user.has("perm_view_license_usage_reports"):
+            return context.error(_NO_LICENSE)
+    else:
         visible = visibility(world, user)
         if visible is None:
             return context.error(_NO_REPORTS)
