@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import ssl as ssl_module
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -58,6 +59,7 @@ from .errors import (
     BomgarConfigError,
 )
 from .reporting.api import ReportingAPI
+from .reporting.no_data import NoDataMatcher
 from .scripting.api import ScriptingAPI
 from .start_session import StartSessionURLs
 
@@ -107,6 +109,9 @@ class BomgarClient:
         command_path: ``"/api/command.ns"`` or ``"/api/command"`` (newer appliances).
         cache: a cache backend, ``None`` to disable caching, or the default in-memory cache.
         cache_ttl: seconds cached answers stay fresh (default cache).
+        no_data_messages: more texts (or compiled patterns) of the appliance's "no data"
+            ``<error>`` answers, beyond the built-in catalog (see
+            ``bomgar_async.reporting.no_data``); report calls treat them as empty reports.
         transport: a custom transport (tests use ``bomgar_async.testing.FakeTransport``).
 
     Raises:
@@ -132,6 +137,7 @@ class BomgarClient:
         command_path: str = "/api/command.ns",
         cache: Cache | Any | None = DEFAULT_CACHE,
         cache_ttl: float = 60.0,
+        no_data_messages: Iterable[str | re.Pattern[str]] = (),
         transport: Transport | None = None,
     ) -> None:
         self._base_url = base_url(host, allow_http=allow_http)
@@ -155,6 +161,7 @@ class BomgarClient:
             )
         elif not isinstance(ssl, bool | ssl_module.SSLContext):
             raise BomgarConfigError("ssl must be True, False or an ssl.SSLContext")
+        no_data = NoDataMatcher(no_data_messages)
         self._method: Literal["POST", "GET"] = method
         self.command_path = command_path
         self.timeout = to_timeout(timeout)
@@ -178,7 +185,7 @@ class BomgarClient:
         )
         self.command = CommandAPI(self)
         self.backup = BackupAPI(self)
-        self.reporting = ReportingAPI(self, appliance_time=self._appliance_time)
+        self.reporting = ReportingAPI(self, appliance_time=self._appliance_time, no_data=no_data)
         self.scripting = ScriptingAPI(self)
         self.start_session = StartSessionURLs(self._base_url)
 

@@ -12,7 +12,8 @@ The tree::
     ├── BomgarProtocolError                       not XML, unexpected root, truncated body
     └── BomgarAPIError                            the appliance's <error> (.message, .action)
         ├── BomgarAuthError                       credentials rejected
-        └── BomgarPermissionError                 the API user lacks a permission
+        ├── BomgarPermissionError                 the API user lacks a permission
+        └── BomgarNoDataError                     a report (or one item) matched nothing
 
 No message built here ever contains a credential: the transport redacts URLs and
 scrubs causes before they are attached (see ``bomgar_async._redact``).
@@ -27,6 +28,7 @@ __all__ = [
     "BomgarConfigError",
     "BomgarError",
     "BomgarHTTPError",
+    "BomgarNoDataError",
     "BomgarPermissionError",
     "BomgarProtocolError",
     "BomgarTimeoutError",
@@ -106,6 +108,16 @@ class BomgarAuthError(BomgarAPIError):
 
 class BomgarPermissionError(BomgarAPIError):
     """The API user is not allowed to perform this action."""
+
+
+class BomgarNoDataError(BomgarAPIError):
+    """Nothing matched: the appliance's "no data" ``<error>`` (e.g. "No Support report
+    information matching your chosen criteria is available.").
+
+    Report calls that return lists or streams treat this answer as an empty report and
+    never raise it; single-item calls (``bg.reporting.support_session(lsid)``) raise it, so
+    callers can tell "nothing there" from a failure.
+    """
 
 
 # Error texts are localized on real appliances, so this classification only picks the

@@ -12,12 +12,13 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import date, datetime, timedelta, timezone
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .._http.download import DownloadResult
 from .._http.host import Host
 from ..errors import (
     BomgarAPIError,
+    BomgarNoDataError,
     BomgarValidationError,
 )
 from . import params as build
@@ -30,9 +31,14 @@ from .models import (
     SupportSession,
     TeamActivityReport,
 )
+from .no_data import (
+    NoDataMatcher,
+    no_data_error,
+)
 from .streams import (
     REPORTING_PATH,
     stream_report,
+    support_session_parser,
     windowed,
 )
 from .sync import (
@@ -46,6 +52,7 @@ __all__ = ["RecordingKind", "ReportingAPI"]
 By = Literal["start", "end"]
 RecordingKind = Literal["support_session", "show_my_screen", "command_shell", "presentation"]
 TimeBound = date | datetime
+T = TypeVar("T")
 
 
 def _now_for(since: TimeBound) -> TimeBound:
@@ -59,20 +66,42 @@ class ReportingAPI:
     """The Reporting API of one appliance (the API user needs the reporting permissions)."""
 
     def __init__(
-        self, client: Host, *, appliance_time: Callable[[], Awaitable[datetime | None]]
+        self,
+        client: Host,
+        *,
+        appliance_time: Callable[[], Awaitable[datetime | None]],
+        path: str = REPORTING_PATH,
+        no_data: NoDataMatcher | None = None,
     ) -> None:
         self._client = client
         self._appliance_time = appliance_time
+        self.path = path
+        self.no_data = no_data or NoDataMatcher()
 
     async def _report(self, params: tuple[tuple[str, str], ...]) -> bytes:
         label = dict(params)["generate_report"]
         return await self._client.call(
-            REPORTING_PATH,
+            self.path,
             params,
             read_only=True,
             label=label,
             timeout=self._client.download_timeout,
         )
+
+    async def _fetch(
+        self,
+        params: tuple[tuple[str, str], ...],
+        parse: Callable[[bytes], T],
+        empty: Callable[[], T],
+    ) -> T:
+        """``parse`` of the report's answer; ``empty()`` for the appliance's no-data answer."""
+        body = await self._report(params)
+        try:
+            return parse(body)
+        except BomgarAPIError as err:
+            if self.no_data.is_no_data(err):
+                return empty()
+            raise
 
     def support_sessions(
         self,
@@ -100,7 +129,13 @@ class ReportingAPI:
         """
         if window is None:
             params = build.support_sessions(since, until, by=by, lsids=lsids, limit=limit)
-            return stream_report(self._client, params)
+            return stream_report(
+                self._client,
+                params,
+                parser=support_session_parser,
+                path=self.path,
+                no_data=self.no_data,
+            )
         if lsids is not None:
             raise BomgarValidationError("window splits a time range; it cannot be used with lsids")
         if since is None:
@@ -112,17 +147,31 @@ class ReportingAPI:
         for start, stop in split_windows(since, end, window):
             query = build.support_sessions(start, stop, by=by, limit=limit)
             queries.append(query)
-        return windowed(self._client, queries, concurrency=concurrency)
+        return windowed(
+            self._client,
+            queries,
+            concurrency=concurrency,
+            parser=support_session_parser,
+            path=self.path,
+            no_data=self.no_data,
+        )
 
     async def support_session(self, lsid: str) -> SupportSession:
         """The full report of one session.
 
         Raises:
-            BomgarAPIError: the appliance answered ``<error>``, or knows no such session.
+            BomgarNoDataError: the appliance knows no such session (its no-data answer).
+            BomgarAPIError: the appliance answered another ``<error>``.
         """
-        sessions = parse.parse_session_list(await self._report(build.support_session(lsid)))
+        body = await self._report(build.support_session(lsid))
+        try:
+            sessions = parse.parse_session_list(body)
+        except BomgarAPIError as err:
+            if self.no_data.is_no_data(err):
+                raise no_data_error(err) from err
+            raise
         if not sessions:
-            raise BomgarAPIError(f"no session with lsid {lsid!r}", action="SupportSession")
+            raise BomgarNoDataError(f"no session with lsid {lsid!r}", action="SupportSession")
         return sessions[0]
 
     async def support_session_listing(
@@ -130,7 +179,7 @@ class ReportingAPI:
     ) -> list[SessionListingEntry]:
         """Session ids, external keys and recording flags for a range."""
         params = build.support_session_listing(since, until, by=by)
-        return parse.parse_session_listing(await self._report(params))
+        return await self._fetch(params, parse.parse_session_listing, list)
 
     async def support_session_summary(
         self,
@@ -142,7 +191,7 @@ class ReportingAPI:
     ) -> list[SessionSummary]:
         """Session statistics per representative, team or site."""
         params = build.support_session_summary(since, until, by=by, report_type=report_type)
-        return parse.parse_session_summary(await self._report(params))
+        return await self._fetch(params, parse.parse_session_summary, list)
 
     async def customer_exit_surveys(
         self,
@@ -158,7 +207,7 @@ class ReportingAPI:
         params = build.customer_exit_surveys(
             since, until, by=by, report_type=report_type, id=id, site_id=site_id
         )
-        return parse.parse_exit_surveys(await self._report(params), "SupportCustExitSurvey")
+        return await self._fetch(params, parse.parse_exit_surveys, list)
 
     async def rep_exit_surveys(
         self,
@@ -174,7 +223,7 @@ class ReportingAPI:
         params = build.rep_exit_surveys(
             since, until, by=by, report_type=report_type, id=id, site_id=site_id
         )
-        return parse.parse_exit_surveys(await self._report(params), "SupportRepExitSurvey")
+        return await self._fetch(params, parse.parse_rep_exit_surveys, list)
 
     async def team_activity(
         self,
@@ -186,7 +235,7 @@ class ReportingAPI:
     ) -> TeamActivityReport:
         """Activity within support teams (``SupportTeam``; Enterprise licensing)."""
         params = build.team_activity(since, until, by=by, team_id=team_id)
-        return parse.parse_team_activity(await self._report(params))
+        return await self._fetch(params, parse.parse_team_activity, TeamActivityReport)
 
     async def license_usage(
         self,
@@ -197,7 +246,7 @@ class ReportingAPI:
     ) -> LicenseUsageReport:
         """Peak license usage, grouped by hour, day or month (``LicenseUsage``)."""
         params = build.license_usage(since, until, group_by=group_by)
-        return parse.parse_license_usage(await self._report(params))
+        return await self._fetch(params, parse.parse_license_usage, LicenseUsageReport)
 
     async def download_recording(
         self,
@@ -217,7 +266,7 @@ class ReportingAPI:
         """
         params = build.recording(lsid, kind=kind, instance=instance)
         label = dict(params)["generate_report"]
-        return await self._client.download(REPORTING_PATH, params, dest, label=label)
+        return await self._client.download(self.path, params, dest, label=label)
 
     def sync(
         self,

@@ -27,6 +27,7 @@ __all__ = [
     "SESSION_LIST_PATHS",
     "parse_exit_surveys",
     "parse_license_usage",
+    "parse_rep_exit_surveys",
     "parse_session_list",
     "parse_session_listing",
     "parse_session_summary",
@@ -170,6 +171,11 @@ def parse_exit_surveys(body: bytes, action: str = "SupportCustExitSurvey") -> li
         action=action,
     )
     return [ExitSurvey.from_node(node) for node in children(root, "exit_survey")]
+
+
+def parse_rep_exit_surveys(body: bytes) -> list[ExitSurvey]:
+    """Parse a ``SupportRepExitSurvey`` report (see :func:`parse_exit_surveys`)."""
+    return parse_exit_surveys(body, "SupportRepExitSurvey")
 
 
 def parse_team_activity(body: bytes) -> TeamActivityReport:

@@ -36,6 +36,7 @@ from .handlers import (
     string_fields,
 )
 from .history_gen import add_closed_session
+from .no_data import LOCALES
 from .recordings import recording_bytes
 from .render import COMMAND_NS_BOMGAR
 from .reports import ReportStats
@@ -88,6 +89,8 @@ class Simulator(SimulatorHandlers):
             (over the 30 days before now; ignored with ``world``).
         bulk_sessions: extra synthetic closed sessions for large reports (about 6 KB of XML
             each), rebuilt whenever reported and never held in memory.
+        locale: the language of the appliance's "no data" answers (one of
+            :data:`~bomgar_async.simulator.no_data.LOCALES`: en, fr, de, es, it, pt, nl).
     """
 
     def __init__(
@@ -103,9 +106,13 @@ class Simulator(SimulatorHandlers):
         port: int = 0,
         history_sessions: int = 300,
         bulk_sessions: int = 0,
+        locale: str = "en",
     ) -> None:
         if bulk_sessions < 0 or history_sessions < 0:
             raise ValueError("history_sessions and bulk_sessions must not be negative")
+        if locale not in LOCALES:
+            raise ValueError(f"locale must be one of {', '.join(LOCALES)}, not {locale!r}")
+        self.locale = locale
         self.seed = seed
         self.backup_size = backup_size
         self.port = port

@@ -49,6 +49,7 @@ class SimulatorHandlers:
     namespace: str | None
     token_ttl: int
     backup_size: int
+    locale: str
     report_stats: list[ReportStats]
     _tokens: dict[str, tuple[ApiUser, float]]
 
@@ -111,6 +112,7 @@ class SimulatorHandlers:
             namespace=self.reporting_namespace,
             now=int(time.time()),
             stats=self.report_stats,
+            locale=self.locale,
         )
         return await handle_report(context)
 

@@ -7,7 +7,9 @@ rendered one session at a time and written as they are made, in pieces of about 
 streamed answer is accounted in a :class:`ReportStats`. The aggregates (summary, team
 activity, license usage) are small and sent whole. Missing or contradictory parameters are
 answered, as real appliances do, with HTTP 200 and an ``<error>`` inside the report's root;
-unknown reports, missing permissions and recording problems with a root ``<error>``.
+unknown reports, missing permissions and recording problems with a root ``<error>``. A report
+that matches nothing is answered the real way too: a root ``<error>`` holding the no-data
+sentence in the simulator's locale (see :mod:`.no_data`), never an empty root.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .history import (
     DAY,
     SessionRecord,
 )
+from .no_data import no_data_message
 from .recordings import (
     RECORDING_REPORTS,
     RecordingError,
@@ -80,6 +83,7 @@ class ReportContext:
     now: int
     stats: list[ReportStats] = field(default_factory=list)
     visible: Filter = field(default=lambda _record: True)
+    locale: str = "en"
 
     @property
     def report(self) -> str:
@@ -90,6 +94,10 @@ class ReportContext:
 
     def error(self, message: str, root: str | None = None) -> web.Response:
         return self.xml(xml.error_document(message, self.namespace, root))
+
+    def no_data(self) -> web.Response:
+        """The real appliances' answer to a report that matched nothing."""
+        return self.error(no_data_message(self.report, self.locale))
 
 
 async def handle_report(context: ReportContext) -> web.StreamResponse:
@@ -234,6 +242,8 @@ async def _summary(context: ReportContext) -> web.StreamResponse:
         row.seconds += record.duration(now)
     first, last = time_range.lo // DAY, (time_range.until(now) - 1) // DAY
     weekdays = sum(1 for day in range(first, last + 1) if (day + 3) % 7 < 5)
+    if not rows:
+        return context.no_data()
     out = [xml.open_root("summary_list", context.namespace)]
     for owner_id, row in sorted(rows.items()):
         average = round(row.on_weekdays / weekdays, 1) if weekdays else 0.0
@@ -258,18 +268,17 @@ async def _team(context: ReportContext) -> web.StreamResponse:
     body = team_activity_xml(
         context.world, time_range.lo, until, team, context.namespace, context.now
     )
-    return context.xml(body)
+    return context.no_data() if body is None else context.xml(body)
 
 
 async def _license(context: ReportContext) -> web.StreamResponse:
     time_range = parse_range(context.params, allow_end=False)
     group_by = _choice(context.params, "group_by", ("hour", "day", "month"))
     until = time_range.until(context.now)
-    return context.xml(
-        license_usage_xml(
-            context.world, time_range.lo, until, group_by, context.namespace, context.now
-        )
+    body = license_usage_xml(
+        context.world, time_range.lo, until, group_by, context.namespace, context.now
     )
+    return context.no_data() if body is None else context.xml(body)
 
 
 _BUILDERS: dict[str, Callable[[ReportContext], Awaitable[web.StreamResponse]]] = {
@@ -286,6 +295,8 @@ _BUILDERS: dict[str, Callable[[ReportContext], Awaitable[web.StreamResponse]]] =
 async def _stream(
     context: ReportContext, root: str, parts: Callable[[], Iterator[str]]
 ) -> web.StreamResponse:
+    if next(iter(parts()), None) is None:
+        return context.no_data()
     stats = ReportStats(context.report)
     context.stats.append(stats)
     return await stream_document(context.request, root, parts, context.namespace, stats)
