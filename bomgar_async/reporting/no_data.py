@@ -137,7 +137,7 @@ def no_data_error(err: BomgarAPIError) -> BomgarNoDataError:
     """``err`` as a :class:`BomgarNoDataError` (the same message and action)."""
     if isinstance(err, BomgarNoDataError):
         return err
-    return BomgarNoDataError(err.message, action=err.action)
+    return BomgarNoDataError(err.message, action=err.action, code=err.code)
 
 
 def is_no_data_message(message: str, extra: Iterable[str | re.Pattern[str]] = ()) -> bool:

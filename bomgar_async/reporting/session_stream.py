@@ -86,6 +86,7 @@ class RecordStreamParser(Generic[T]):
         self._root_closed = False
         self._stack: list[_Frame] = []  # the session being built, outermost first
         self._error_text: list[str] | None = None  # text of an <error> being read
+        self._error_code: str | None = None
         self._ready: list[T] = []
         self._seen_data = False
         self._closed = False
@@ -167,6 +168,7 @@ class RecordStreamParser(Generic[T]):
             self._root = name
             if name == "error":
                 self._error_text = []
+                self._error_code = _code(attributes)
             elif name != self._root_name:
                 raise BomgarProtocolError(
                     f"{self._action}: expected <{self._root_name}>, got <{name}>"
@@ -179,6 +181,7 @@ class RecordStreamParser(Generic[T]):
                 self._stack.append(_Frame(name, _attributes(attributes)))
             elif name == "error":
                 self._error_text = []
+                self._error_code = _code(attributes)
 
     def _characters(self, data: str) -> None:
         if self._stack:
@@ -199,7 +202,7 @@ class RecordStreamParser(Generic[T]):
                 self._ready.append(self._build(value))
         elif self._error_text is not None and self._depth <= 1:
             message = "".join(self._error_text).strip() or "unspecified error"
-            raise api_error(message, action=self._action)
+            raise api_error(message, action=self._action, code=self._error_code)
 
     def _refuse_doctype(self, name: str, *_args: object) -> None:
         if name.lower() == "html":
@@ -211,6 +214,11 @@ class RecordStreamParser(Generic[T]):
 
     def _refuse_entity(self, *_args: object) -> None:
         raise BomgarProtocolError("the appliance's XML was refused: entities are disabled")
+
+
+def _code(attributes: dict[str, str]) -> str | None:
+    """The ``code`` attribute of an ``<error>`` (any prefix)."""
+    return next((v for k, v in attributes.items() if _local(k) == "code"), None)
 
 
 def _attributes(attributes: dict[str, str]) -> dict[str, Any] | None:
