@@ -1,7 +1,8 @@
 """The simulated appliance as a real aiohttp server: the :class:`Simulator` and its lifecycle.
 
 It serves the Command API on ``/api/command.ns`` and ``/api/command`` (GET or POST, form
-fields merged over the query string), the Reporting API on ``/api/reporting.ns`` (see
+fields merged over the query string), the Reporting API on ``/api/reporting.ns`` and
+``/api/reporting``, the backup on ``/api/backup.ns`` and ``/api/backup`` (see
 :mod:`.reports`), OAuth 2 client credentials on ``/oauth2/token``, and the file APIs of
 :mod:`.files` (backup, client scripting, session generation); the handlers answering them are
 in :mod:`.handlers`. Every request is recorded as a :class:`RequestRecord` before the simulated
@@ -50,7 +51,8 @@ __all__ = ["ACTIONS", "RequestRecord", "Simulator"]
 
 COMMAND_PATHS = ("/api/command.ns", "/api/command")
 OAUTH_PATH = "/oauth2/token"
-REPORTING_PATH = "/api/reporting.ns"
+REPORTING_PATHS = ("/api/reporting.ns", "/api/reporting")
+BACKUP_PATHS = (files.BACKUP_PATH, "/api/backup")
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,10 @@ class Simulator(SimulatorHandlers):
             app.router.add_route("POST", path, self._command)
         app.router.add_route("POST", OAUTH_PATH, self._token)
         for method in ("GET", "POST"):
-            app.router.add_route(method, REPORTING_PATH, self._reporting)
-            app.router.add_route(method, files.BACKUP_PATH, self._backup)
+            for path in REPORTING_PATHS:
+                app.router.add_route(method, path, self._reporting)
+            for path in BACKUP_PATHS:
+                app.router.add_route(method, path, self._backup)
             app.router.add_route(method, files.CLIENT_SCRIPT_PATH, self._client_script)
             app.router.add_route(method, files.START_SESSION_PATH, self._start_session)
         runner = web.AppRunner(app, access_log=None)
@@ -266,7 +270,7 @@ class Simulator(SimulatorHandlers):
         action = params.get("action")
         if request.path == OAUTH_PATH:
             action = "oauth2_token"
-        elif request.path == REPORTING_PATH:
+        elif request.path in REPORTING_PATHS:
             action = params.get("generate_report")
         return RequestRecord(
             method=request.method,
