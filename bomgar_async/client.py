@@ -59,6 +59,7 @@ from .errors import (
     BomgarClientClosed,
     BomgarConfigError,
 )
+from .pra.api import PraAPI
 from .reporting.api import ReportingAPI
 from .reporting.no_data import NoDataMatcher
 from .scripting.api import ScriptingAPI
@@ -198,6 +199,9 @@ class BomgarClient:
         self.command = CommandAPI(self)
         self.backup = BackupAPI(self, path=paths.backup)
         self.reporting = ReportingAPI(
+            self, appliance_time=self._appliance_time, path=paths.reporting, no_data=no_data
+        )
+        self.pra = PraAPI(
             self, appliance_time=self._appliance_time, path=paths.reporting, no_data=no_data
         )
         self.scripting = ScriptingAPI(self)

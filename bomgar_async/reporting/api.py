@@ -4,25 +4,24 @@ Time ranges are ``since``/``until`` as ``date`` (whole days: ``start_date``/``en
 aware ``datetime`` (``start_time``/``end_time``), ``until=None`` meaning "to present";
 ``by="start"`` selects sessions that began in the range (in progress included),
 ``by="end"`` closed sessions that ended in it. Bad combinations raise
-``BomgarValidationError`` before anything is sent (see ``reporting_params``).
+``BomgarValidationError`` before anything is sent (see ``reporting.params``). The
+appliance's no-data ``<error>`` is an empty result (see ``reporting.no_data``).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from datetime import date, datetime, timedelta, timezone
-from typing import Literal, TypeVar
+from datetime import datetime, timedelta
+from typing import Literal
 
 from .._http.download import DownloadResult
-from .._http.host import Host
-from ..errors import (
-    BomgarAPIError,
-    BomgarNoDataError,
-    BomgarValidationError,
-)
 from . import params as build
 from . import parse as parse
+from .base import (
+    ReportEndpoint,
+    TimeBound,
+)
 from .models import (
     ExitSurvey,
     LicenseUsageReport,
@@ -31,77 +30,20 @@ from .models import (
     SupportSession,
     TeamActivityReport,
 )
-from .no_data import (
-    NoDataMatcher,
-    no_data_error,
-)
-from .streams import (
-    REPORTING_PATH,
-    stream_report,
-    support_session_parser,
-    windowed,
-)
+from .streams import support_session_parser
 from .sync import (
     CheckpointStore,
     SessionSync,
 )
-from .time_range import split_windows
 
 __all__ = ["RecordingKind", "ReportingAPI"]
 
 By = Literal["start", "end"]
 RecordingKind = Literal["support_session", "show_my_screen", "command_shell", "presentation"]
-TimeBound = date | datetime
-T = TypeVar("T")
 
 
-def _now_for(since: TimeBound) -> TimeBound:
-    now = datetime.now(timezone.utc)
-    if isinstance(since, datetime):
-        return now.replace(microsecond=0) + timedelta(seconds=1)
-    return now.date() + timedelta(days=1)
-
-
-class ReportingAPI:
+class ReportingAPI(ReportEndpoint):
     """The Reporting API of one appliance (the API user needs the reporting permissions)."""
-
-    def __init__(
-        self,
-        client: Host,
-        *,
-        appliance_time: Callable[[], Awaitable[datetime | None]],
-        path: str = REPORTING_PATH,
-        no_data: NoDataMatcher | None = None,
-    ) -> None:
-        self._client = client
-        self._appliance_time = appliance_time
-        self.path = path
-        self.no_data = no_data or NoDataMatcher()
-
-    async def _report(self, params: tuple[tuple[str, str], ...]) -> bytes:
-        label = dict(params)["generate_report"]
-        return await self._client.call(
-            self.path,
-            params,
-            read_only=True,
-            label=label,
-            timeout=self._client.download_timeout,
-        )
-
-    async def _fetch(
-        self,
-        params: tuple[tuple[str, str], ...],
-        parse: Callable[[bytes], T],
-        empty: Callable[[], T],
-    ) -> T:
-        """``parse`` of the report's answer; ``empty()`` for the appliance's no-data answer."""
-        body = await self._report(params)
-        try:
-            return parse(body)
-        except BomgarAPIError as err:
-            if self.no_data.is_no_data(err):
-                return empty()
-            raise
 
     def support_sessions(
         self,
@@ -127,33 +69,16 @@ class ReportingAPI:
                 ``since``, a window that is not whole days/seconds.
             BomgarAPIError / BomgarProtocolError / BomgarTransportError: the pull failed.
         """
-        if window is None:
-            params = build.support_sessions(since, until, by=by, lsids=lsids, limit=limit)
-            return stream_report(
-                self._client,
-                params,
-                parser=support_session_parser,
-                path=self.path,
-                no_data=self.no_data,
-            )
-        if lsids is not None:
-            raise BomgarValidationError("window splits a time range; it cannot be used with lsids")
-        if since is None:
-            raise BomgarValidationError("window needs since (the start of the range)")
-        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-            raise BomgarValidationError("concurrency must be a positive integer")
-        end = until if until is not None else _now_for(since)
-        queries = []
-        for start, stop in split_windows(since, end, window):
-            query = build.support_sessions(start, stop, by=by, limit=limit)
-            queries.append(query)
-        return windowed(
-            self._client,
-            queries,
+        return self._sessions(
+            build.support_sessions,
+            support_session_parser,
+            since,
+            until,
+            by=by,
+            lsids=lsids,
+            window=window,
             concurrency=concurrency,
-            parser=support_session_parser,
-            path=self.path,
-            no_data=self.no_data,
+            limit=limit,
         )
 
     async def support_session(self, lsid: str) -> SupportSession:
@@ -163,16 +88,7 @@ class ReportingAPI:
             BomgarNoDataError: the appliance knows no such session (its no-data answer).
             BomgarAPIError: the appliance answered another ``<error>``.
         """
-        body = await self._report(build.support_session(lsid))
-        try:
-            sessions = parse.parse_session_list(body)
-        except BomgarAPIError as err:
-            if self.no_data.is_no_data(err):
-                raise no_data_error(err) from err
-            raise
-        if not sessions:
-            raise BomgarNoDataError(f"no session with lsid {lsid!r}", action="SupportSession")
-        return sessions[0]
+        return await self._single(build.support_session(lsid), parse.parse_session_list, lsid)
 
     async def support_session_listing(
         self, since: TimeBound, until: TimeBound | None = None, *, by: By = "start"
@@ -276,7 +192,7 @@ class ReportingAPI:
         window: timedelta = timedelta(hours=6),
         store: CheckpointStore | None = None,
         clock: Callable[[], Awaitable[datetime]] | None = None,
-    ) -> SessionSync:
+    ) -> SessionSync[SupportSession]:
         """An incremental, resumable pull of every session that ended since a checkpoint
         (see :mod:`bomgar_async.reporting.sync`)::
 
@@ -288,7 +204,7 @@ class ReportingAPI:
         ``clock`` defaults to the appliance's own clock (``get_api_info``'s timestamp).
         """
         return SessionSync(
-            self,
+            self._closed_sessions,
             since=since,
             overlap=overlap,
             window=window,
@@ -296,5 +212,5 @@ class ReportingAPI:
             clock=clock or self._appliance_now,
         )
 
-    async def _appliance_now(self) -> datetime:
-        return await self._appliance_time() or datetime.now(timezone.utc)
+    def _closed_sessions(self, start: datetime, end: datetime) -> AsyncIterator[SupportSession]:
+        return self.support_sessions(start, end, by="end")

@@ -25,6 +25,7 @@ from .models import (
 __all__ = [
     "EXIT_SURVEY_LIST_PATHS",
     "SESSION_LIST_PATHS",
+    "TEAM_ACTIVITY_PATHS",
     "parse_exit_surveys",
     "parse_license_usage",
     "parse_rep_exit_surveys",
@@ -70,7 +71,8 @@ EXIT_SURVEY_LIST_PATHS: tuple[str, ...] = (
     *_PARTICIPANT_PATHS,
     *_SURVEY_PATHS,
 )
-_TEAM_ACTIVITY_PATHS = (
+#: Elements of a ``<team_activity_list>`` that always parse as lists.
+TEAM_ACTIVITY_PATHS: tuple[str, ...] = (
     "team_activity_list/team_activity",
     "logged_in_representatives/representative",
     "events/event",
@@ -193,7 +195,7 @@ def parse_team_activity(body: bytes) -> TeamActivityReport:
     """
     _, root = parse_document(
         body,
-        list_paths=_TEAM_ACTIVITY_PATHS,
+        list_paths=TEAM_ACTIVITY_PATHS,
         expected_roots=("team_activity_list",),
         action="SupportTeam",
     )

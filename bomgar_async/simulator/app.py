@@ -93,6 +93,9 @@ class Simulator(SimulatorHandlers):
             each), rebuilt whenever reported and never held in memory.
         locale: the language of the appliance's "no data" answers (one of
             :data:`~bomgar_async.simulator.no_data.LOCALES`: en, fr, de, es, it, pt, nl).
+        product: ``"rs"`` (Remote Support, the guide's reports) or ``"pra"`` (Privileged
+            Remote Access: ``AccessSession``, ``VaultAccountActivity``... in the PRA
+            namespace; see :mod:`.pra_reports`).
     """
 
     def __init__(
@@ -109,12 +112,16 @@ class Simulator(SimulatorHandlers):
         history_sessions: int = 300,
         bulk_sessions: int = 0,
         locale: str = "en",
+        product: str = "rs",
     ) -> None:
         if bulk_sessions < 0 or history_sessions < 0:
             raise ValueError("history_sessions and bulk_sessions must not be negative")
         if locale not in LOCALES:
             raise ValueError(f"locale must be one of {', '.join(LOCALES)}, not {locale!r}")
         self.locale = locale
+        if product not in ("rs", "pra"):
+            raise ValueError(f"product must be 'rs' or 'pra', not {product!r}")
+        self.product = product
         self.seed = seed
         self.backup_size = backup_size
         self.port = port

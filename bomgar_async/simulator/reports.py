@@ -54,7 +54,19 @@ from .world import (
     World,
 )
 
-__all__ = ["REPORT_ROOTS", "ReportContext", "ReportStats", "handle_report"]
+__all__ = [
+    "REMOTE_SUPPORT",
+    "REPORT_ROOTS",
+    "ReportCatalog",
+    "ReportContext",
+    "ReportStats",
+    "choice",
+    "handle_report",
+    "listing_report",
+    "owner_of",
+    "stream_report",
+    "team_report",
+]
 
 REPORT_ROOTS: Mapping[str, str] = {
     "SupportSession": "session_list",
@@ -100,14 +112,33 @@ class ReportContext:
         return self.error(no_data_message(self.report, self.locale))
 
 
-async def handle_report(context: ReportContext) -> web.StreamResponse:
-    """Answer a reporting request whose credentials have been checked."""
+Builder = Callable[[ReportContext], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class ReportCatalog:
+    """The reports one product serves: each report's root and builder, the recording
+    reports (``generate_report`` -> recording kind), and the reports anyone with reporting
+    access may run (no per-session visibility)."""
+
+    roots: Mapping[str, str]
+    builders: Mapping[str, Builder]
+    recordings: Mapping[str, str]
+    unfiltered: frozenset[str] = frozenset()
+
+
+async def handle_report(
+    context: ReportContext, catalog: ReportCatalog | None = None
+) -> web.StreamResponse:
+    """Answer a reporting request whose credentials have been checked (Remote Support's
+    reports unless another ``catalog`` is given)."""
+    catalog = catalog or REMOTE_SUPPORT
     report, user, world = context.report, context.user, context.world
     if not user.has("perm_use_reporting_api"):
         return context.error(_NO_REPORTING)
     if not report:
         return context.error("Missing required parameter: generate_report.")
-    kind = RECORDING_REPORTS.get(report)
+    kind = catalog.recordings.get(report)
     if kind is not None:
         if not user.has("perm_view_sd_recordings"):
             return context.error(_NO_RECORDINGS)
@@ -117,16 +148,16 @@ async def handle_report(context: ReportContext) -> web.StreamResponse:
         except RecordingError as err:
             return context.error(str(err))
         return await recording_response(context.request, world, lsid, kind, instance)
-    root = REPORT_ROOTS.get(report)
+    root = catalog.roots.get(report)
     if root is None:
         return context.error(f"Invalid report type: {report}.")
-    if report != "LicenseUsage":
+    if report not in catalog.unfiltered:
         visible = visibility(world, user)
         if visible is None:
             return context.error(_NO_REPORTS)
         context.visible = visible
     try:
-        return await _BUILDERS[report](context)
+        return await catalog.builders[report](context)
     except ReportError as err:
         return context.error(str(err), root)
 
@@ -151,20 +182,20 @@ async def _session_list(context: ReportContext) -> web.StreamResponse:
         for record in source():
             yield xml.session_xml(record, host=host, recordings=recordings, now=context.now)
 
-    return await _stream(context, "session_list", parts)
+    return await stream_report(context, "session_list", parts)
 
 
-async def _listing(context: ReportContext) -> web.StreamResponse:
+async def listing_report(context: ReportContext) -> web.StreamResponse:
     time_range = parse_range(context.params)
 
     def parts() -> Iterator[str]:
         for record in select(context.world, time_range, context.visible):
             yield xml.listing_xml(record)
 
-    return await _stream(context, "session_summary_list", parts)
+    return await stream_report(context, "session_summary_list", parts)
 
 
-def _choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
+def choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
     value = params.get(name, "").strip()
     if not value:
         raise ReportError(f"Missing required parameter: {name}.")
@@ -177,7 +208,7 @@ async def _exit_surveys(context: ReportContext) -> web.StreamResponse:
     params = context.params
     kind = "cust" if context.report == "SupportCustExitSurvey" else "rep"
     time_range = parse_range(params)
-    by = _choice(params, "report_type", ("rep", "team"))
+    by = choice(params, "report_type", ("rep", "team"))
     wanted = params.get("id", "").strip()
     if not wanted:
         raise ReportError("Missing required parameter: id.")
@@ -198,7 +229,7 @@ async def _exit_surveys(context: ReportContext) -> web.StreamResponse:
         for record in select(context.world, time_range, context.visible, keep):
             yield xml.exit_survey_xml(record, kind)
 
-    return await _stream(context, "exit_survey_list", parts)
+    return await stream_report(context, "exit_survey_list", parts)
 
 
 @dataclass
@@ -211,7 +242,7 @@ class _Row:
     seconds: int = 0
 
 
-def _owner(world: World, record: SessionRecord, kind: str) -> tuple[int, str] | None:
+def owner_of(world: World, record: SessionRecord, kind: str) -> tuple[int, str] | None:
     """``(id, current display name)`` of the record's rep, team or site (``None``: none)."""
     if kind == "site":
         return record.site.id, record.site.name
@@ -230,10 +261,10 @@ def _owner(world: World, record: SessionRecord, kind: str) -> tuple[int, str] | 
 async def _summary(context: ReportContext) -> web.StreamResponse:
     world, now = context.world, context.now
     time_range = parse_range(context.params)
-    kind = _choice(context.params, "report_type", ("rep", "team", "site"))
+    kind = choice(context.params, "report_type", ("rep", "team", "site"))
     rows: dict[int, _Row] = {}
     for record in select(world, time_range, context.visible):
-        owner = _owner(world, record, kind)
+        owner = owner_of(world, record, kind)
         if owner is None:
             continue
         row = rows.setdefault(owner[0], _Row(owner[1]))
@@ -258,7 +289,7 @@ async def _summary(context: ReportContext) -> web.StreamResponse:
     return context.xml("".join(out).encode())
 
 
-async def _team(context: ReportContext) -> web.StreamResponse:
+async def team_report(context: ReportContext) -> web.StreamResponse:
     time_range = parse_range(context.params)
     raw = context.params.get("team_id", "").strip()
     if raw and not raw.isdigit():
@@ -273,7 +304,7 @@ async def _team(context: ReportContext) -> web.StreamResponse:
 
 async def _license(context: ReportContext) -> web.StreamResponse:
     time_range = parse_range(context.params, allow_end=False)
-    group_by = _choice(context.params, "group_by", ("hour", "day", "month"))
+    group_by = choice(context.params, "group_by", ("hour", "day", "month"))
     until = time_range.until(context.now)
     body = license_usage_xml(
         context.world, time_range.lo, until, group_by, context.namespace, context.now
@@ -281,18 +312,24 @@ async def _license(context: ReportContext) -> web.StreamResponse:
     return context.no_data() if body is None else context.xml(body)
 
 
-_BUILDERS: dict[str, Callable[[ReportContext], Awaitable[web.StreamResponse]]] = {
-    "SupportSession": _session_list,
-    "SupportSessionListing": _listing,
-    "SupportSessionSummary": _summary,
-    "SupportCustExitSurvey": _exit_surveys,
-    "SupportRepExitSurvey": _exit_surveys,
-    "SupportTeam": _team,
-    "LicenseUsage": _license,
-}
+REMOTE_SUPPORT = ReportCatalog(
+    roots=REPORT_ROOTS,
+    builders={
+        "SupportSession": _session_list,
+        "SupportSessionListing": listing_report,
+        "SupportSessionSummary": _summary,
+        "SupportCustExitSurvey": _exit_surveys,
+        "SupportRepExitSurvey": _exit_surveys,
+        "SupportTeam": team_report,
+        "LicenseUsage": _license,
+    },
+    recordings=RECORDING_REPORTS,
+    unfiltered=frozenset({"LicenseUsage"}),
+)
+"""Remote Support's reports (the 1.11.0 guide)."""
 
 
-async def _stream(
+async def stream_report(
     context: ReportContext, root: str, parts: Callable[[], Iterator[str]]
 ) -> web.StreamResponse:
     if next(iter(parts()), None) is None:
