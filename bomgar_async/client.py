@@ -110,6 +110,7 @@ class BomgarClient:
         command_path: ``"/api/command.ns"`` or ``"/api/command"`` (newer appliances).
         reporting_path: ``"/api/reporting.ns"`` or ``"/api/reporting"`` (newer appliances).
         backup_path: ``"/api/backup.ns"`` or ``"/api/backup"`` (newer appliances).
+        client_script_path: ``"/api/client_script.ns"`` or ``"/api/client_script"``.
         api_paths: ``"classic"`` (the ``.ns`` paths, default) or ``"modern"`` (every API at
             its suffix-less path); an explicit ``*_path`` wins.
         cache: a cache backend, ``None`` to disable caching, or the default in-memory cache.
@@ -142,6 +143,7 @@ class BomgarClient:
         command_path: str | None = None,
         reporting_path: str | None = None,
         backup_path: str | None = None,
+        client_script_path: str | None = None,
         api_paths: Literal["classic", "modern"] = "classic",
         cache: Cache | Any | None = DEFAULT_CACHE,
         cache_ttl: float = 60.0,
@@ -157,6 +159,7 @@ class BomgarClient:
             command_path=command_path,
             reporting_path=reporting_path,
             backup_path=backup_path,
+            client_script_path=client_script_path,
         )
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
             raise BomgarConfigError("max_concurrency must be a positive integer")
@@ -204,7 +207,7 @@ class BomgarClient:
         self.pra = PraAPI(
             self, appliance_time=self._appliance_time, path=paths.reporting, no_data=no_data
         )
-        self.scripting = ScriptingAPI(self)
+        self.scripting = ScriptingAPI(self, path=paths.client_script)
         self.start_session = StartSessionURLs(self._base_url)
 
     # -- lifecycle ---------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Which path each API lives at (pure): the guide's ``.ns`` paths, or the suffix-less paths
-current appliances document (``/api/command``, ``/api/reporting``, ``/api/backup``).
+current appliances document (``/api/command``, ``/api/reporting``, ``/api/backup``,
+``/api/client_script``). The Session Generation API keeps ``/api/start_session.ns`` (no
+suffix-less form is documented for it).
 
 ``api_paths="classic"`` (the default) picks the ``.ns`` paths, ``"modern"`` the suffix-less
 ones; a path given explicitly (``reporting_path=...``) wins over the choice. Only the paths
@@ -15,13 +17,26 @@ import attrs
 
 from ..errors import BomgarConfigError
 
-__all__ = ["API_PATH_STYLES", "BACKUP_PATHS", "COMMAND_PATHS", "REPORTING_PATHS", "ApiPaths"]
+__all__ = [
+    "API_PATH_STYLES",
+    "BACKUP_PATHS",
+    "CLIENT_SCRIPT_PATHS",
+    "COMMAND_PATHS",
+    "REPORTING_PATHS",
+    "ApiPaths",
+]
 
 COMMAND_PATHS = ("/api/command.ns", "/api/command")
 REPORTING_PATHS = ("/api/reporting.ns", "/api/reporting")
 BACKUP_PATHS = ("/api/backup.ns", "/api/backup")
+CLIENT_SCRIPT_PATHS = ("/api/client_script.ns", "/api/client_script")
 _CHOICES: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {"command_path": COMMAND_PATHS, "reporting_path": REPORTING_PATHS, "backup_path": BACKUP_PATHS}
+    {
+        "command_path": COMMAND_PATHS,
+        "reporting_path": REPORTING_PATHS,
+        "backup_path": BACKUP_PATHS,
+        "client_script_path": CLIENT_SCRIPT_PATHS,
+    }
 )
 API_PATH_STYLES = ("classic", "modern")
 
@@ -33,6 +48,7 @@ class ApiPaths:
     command: str
     reporting: str
     backup: str
+    client_script: str
 
     @classmethod
     def choose(
@@ -42,6 +58,7 @@ class ApiPaths:
         command_path: str | None = None,
         reporting_path: str | None = None,
         backup_path: str | None = None,
+        client_script_path: str | None = None,
     ) -> ApiPaths:
         """The paths for ``style``, with any explicit path overriding it.
 
@@ -55,6 +72,7 @@ class ApiPaths:
             "command_path": command_path,
             "reporting_path": reporting_path,
             "backup_path": backup_path,
+            "client_script_path": client_script_path,
         }
         chosen: dict[str, str] = {}
         for name, value in given.items():

@@ -2,7 +2,8 @@
 
 It serves the Command API on ``/api/command.ns`` and ``/api/command`` (GET or POST, form
 fields merged over the query string), the Reporting API on ``/api/reporting.ns`` and
-``/api/reporting``, the backup on ``/api/backup.ns`` and ``/api/backup`` (see
+``/api/reporting``, the backup on ``/api/backup.ns`` and ``/api/backup``, client scripting
+on ``/api/client_script.ns`` and ``/api/client_script`` (see
 :mod:`.reports`), OAuth 2 client credentials on ``/oauth2/token``, and the file APIs of
 :mod:`.files` (backup, client scripting, session generation); the handlers answering them are
 in :mod:`.handlers`. Every request is recorded as a :class:`RequestRecord` before the simulated
@@ -53,6 +54,7 @@ COMMAND_PATHS = ("/api/command.ns", "/api/command")
 OAUTH_PATH = "/oauth2/token"
 REPORTING_PATHS = ("/api/reporting.ns", "/api/reporting")
 BACKUP_PATHS = (files.BACKUP_PATH, "/api/backup")
+CLIENT_SCRIPT_PATHS = (files.CLIENT_SCRIPT_PATH, "/api/client_script")
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,8 @@ class Simulator(SimulatorHandlers):
                 app.router.add_route(method, path, self._reporting)
             for path in BACKUP_PATHS:
                 app.router.add_route(method, path, self._backup)
-            app.router.add_route(method, files.CLIENT_SCRIPT_PATH, self._client_script)
+            for path in CLIENT_SCRIPT_PATHS:
+                app.router.add_route(method, path, self._client_script)
             app.router.add_route(method, files.START_SESSION_PATH, self._start_session)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

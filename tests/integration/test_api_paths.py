@@ -34,10 +34,14 @@ def admin(sim: Simulator, **options: Any) -> BomgarClient:
 
 
 def test_defaults_styles_and_overrides() -> None:
-    assert ApiPaths.choose() == ApiPaths("/api/command.ns", "/api/reporting.ns", "/api/backup.ns")
-    assert ApiPaths.choose("modern") == ApiPaths("/api/command", "/api/reporting", "/api/backup")
+    classic = ("/api/command.ns", "/api/reporting.ns", "/api/backup.ns", "/api/client_script.ns")
+    modern = ("/api/command", "/api/reporting", "/api/backup", "/api/client_script")
+    assert ApiPaths.choose() == ApiPaths(*classic)
+    assert ApiPaths.choose("modern") == ApiPaths(*modern)
     mixed = ApiPaths.choose("modern", reporting_path="/api/reporting.ns")
-    assert mixed == ApiPaths("/api/command", "/api/reporting.ns", "/api/backup")
+    assert mixed == ApiPaths(
+        "/api/command", "/api/reporting.ns", "/api/backup", "/api/client_script"
+    )
 
 
 @pytest.mark.parametrize(
@@ -46,6 +50,7 @@ def test_defaults_styles_and_overrides() -> None:
         {"reporting_path": "/api/reporting/"},
         {"reporting_path": "/api/report"},
         {"backup_path": "api/backup"},
+        {"client_script_path": "/api/client_script.nss"},
         {"command_path": "/api/x"},
         {"api_paths": "newest"},
         {"reporting_path": 3},
@@ -63,8 +68,16 @@ async def test_modern_paths_against_the_simulator(sim: Simulator, tmp_path: Path
         listing = await bg.reporting.support_session_listing(since.date())
         sessions = [s.lsid async for s in bg.reporting.support_sessions(since)]
         await bg.backup.download(tmp_path / "backup.nsb")
+        script = bg.scripting.url("generate_session_key")
+        await bg.scripting.download("generate_session_key", tmp_path / "s.brcs")
+    assert script.startswith(f"{sim.url}/api/client_script?")
     assert listing and {e.lsid for e in listing} <= set(sessions)
-    assert {r.path for r in sim.requests} == {"/api/command", "/api/reporting", "/api/backup"}
+    assert {r.path for r in sim.requests} == {
+        "/api/command",
+        "/api/reporting",
+        "/api/backup",
+        "/api/client_script",
+    }
     assert {r.action for r in sim.requests if r.path == "/api/reporting"} == {
         "SupportSessionListing",
         "SupportSession",
