@@ -12,7 +12,6 @@ refused as unknown, as a PRA appliance does, and empty reports get the no-data `
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import partial
 from types import MappingProxyType
 
@@ -20,7 +19,6 @@ from aiohttp import web
 
 from . import reports_render as xml
 from .history import (
-    DAY,
     SessionRecord,
 )
 from .pra_history import (
@@ -33,12 +31,11 @@ from .report_select import (
     select,
     select_lsids,
 )
+from .report_summary import summary_report
 from .reports import (
     ReportCatalog,
     ReportContext,
-    choice,
     listing_report,
-    owner_of,
     stream_report,
     team_report,
 )
@@ -106,45 +103,6 @@ async def _access_sessions(context: ReportContext) -> web.StreamResponse:
     return await stream_report(context, "session_list", parts)
 
 
-@dataclass
-class _Row:
-    name: str
-    sessions: int = 0
-    on_weekdays: int = 0
-    seconds: int = 0
-
-
-async def _summary(context: ReportContext) -> web.StreamResponse:
-    world, now = context.world, context.now
-    time_range = parse_range(context.params)
-    choice(context.params, "report_type", ("user",))
-    rows: dict[int, _Row] = {}
-    for record in select(world, time_range, context.visible):
-        owner = owner_of(world, record, "rep")
-        if owner is None:
-            continue
-        row = rows.setdefault(owner[0], _Row(owner[1]))
-        row.sessions += 1
-        row.on_weekdays += int((record.start // DAY + 3) % 7 < 5)
-        row.seconds += record.duration(now)
-    if not rows:
-        return context.no_data()
-    first, last = time_range.lo // DAY, (time_range.until(now) - 1) // DAY
-    weekdays = sum(1 for day in range(first, last + 1) if (day + 3) % 7 < 5) or 1
-    out = [xml.open_root("summary_list", context.namespace)]
-    for owner_id, row in sorted(rows.items()):
-        out.append(
-            f'<summary id="{owner_id}" type="user">\n'
-            f"<display_name>{xml.esc(row.name)}</display_name>\n"
-            f"<total_sessions>{row.sessions}</total_sessions>\n"
-            f"<avg_sessions_per_weekday>{row.on_weekdays / weekdays:.1f}"
-            "</avg_sessions_per_weekday>\n"
-            f"<avg_duration>{xml.hms(row.seconds // row.sessions)}</avg_duration>\n</summary>\n"
-        )
-    out.append(xml.close("summary_list"))
-    return context.xml("".join(out).encode())
-
-
 async def _vault(context: ReportContext) -> web.StreamResponse:
     time_range = parse_range(context.params)
     until = min(time_range.until(context.now), context.now + 1)
@@ -182,7 +140,7 @@ PRIVILEGED_REMOTE_ACCESS = ReportCatalog(
         {
             "AccessSession": _access_sessions,
             "AccessSessionListing": listing_report,
-            "AccessSessionSummary": _summary,
+            "AccessSessionSummary": partial(summary_report, kinds=("user",)),
             "Team": team_report,
             "VaultAccountActivity": _vault,
         }

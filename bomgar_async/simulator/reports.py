@@ -26,7 +26,6 @@ from .activity import (
     team_activity_xml,
 )
 from .history import (
-    DAY,
     SessionRecord,
 )
 from .no_data import no_data_message
@@ -49,6 +48,7 @@ from .report_stream import (
     ReportStats,
     stream_document,
 )
+from .report_summary import summary_report
 from .world import (
     ApiUser,
     World,
@@ -63,7 +63,6 @@ __all__ = [
     "choice",
     "handle_report",
     "listing_report",
-    "owner_of",
     "stream_report",
     "team_report",
 ]
@@ -232,63 +231,6 @@ async def _exit_surveys(context: ReportContext) -> web.StreamResponse:
     return await stream_report(context, "exit_survey_list", parts)
 
 
-@dataclass
-class _Row:
-    """One line of a session summary being added up."""
-
-    name: str
-    sessions: int = 0
-    on_weekdays: int = 0
-    seconds: int = 0
-
-
-def owner_of(world: World, record: SessionRecord, kind: str) -> tuple[int, str] | None:
-    """``(id, current display name)`` of the record's rep, team or site (``None``: none)."""
-    if kind == "site":
-        return record.site.id, record.site.name
-    if kind == "team":
-        team = record.primary_team
-        if team is None:
-            return None
-        return team.id, next((t.name for t in world.teams if t.id == team.id), team.name)
-    rep = record.primary_rep
-    if rep is None:
-        return None
-    current = next((r.private_display_name for r in world.reps if r.id == rep.id), None)
-    return rep.id, current or rep.private_display_name
-
-
-async def _summary(context: ReportContext) -> web.StreamResponse:
-    world, now = context.world, context.now
-    time_range = parse_range(context.params)
-    kind = choice(context.params, "report_type", ("rep", "team", "site"))
-    rows: dict[int, _Row] = {}
-    for record in select(world, time_range, context.visible):
-        owner = owner_of(world, record, kind)
-        if owner is None:
-            continue
-        row = rows.setdefault(owner[0], _Row(owner[1]))
-        row.sessions += 1
-        row.on_weekdays += int((record.start // DAY + 3) % 7 < 5)
-        row.seconds += record.duration(now)
-    first, last = time_range.lo // DAY, (time_range.until(now) - 1) // DAY
-    weekdays = sum(1 for day in range(first, last + 1) if (day + 3) % 7 < 5)
-    if not rows:
-        return context.no_data()
-    out = [xml.open_root("summary_list", context.namespace)]
-    for owner_id, row in sorted(rows.items()):
-        average = round(row.on_weekdays / weekdays, 1) if weekdays else 0.0
-        out.append(
-            f'<summary id="{owner_id}" type="{kind}">\n'
-            f"<display_name>{xml.esc(row.name)}</display_name>\n"
-            f"<total_sessions>{row.sessions}</total_sessions>\n"
-            f"<avg_sessions_per_weekday>{average:.1f}</avg_sessions_per_weekday>\n"
-            f"<avg_duration>{xml.hms(row.seconds // row.sessions)}</avg_duration>\n</summary>\n"
-        )
-    out.append(xml.close("summary_list"))
-    return context.xml("".join(out).encode())
-
-
 async def team_report(context: ReportContext) -> web.StreamResponse:
     time_range = parse_range(context.params)
     raw = context.params.get("team_id", "").strip()
@@ -317,7 +259,7 @@ REMOTE_SUPPORT = ReportCatalog(
     builders={
         "SupportSession": _session_list,
         "SupportSessionListing": listing_report,
-        "SupportSessionSummary": _summary,
+        "SupportSessionSummary": partial(summary_report, kinds=("rep", "team", "site")),
         "SupportCustExitSurvey": _exit_surveys,
         "SupportRepExitSurvey": _exit_surveys,
         "SupportTeam": team_report,
