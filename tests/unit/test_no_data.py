@@ -187,6 +187,11 @@ async def test_no_data_inside_the_report_root_is_empty_too() -> None:
     bg, _ = client(body.encode())
     async with bg:
         assert await bg.reporting.support_session_listing(SINCE) == []
+    inside = f"<session_list {NS}>\n<error>{RENDERED['it']}</error>\n</session_list>"
+    bg, _ = client(inside.encode())
+    async with bg:
+        assert [s async for s in bg.reporting.support_sessions(SINCE)] == []
+        assert [s async for s in bg.pra.access_sessions(SINCE)] == []
 
 
 async def test_the_clients_own_patterns_are_used() -> None:
