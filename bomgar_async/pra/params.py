@@ -56,6 +56,8 @@ def access_sessions(
     Raises:
         BomgarValidationError: no range and no ids, both, or a bad range or id.
     """
+    if since is None and lsids is None:
+        raise BomgarValidationError("AccessSession needs since (a time range) or lsids")
     return _renamed(rs.support_sessions(since, until, by=by, lsids=lsids), "AccessSession")
 
 

@@ -157,3 +157,5 @@ def test_pra_params() -> None:
     ):
         with pytest.raises(BomgarValidationError):
             bad()
+    with pytest.raises(BomgarValidationError, match="AccessSession needs since"):
+        pra_params.access_sessions()
