@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import ssl as ssl_module
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -25,6 +26,7 @@ from ._http.download import (
     DownloadResult,
     check_destination,
 )
+from ._http.paths import ApiPaths
 from ._http.pipeline import Pipeline
 from ._http.request import (
     Params,
@@ -57,7 +59,9 @@ from .errors import (
     BomgarClientClosed,
     BomgarConfigError,
 )
+from .pra.api import PraAPI
 from .reporting.api import ReportingAPI
+from .reporting.no_data import NoDataMatcher
 from .scripting.api import ScriptingAPI
 from .start_session import StartSessionURLs
 
@@ -66,7 +70,6 @@ __all__ = ["DEFAULT_CACHE", "BomgarClient", "InsecureTLSWarning"]
 logger = logging.getLogger("bomgar_async")
 T = TypeVar("T")
 USER_AGENT = "bomgar_async/0.1"
-COMMAND_PATHS = ("/api/command.ns", "/api/command")
 DEFAULT_DOWNLOAD_TIMEOUT = Timeout(total=3600.0, connect=10.0, sock_read=120.0)
 
 
@@ -105,8 +108,16 @@ class BomgarClient:
         retry_backoff: the base of the exponential backoff, in seconds.
         method: ``"POST"`` (credentials in the body) or ``"GET"`` (credentials in the URL).
         command_path: ``"/api/command.ns"`` or ``"/api/command"`` (newer appliances).
+        reporting_path: ``"/api/reporting.ns"`` or ``"/api/reporting"`` (newer appliances).
+        backup_path: ``"/api/backup.ns"`` or ``"/api/backup"`` (newer appliances).
+        client_script_path: ``"/api/client_script.ns"`` or ``"/api/client_script"``.
+        api_paths: ``"classic"`` (the ``.ns`` paths, default) or ``"modern"`` (every API at
+            its suffix-less path); an explicit ``*_path`` wins.
         cache: a cache backend, ``None`` to disable caching, or the default in-memory cache.
         cache_ttl: seconds cached answers stay fresh (default cache).
+        no_data_messages: more texts (or compiled patterns) of the appliance's "no data"
+            ``<error>`` answers, beyond the built-in catalog (see
+            ``bomgar_async.reporting.no_data``); report calls treat them as empty reports.
         transport: a custom transport (tests use ``bomgar_async.testing.FakeTransport``).
 
     Raises:
@@ -129,17 +140,27 @@ class BomgarClient:
         retries: int = 2,
         retry_backoff: float = 0.5,
         method: Literal["POST", "GET"] = "POST",
-        command_path: str = "/api/command.ns",
+        command_path: str | None = None,
+        reporting_path: str | None = None,
+        backup_path: str | None = None,
+        client_script_path: str | None = None,
+        api_paths: Literal["classic", "modern"] = "classic",
         cache: Cache | Any | None = DEFAULT_CACHE,
         cache_ttl: float = 60.0,
+        no_data_messages: Iterable[str | re.Pattern[str]] = (),
         transport: Transport | None = None,
     ) -> None:
         self._base_url = base_url(host, allow_http=allow_http)
         self._auth = auth_from_options(username, password, client_id, client_secret)
         if method not in ("POST", "GET"):
             raise BomgarConfigError(f"method must be 'POST' or 'GET', not {method!r}")
-        if command_path not in COMMAND_PATHS:
-            raise BomgarConfigError(f"command_path must be one of {COMMAND_PATHS}")
+        paths = ApiPaths.choose(
+            api_paths,
+            command_path=command_path,
+            reporting_path=reporting_path,
+            backup_path=backup_path,
+            client_script_path=client_script_path,
+        )
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
             raise BomgarConfigError("max_concurrency must be a positive integer")
         if max_concurrency < 1:
@@ -155,8 +176,10 @@ class BomgarClient:
             )
         elif not isinstance(ssl, bool | ssl_module.SSLContext):
             raise BomgarConfigError("ssl must be True, False or an ssl.SSLContext")
+        no_data = NoDataMatcher(no_data_messages)
         self._method: Literal["POST", "GET"] = method
-        self.command_path = command_path
+        self.paths = paths
+        self.command_path = paths.command
         self.timeout = to_timeout(timeout)
         self.download_timeout = to_timeout(download_timeout)
         self.max_concurrency = max_concurrency
@@ -177,9 +200,14 @@ class BomgarClient:
             check_open=self._check_open,
         )
         self.command = CommandAPI(self)
-        self.backup = BackupAPI(self)
-        self.reporting = ReportingAPI(self, appliance_time=self._appliance_time)
-        self.scripting = ScriptingAPI(self)
+        self.backup = BackupAPI(self, path=paths.backup)
+        self.reporting = ReportingAPI(
+            self, appliance_time=self._appliance_time, path=paths.reporting, no_data=no_data
+        )
+        self.pra = PraAPI(
+            self, appliance_time=self._appliance_time, path=paths.reporting, no_data=no_data
+        )
+        self.scripting = ScriptingAPI(self, path=paths.client_script)
         self.start_session = StartSessionURLs(self._base_url)
 
     # -- lifecycle ---------------------------------------------------------------------

@@ -5,7 +5,8 @@
 - Elements named in ``list_paths`` always parse as lists, whether the appliance sent zero,
   one or many of them (``"rep"`` matches any ``<rep>``; ``"support_session_ids/lsid"``
   only an ``<lsid>`` inside ``<support_session_ids>``).
-- An ``<error>`` root, or an ``<error>`` child of the root, becomes a ``BomgarAPIError``.
+- An ``<error>`` root, or an ``<error>`` child of the root, becomes a ``BomgarAPIError``
+  (its text stripped, its ``code`` attribute kept as ``.code``).
 - HTML, empty, non-XML or truncated bodies become ``BomgarProtocolError``.
 - Entity expansion stays disabled (xmltodict's ``disable_entities``), so a hostile body
   cannot expand entities or reach external resources.
@@ -24,6 +25,7 @@ from xml.parsers.expat import ExpatError
 import xmltodict
 
 from ..errors import (
+    BomgarAPIError,
     BomgarProtocolError,
     api_error,
 )
@@ -118,16 +120,22 @@ def parse_document(
         raise BomgarProtocolError("the appliance's XML has no single root element")
     root, node = next(iter(parsed.items()))
     if root == "error":
-        raise api_error(text(node) or "unspecified error", action=action)
+        raise _error_of(node, action)
     if isinstance(node, Mapping) and "error" in node:
         error_node = node["error"]
         if isinstance(error_node, list):
             error_node = error_node[0]
-        raise api_error(text(error_node) or "unspecified error", action=action)
+        raise _error_of(error_node, action)
     if expected_roots is not None and root not in expected_roots:
         wanted = ", ".join(f"<{r}>" for r in expected_roots)
         raise BomgarProtocolError(f"{action or 'call'}: expected {wanted}, got <{root}>")
     return root, node
+
+
+def _error_of(node: Node, action: str | None) -> BomgarAPIError:
+    """The exception for an ``<error>`` node: its text (stripped) and ``code`` attribute."""
+    message = (text(node) or "").strip() or "unspecified error"
+    return api_error(message, action=action, code=attr(node, "code"))
 
 
 def child(node: Node, name: str) -> Node:

@@ -1,6 +1,8 @@
-"""Incremental parsing of ``SupportSession`` reports (``<session_list>``), which can be
-hundreds of megabytes: feed the body as it arrives, get each :class:`SupportSession` as
-soon as its ``</session>`` is read (pure, no I/O).
+"""Incremental parsing of session reports (``<session_list>``: Remote Support's
+``SupportSession``, PRA's ``AccessSession``), which can be hundreds of megabytes: feed the
+body as it arrives, get each record as soon as its ``</session>`` is read (pure, no I/O).
+:class:`RecordStreamParser` is generic over the record built from each item;
+:class:`SessionStreamParser` builds :class:`SupportSession`.
 
 Only the subtree of the session being read is held in memory; it is built in exactly the
 shape ``xmltodict`` gives :func:`~bomgar_async.reporting.parse.parse_session_list`
@@ -12,8 +14,8 @@ and refuses any DTD, so a hostile body cannot declare or expand entities.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any, Generic, TypeVar
 from xml.parsers import expat
 
 from ..errors import (
@@ -24,10 +26,9 @@ from ..errors import (
 from .models import SupportSession
 from .parse import SESSION_LIST_PATHS
 
-__all__ = ["SessionStreamParser", "iter_sessions"]
+__all__ = ["RecordStreamParser", "SessionStreamParser", "iter_sessions"]
 
-_ACTION = "SupportSession"
-_LIST_PATHS = frozenset(SESSION_LIST_PATHS)
+T = TypeVar("T")
 
 
 def _local(name: str) -> str:
@@ -45,22 +46,34 @@ class _Frame:
         self.data: list[str] = []
 
 
-class SessionStreamParser:
-    """Parse a ``<session_list>`` body chunk by chunk.
+class RecordStreamParser(Generic[T]):
+    """Parse a ``<root>`` body of ``<item>`` records chunk by chunk.
 
-    Example::
-
-        parser = SessionStreamParser()
-        async for chunk in response_chunks:
-            for session in parser.feed(chunk):
-                store(session)
-        parser.close()  # raises if the body was cut short
+    Args:
+        build: makes a record from one item's node (as ``xmltodict`` would build it).
+        root: the expected root element.
+        item: the element of each record (a child of the root).
+        list_paths: elements (or ``parent/child`` pairs) that always parse as lists.
+        action: the report name, for error messages.
 
     Once an error has been raised, every later call raises it again; sessions completed
     by the chunk that raised are not returned (the report as a whole has failed).
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        build: Callable[[Any], T],
+        *,
+        root: str,
+        item: str,
+        list_paths: Collection[str],
+        action: str,
+    ) -> None:
+        self._build = build
+        self._root_name = root
+        self._item = item
+        self._list_paths = frozenset(list_paths)
+        self._action = action
         self._parser = expat.ParserCreate()  # no namespace_separator: names stay prefixed
         self._parser.buffer_text = True
         self._parser.StartElementHandler = self._start
@@ -73,12 +86,13 @@ class SessionStreamParser:
         self._root_closed = False
         self._stack: list[_Frame] = []  # the session being built, outermost first
         self._error_text: list[str] | None = None  # text of an <error> being read
-        self._ready: list[SupportSession] = []
+        self._error_code: str | None = None
+        self._ready: list[T] = []
         self._seen_data = False
         self._closed = False
         self._failure: BomgarError | None = None
 
-    def feed(self, chunk: bytes) -> list[SupportSession]:
+    def feed(self, chunk: bytes) -> list[T]:
         """Parse the next chunk of the body.
 
         Args:
@@ -93,13 +107,13 @@ class SessionStreamParser:
                 parser was already closed.
         """
         if self._closed:
-            raise BomgarProtocolError("SupportSession: feed() called after close()")
+            raise BomgarProtocolError(f"{self._action}: feed() called after close()")
         if chunk and not self._seen_data:
             self._seen_data = bool(chunk.lstrip(b"\xef\xbb\xbf \t\r\n"))
         self._parse(chunk, final=False)
         return self._take()
 
-    def close(self) -> list[SupportSession]:
+    def close(self) -> list[T]:
         """Signal the end of the body.
 
         Returns:
@@ -121,7 +135,7 @@ class SessionStreamParser:
         self._parse(b"", final=True)  # expat raises unless the root element was closed
         return self._take()
 
-    def _take(self) -> list[SupportSession]:
+    def _take(self) -> list[T]:
         ready, self._ready = self._ready, []
         return ready
 
@@ -154,16 +168,20 @@ class SessionStreamParser:
             self._root = name
             if name == "error":
                 self._error_text = []
-            elif name != "session_list":
-                raise BomgarProtocolError(f"{_ACTION}: expected <session_list>, got <{name}>")
+                self._error_code = _code(attributes)
+            elif name != self._root_name:
+                raise BomgarProtocolError(
+                    f"{self._action}: expected <{self._root_name}>, got <{name}>"
+                )
             return
         if self._stack:
             self._stack.append(_Frame(name, _attributes(attributes)))
-        elif self._depth == 2 and self._root == "session_list":
-            if name == "session":
+        elif self._depth == 2 and self._root == self._root_name:
+            if name == self._item:
                 self._stack.append(_Frame(name, _attributes(attributes)))
             elif name == "error":
                 self._error_text = []
+                self._error_code = _code(attributes)
 
     def _characters(self, data: str) -> None:
         if self._stack:
@@ -179,12 +197,12 @@ class SessionStreamParser:
             frame = self._stack.pop()
             value = _finish(frame)
             if self._stack:
-                _attach(self._stack[-1], frame.name, value)
+                _attach(self._stack[-1], frame.name, value, self._list_paths)
             else:
-                self._ready.append(SupportSession.from_node(value))
+                self._ready.append(self._build(value))
         elif self._error_text is not None and self._depth <= 1:
             message = "".join(self._error_text).strip() or "unspecified error"
-            raise api_error(message, action=_ACTION)
+            raise api_error(message, action=self._action, code=self._error_code)
 
     def _refuse_doctype(self, name: str, *_args: object) -> None:
         if name.lower() == "html":
@@ -196,6 +214,11 @@ class SessionStreamParser:
 
     def _refuse_entity(self, *_args: object) -> None:
         raise BomgarProtocolError("the appliance's XML was refused: entities are disabled")
+
+
+def _code(attributes: dict[str, str]) -> str | None:
+    """The ``code`` attribute of an ``<error>`` (any prefix)."""
+    return next((v for k, v in attributes.items() if _local(k) == "code"), None)
 
 
 def _attributes(attributes: dict[str, str]) -> dict[str, Any] | None:
@@ -219,12 +242,12 @@ def _finish(frame: _Frame) -> Any:
     return frame.item
 
 
-def _attach(parent: _Frame, name: str, value: Any) -> None:
+def _attach(parent: _Frame, name: str, value: Any, list_paths: frozenset[str]) -> None:
     if parent.item is None:
         parent.item = {}
     existing = parent.item.get(name, _MISSING)
     if existing is _MISSING:
-        forced = name in _LIST_PATHS or f"{parent.name}/{name}" in _LIST_PATHS
+        forced = name in list_paths or f"{parent.name}/{name}" in list_paths
         parent.item[name] = [value] if forced else value
     elif isinstance(existing, list):
         existing.append(value)
@@ -233,6 +256,28 @@ def _attach(parent: _Frame, name: str, value: Any) -> None:
 
 
 _MISSING = object()
+
+
+class SessionStreamParser(RecordStreamParser[SupportSession]):
+    """Parse a ``SupportSession`` report (``<session_list>``) chunk by chunk.
+
+    Example::
+
+        parser = SessionStreamParser()
+        async for chunk in response_chunks:
+            for session in parser.feed(chunk):
+                store(session)
+        parser.close()  # raises if the body was cut short
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            SupportSession.from_node,
+            root="session_list",
+            item="session",
+            list_paths=SESSION_LIST_PATHS,
+            action="SupportSession",
+        )
 
 
 def iter_sessions(chunks: Iterable[bytes]) -> Iterator[SupportSession]:

@@ -107,21 +107,26 @@ def _logged_in(world: World, team: SupportTeam, lo: int) -> str:
 
 def team_activity_xml(
     world: World, lo: int, hi: int, team_id: int | None, namespace: str | None, now: int
-) -> bytes:
-    """The ``SupportTeam`` report for ``[lo, hi)`` (nothing after ``now`` has happened)."""
+) -> bytes | None:
+    """The ``SupportTeam`` report for ``[lo, hi)`` (nothing after ``now`` has happened);
+    ``None`` when no team had activity (the appliance answers its no-data error)."""
     out = [open_root("team_activity_list", namespace), timed("start_time", lo)]
     out.append(timed("end_time", hi))
+    found = 0
     for team in world.teams:
         if team_id is not None and team.id != team_id:
             continue
         events = _team_events(world, team, lo, min(hi, now + 1))
         if not events:
             continue
+        found += 1
         out.append(f'<team_activity id="{team.id}" name="{esc(team.name)}">\n')
         out.append(f"<logged_in_representatives>\n{_logged_in(world, team, lo)}")
         out.append("</logged_in_representatives>\n<events>\n")
         out += [_event_xml(event) for event in events]
         out.append("</events>\n</team_activity>\n")
+    if not found:
+        return None
     out.append(close("team_activity_list"))
     return "".join(out).encode()
 
@@ -150,14 +155,16 @@ def _group_key(ts: int, group_by: str) -> str:
 
 def license_usage_xml(
     world: World, lo: int, hi: int, group_by: str, namespace: str | None, now: int
-) -> bytes:
+) -> bytes | None:
     """The ``LicenseUsage`` report: the highest peak of each hour, day or month of
-    ``[lo, hi)`` (up to ``now``)."""
+    ``[lo, hi)`` (up to ``now``); ``None`` when there was no peak (no-data answer)."""
     best: dict[str, LicensePeak] = {}
     for peak in license_peaks(world, lo, min(hi, now + 1)):
         key = _group_key(peak.ts, group_by)
         if key not in best or peak.total > best[key].total:
             best[key] = peak
+    if not best:
+        return None
     out = [open_root("license_usage", namespace), timed("start_time", lo), timed("end_time", hi)]
     out.append(f"<group_by>{group_by}</group_by>\n<license_time_intervals>\n")
     for peak in best.values():
