@@ -14,7 +14,7 @@ __all__ = ["Queue", "QueueKind"]
 
 QueueKind = Literal["general", "rep", "team", "embassy", "rep_username"]
 _NUMERIC_KINDS = ("rep", "team", "embassy")
-_USERNAME = re.compile(r"^[^\s,&=:]{1,255}$")
+_USERNAME = re.compile(r"[^\s,&=:]{1,255}")
 
 
 def _positive_id(kind: str, value: object) -> int:
@@ -62,7 +62,7 @@ class Queue:
     @classmethod
     def rep_username(cls, username: str) -> Queue:
         """A representative's queue, by username (works when exactly one user has it)."""
-        if not isinstance(username, str) or not _USERNAME.match(username):
+        if not isinstance(username, str) or not _USERNAME.fullmatch(username):
             raise BomgarValidationError(f"invalid username for a rep_username queue: {username!r}")
         return cls("rep_username", username)
 
