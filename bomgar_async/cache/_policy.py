@@ -77,12 +77,12 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _non_negative(name: str, unit: str) -> Callable[[Any, attrs.Attribute[float], float], None]:
-    def check(_instance: Any, _attribute: attrs.Attribute[float], value: float) -> None:
-        if not _is_number(value) or value < 0:
-            raise BomgarConfigError(f"{name} must be a finite non-negative {unit}, not {value!r}")
-
-    return check
+def _non_negative(_instance: Any, attribute: attrs.Attribute[float], value: float) -> None:
+    if not _is_number(value) or value < 0:
+        unit = "fraction" if attribute.name == "jitter" else "number of seconds"
+        raise BomgarConfigError(
+            f"{attribute.name} must be a finite non-negative {unit}, not {value!r}"
+        )
 
 
 def check_ttl(value: object) -> float:
@@ -117,11 +117,9 @@ class CachePolicy:
     """
 
     ttl: float = attrs.field(default=60.0, validator=_ttl_field)
-    grace: float = attrs.field(default=300.0, validator=_non_negative("grace", "number of seconds"))
-    cooldown: float = attrs.field(
-        default=5.0, validator=_non_negative("cooldown", "number of seconds")
-    )
-    jitter: float = attrs.field(default=0.1, validator=_non_negative("jitter", "fraction"))
+    grace: float = attrs.field(default=300.0, validator=_non_negative)
+    cooldown: float = attrs.field(default=5.0, validator=_non_negative)
+    jitter: float = attrs.field(default=0.1, validator=_non_negative)
     stale_if: ErrorPredicate = is_retryable
 
     def lifetime(self, ttl: float | None = None) -> float:
@@ -135,7 +133,7 @@ class CachePolicy:
 
     def cooldown_for(self, err: BaseException) -> float:
         """Seconds ``err`` keeps its key from being fetched again (0: not at all)."""
-        if self.cooldown <= 0 or not is_upstream_failure(err):
+        if not is_upstream_failure(err):
             return 0.0
         return self.cooldown * (1.0 + random.uniform(0.0, self.jitter))
 
