@@ -8,10 +8,11 @@ import gc
 import math
 import random
 import time
+from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bomgar_async import CacheKey, CacheStats, MemoryCache
+from bomgar_async import CacheKey, CacheStats, MemoryCache, RedisCache
 from bomgar_async._http.retry import is_retryable
 from bomgar_async.cache import _policy
 from bomgar_async.cache._policy import (
@@ -406,3 +407,33 @@ async def test_retrieve_ignores_cancelled_and_successful_tasks() -> None:
     done = asyncio.create_task(asyncio.sleep(0))
     await done
     retrieve(done)
+
+
+class Untouchable:
+    """A Redis client stand-in that records every use of its scripts."""
+
+    def __init__(self) -> None:
+        self.used = 0
+
+    def register_script(self, _script: str) -> Callable[..., Awaitable[object]]:
+        async def run(*_args: object, **_kwargs: object) -> object:
+            self.used += 1
+            raise AssertionError("Redis was reached")
+
+        return run
+
+
+async def test_a_redis_cache_refuses_a_bad_per_call_ttl_before_touching_redis() -> None:
+    client = Untouchable()
+    cache = RedisCache(client=client, ttl=60)  # type: ignore[arg-type]
+    calls = 0
+
+    async def fetch() -> tuple[str, ...]:
+        nonlocal calls
+        calls += 1
+        return ("rep",)
+
+    for bad in (0, -5, math.nan, math.inf, True):
+        with pytest.raises(BomgarConfigError, match="ttl"):
+            await cache.get_or_fetch(KEY, fetch, ttl=bad)
+    assert (calls, client.used) == (0, 0)
