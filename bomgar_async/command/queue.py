@@ -20,7 +20,7 @@ QueueKind = Literal["general", "rep", "team", "embassy", "rep_username"]
 _KINDS = ("general", "rep", "team", "embassy", "rep_username")
 _NUMERIC_KINDS = ("rep", "team", "embassy")
 _ASCII_DIGITS = re.compile(r"[0-9]{1,18}")
-_USERNAME = re.compile(r"^[^\s,&=:]{1,255}$")
+_USERNAME = re.compile(r"[^\s,&=:]{1,255}")
 _GRAMMAR = "general, rep:ID, team:ID, embassy:ID or rep_username:NAME"
 
 
@@ -34,7 +34,7 @@ def _positive_id(kind: str, value: object) -> int:
 
 
 def _username(value: object) -> str:
-    if not isinstance(value, str) or not _USERNAME.match(value):
+    if not isinstance(value, str) or not _USERNAME.fullmatch(value):
         raise BomgarValidationError(f"invalid username for a rep_username queue: {value!r}")
     return value
 
