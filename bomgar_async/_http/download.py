@@ -7,8 +7,11 @@ and Windows). On any failure, cancellation included, the temporary file is remov
 existing ``dest`` is left as it was.
 
 Appliances answer errors with HTTP 200 and an XML ``<error>`` body (an expired recording,
-bad credentials): a body that starts like XML or HTML where a file was expected is read
-(bounded) and raised as ``BomgarAPIError`` / ``BomgarProtocolError``, and nothing is written.
+bad credentials): the first bytes are buffered (at least 16 past a BOM and whitespace, at
+most 512) before deciding, so a body that starts like XML or HTML where a file was expected,
+however it is split into chunks, is read (bounded) and raised as ``BomgarAPIError`` /
+``BomgarProtocolError``, and nothing is written. An empty (or whitespace-only) body is never
+a file either.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ __all__ = ["DownloadResult", "check_destination", "stream_to_file"]
 CHUNK_SIZE = 1 << 16
 _MAX_ERROR_BODY = 1 << 20  # an <error> answer is small; never buffer more than this
 _MARKUP_STARTS = (b"<?xml", b"<error", b"<!doctype", b"<html")
+_BLANK = b"\xef\xbb\xbf \t\r\n"
+_HEAD_WANTED = 16  # bytes past a BOM and whitespace needed to tell a file from a page
+_HEAD_MAX = 512  # never buffer more than this before deciding
 
 OpenStream = Callable[[], AbstractAsyncContextManager[StreamedResponse]]
 
@@ -73,8 +79,20 @@ def check_destination(dest: str | os.PathLike[str]) -> Path:
     return path
 
 
+async def _read_head(chunks: AsyncIterator[bytes]) -> bytes:
+    """The first bytes of the body: enough to decide, or all of it when it is shorter."""
+    head = b""
+    while len(head) < _HEAD_MAX and len(head.lstrip(_BLANK)) < _HEAD_WANTED:
+        try:
+            head += await chunks.__anext__()
+        except StopAsyncIteration:
+            break
+    return head
+
+
 def _looks_like_markup(head: bytes) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:9].lower().startswith(_MARKUP_STARTS)
+    start = head.lstrip(_BLANK)[:9].lower()
+    return any(start.startswith(m) or m.startswith(start) for m in _MARKUP_STARTS)
 
 
 async def _raise_markup(first: bytes, chunks: AsyncIterator[bytes], label: str) -> None:
@@ -82,8 +100,11 @@ async def _raise_markup(first: bytes, chunks: AsyncIterator[bytes], label: str) 
     async for chunk in chunks:
         body += chunk
         if len(body) > _MAX_ERROR_BODY:
-            break
-    parse_document(bytes(body[:_MAX_ERROR_BODY]), action=label)  # raises for <error>/HTML
+            raise BomgarProtocolError(
+                f"{label}: the appliance sent a document of more than {_MAX_ERROR_BODY} bytes "
+                "that starts like XML/HTML instead of a file"
+            )
+    parse_document(bytes(body).lstrip(_BLANK), action=label)  # raises: <error>, HTML, junk
     raise BomgarProtocolError(f"{label}: the appliance sent an XML document instead of a file")
 
 
@@ -125,10 +146,9 @@ async def stream_to_file(
     """
     async with open_stream() as response:
         chunks = response.iter_chunks(chunk_size)
-        first = b""
-        async for first in chunks:
-            if first:
-                break
+        first = await _read_head(chunks)
+        if not first.lstrip(_BLANK):
+            raise BomgarProtocolError(f"{label}: the appliance sent an empty body, not a file")
         if not allow_markup and _looks_like_markup(first):
             await _raise_markup(first, chunks, label)
         fd, temp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
