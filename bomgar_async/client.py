@@ -19,6 +19,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
+import attrs
+
 from ._http.auth import auth_from_options
 from ._http.config import base_url
 from ._http.download import (
@@ -67,6 +69,7 @@ logger = logging.getLogger("bomgar_async")
 T = TypeVar("T")
 USER_AGENT = "bomgar_async/0.1"
 COMMAND_PATHS = ("/api/command.ns", "/api/command")
+IDENTITY_ENCODING = ("Accept-Encoding", "identity")
 DEFAULT_DOWNLOAD_TIMEOUT = Timeout(total=3600.0, connect=10.0, sock_read=120.0)
 
 
@@ -280,6 +283,8 @@ class BomgarClient:
             request = Request("GET", path, query=params, read_only=True, label=label)
         else:
             request = self.build_request(path, params, read_only=True, label=label)
+        # The size check counts the bytes received: ask for them uncompressed.
+        request = attrs.evolve(request, headers=(*request.headers, IDENTITY_ENCODING))
         return await self._pipeline.download(
             request,
             target,

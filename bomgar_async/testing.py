@@ -23,6 +23,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from ._http.request import (
+    Headers,
     Request,
     Response,
     Timeout,
@@ -60,7 +61,7 @@ class RecordedRequest:
 class _FakeStream:
     def __init__(self, response: Response) -> None:
         self.status = response.status
-        self.headers = dict(response.headers)
+        self.headers = Headers(response.headers)
         self._body = response.body
 
     async def iter_chunks(self, size: int = 65536) -> AsyncIterator[bytes]:

@@ -21,7 +21,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
@@ -108,6 +108,19 @@ async def _raise_markup(first: bytes, chunks: AsyncIterator[bytes], label: str) 
     raise BomgarProtocolError(f"{label}: the appliance sent an XML document instead of a file")
 
 
+def _expected_size(headers: Mapping[str, str]) -> int | None:
+    """The announced size of the body as received, when it can be checked.
+
+    Downloads ask for ``Accept-Encoding: identity``; a server that compresses anyway sends
+    the compressed size, which the transport (not this count) checks, so it is skipped.
+    """
+    encoding = headers.get("Content-Encoding", "identity").strip().lower()
+    value = headers.get("Content-Length", "").strip()
+    if encoding not in ("", "identity") or not (value.isascii() and value.isdigit()):
+        return None
+    return int(value)
+
+
 def _replace_durably(temp: Path, dest: Path) -> None:
     os.replace(temp, dest)
     if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
@@ -168,8 +181,8 @@ async def stream_to_file(
                     chunk = await chunks.__anext__()
                 except StopAsyncIteration:
                     break
-            expected = response.headers.get("Content-Length")
-            if expected is not None and expected.isdigit() and int(expected) != size:
+            expected = _expected_size(response.headers)
+            if expected is not None and expected != size:
                 error = BomgarProtocolError(
                     f"{label}: received {size} bytes of the {expected} announced"
                 )

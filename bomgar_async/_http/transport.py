@@ -13,7 +13,7 @@ import asyncio
 import logging
 import ssl as ssl_module
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
@@ -31,6 +31,7 @@ from .redact import (
     scrub_exception,
 )
 from .request import (
+    Headers,
     Request,
     Response,
     Timeout,
@@ -46,7 +47,8 @@ class StreamedResponse(Protocol):
     """A response whose body is read in chunks."""
 
     status: int
-    headers: dict[str, str]
+    headers: Mapping[str, str]
+    """Case-insensitive (a :class:`~bomgar_async._http.request.Headers`)."""
 
     def iter_chunks(self, size: int = 65536) -> AsyncIterator[bytes]:
         """The body, chunk by chunk."""
@@ -92,7 +94,7 @@ class _AiohttpStream:
         self._request = request
         self._url = url
         self.status = response.status
-        self.headers = dict(response.headers)
+        self.headers = Headers(response.headers.items())
 
     async def iter_chunks(self, size: int = 65536) -> AsyncIterator[bytes]:
         while True:

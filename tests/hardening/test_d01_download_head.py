@@ -47,10 +47,9 @@ async def test_an_error_page_in_small_chunks_never_replaces_the_backup(
 ) -> None:
     dest = tmp_path / "backup.nsb"
     dest.write_bytes(OLD)
-    async with app_server({"/api/backup.ns": chunked(*parts)}) as url:
-        async with client_for(url) as bg:
-            with pytest.raises(error):
-                await bg.backup.download(dest)
+    async with app_server({"/api/backup.ns": chunked(*parts)}) as url, client_for(url) as bg:
+        with pytest.raises(error):
+            await bg.backup.download(dest)
     assert dest.read_bytes() == OLD
     assert temp_leftovers(tmp_path) == []
 
@@ -62,10 +61,9 @@ async def test_an_empty_body_never_replaces_the_backup(tmp_path: Path, body: byt
 
     dest = tmp_path / "backup.nsb"
     dest.write_bytes(OLD)
-    async with app_server({"/api/backup.ns": empty}) as url:
-        async with client_for(url) as bg:
-            with pytest.raises(BomgarProtocolError, match="empty"):
-                await bg.backup.download(dest)
+    async with app_server({"/api/backup.ns": empty}) as url, client_for(url) as bg:
+        with pytest.raises(BomgarProtocolError, match="empty"):
+            await bg.backup.download(dest)
     assert dest.read_bytes() == OLD
     assert temp_leftovers(tmp_path) == []
 
@@ -83,7 +81,8 @@ async def test_a_recording_download_uses_the_same_rule(tmp_path: Path) -> None:
 async def test_a_binary_file_starting_with_whitespace_is_kept_whole(tmp_path: Path) -> None:
     payload = b"\n\x1f\x8b" + bytes(range(256)) * 10
     dest = tmp_path / "backup.nsb"
-    async with app_server({"/api/backup.ns": chunked(payload[:1], payload[1:2], payload[2:])}) as url:
+    handler = chunked(payload[:1], payload[1:2], payload[2:])
+    async with app_server({"/api/backup.ns": handler}) as url:
         async with client_for(url) as bg:
             result = await bg.backup.download(dest)
     assert dest.read_bytes() == payload
