@@ -32,6 +32,7 @@ from ..errors import (
     BomgarProtocolError,
     BomgarValidationError,
 )
+from .redact import redact_bytes
 from .transport import StreamedResponse
 
 __all__ = ["DownloadResult", "check_destination", "stream_to_file"]
@@ -95,7 +96,9 @@ def _looks_like_markup(head: bytes) -> bool:
     return any(start.startswith(m) or m.startswith(start) for m in _MARKUP_STARTS)
 
 
-async def _raise_markup(first: bytes, chunks: AsyncIterator[bytes], label: str) -> None:
+async def _raise_markup(
+    first: bytes, chunks: AsyncIterator[bytes], label: str, secrets: tuple[str, ...]
+) -> None:
     body = bytearray(first)
     async for chunk in chunks:
         body += chunk
@@ -104,7 +107,9 @@ async def _raise_markup(first: bytes, chunks: AsyncIterator[bytes], label: str) 
                 f"{label}: the appliance sent a document of more than {_MAX_ERROR_BODY} bytes "
                 "that starts like XML/HTML instead of a file"
             )
-    parse_document(bytes(body).lstrip(_BLANK), action=label)  # raises: <error>, HTML, junk
+    parse_document(
+        redact_bytes(bytes(body), secrets).lstrip(_BLANK), action=label
+    )  # raises: <error>, HTML, junk
     raise BomgarProtocolError(f"{label}: the appliance sent an XML document instead of a file")
 
 
@@ -139,6 +144,7 @@ async def stream_to_file(
     chunk_size: int = CHUNK_SIZE,
     allow_markup: bool = False,
     validate: Callable[[Path], None] | None = None,
+    secrets: tuple[str, ...] = (),
 ) -> DownloadResult:
     """Stream the body of ``open_stream()``'s response into ``dest`` (see the module docstring).
 
@@ -150,6 +156,7 @@ async def stream_to_file(
         allow_markup: accept a body that starts like XML/HTML (text files such as BRCS).
         validate: called with the complete temporary file before it is renamed into place;
             whatever it raises aborts the download (nothing appears at ``dest``).
+        secrets: credentials to redact from an ``<error>`` answer's text.
 
     Raises:
         BomgarAPIError: the appliance answered ``<error>`` instead of a file.
@@ -163,7 +170,7 @@ async def stream_to_file(
         if not first.lstrip(_BLANK):
             raise BomgarProtocolError(f"{label}: the appliance sent an empty body, not a file")
         if not allow_markup and _looks_like_markup(first):
-            await _raise_markup(first, chunks, label)
+            await _raise_markup(first, chunks, label, secrets)
         fd, temp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
         temp = Path(temp_name)
         digest = hashlib.sha256()

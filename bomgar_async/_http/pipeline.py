@@ -17,6 +17,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
 
+import attrs
+
 from ..errors import (
     BomgarAuthError,
     BomgarError,
@@ -26,6 +28,7 @@ from .download import (
     DownloadResult,
     stream_to_file,
 )
+from .redact import redact_bytes
 from .request import (
     Request,
     Response,
@@ -93,7 +96,11 @@ class Pipeline:
         response = await self._send_raw(request, timeout)
         if response.status == 401:
             raise _unauthorized(request.label)
-        return check_status(response, request.label)
+        check_status(response, request.label)
+        # An appliance may echo a credential (in an <error> text): it must not reach an
+        # exception, a model or a cache record.
+        body = redact_bytes(response.body, request.secrets)
+        return response if body is response.body else attrs.evolve(response, body=body)
 
     async def _authorize(self, request: Request) -> Request:
         return await self._auth.authorize(request, self._send_token_request)
@@ -185,6 +192,7 @@ class Pipeline:
                 label=request.label,
                 allow_markup=allow_markup,
                 validate=validate,
+                secrets=authed.secrets,
             )
 
         async def attempt() -> DownloadResult:

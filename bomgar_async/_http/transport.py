@@ -208,26 +208,32 @@ class AiohttpTransport:
 
 
 def _mapped(err: BaseException, request: Request, url: str) -> BomgarError:
-    """Translate an aiohttp/asyncio/socket failure into a scrubbed BomgarError."""
+    """Translate an aiohttp/asyncio/socket failure into a scrubbed BomgarError.
+
+    The message names the method, path and action, never the URL (in GET mode its query
+    holds the credentials), and keeps the reason, redacted.
+    """
     if isinstance(err, BomgarError):
         return err
-    shown = redact(url, request.secrets)
-    what = f"{request.method} {shown} ({request.label})" if request.label else shown
+    what = f"{request.method} {request.path}" + (f" ({request.label})" if request.label else "")
+    reason = redact(
+        f"{type(err).__name__}: {err}" if str(err) else type(err).__name__, request.secrets
+    ).replace(redact(url, request.secrets), request.path)
     error: BomgarError
     if isinstance(err, asyncio.TimeoutError | aiohttp.ServerTimeoutError):
         error = BomgarTimeoutError(f"timed out: {what}")
     elif isinstance(err, aiohttp.ClientSSLError | ssl_module.SSLError):
-        error = BomgarTransportError(f"TLS failure talking to {what}: {type(err).__name__}")
+        error = BomgarTransportError(f"TLS failure talking to {what}: {reason}")
         error.retryable = False
     elif isinstance(err, aiohttp.ClientPayloadError):
-        error = BomgarProtocolError(f"the response body was cut short: {what}")
+        error = BomgarProtocolError(f"the response body was cut short: {what}: {reason}")
         error.retryable = True
     elif isinstance(err, aiohttp.InvalidURL):
-        error = BomgarConfigError(f"invalid appliance URL: {shown}")
+        error = BomgarConfigError(f"invalid appliance URL for {what}")
     elif isinstance(err, aiohttp.ClientError | OSError):
-        error = BomgarTransportError(f"connection failed: {what}: {type(err).__name__}")
+        error = BomgarTransportError(f"connection failed: {what}: {reason}")
     else:
-        return BomgarTransportError(f"unexpected transport failure: {what}: {type(err).__name__}")
+        error = BomgarTransportError(f"unexpected transport failure: {what}: {reason}")
     error.__cause__ = scrub_exception(err, request.secrets)
     error.__suppress_context__ = True
     return error
