@@ -32,7 +32,7 @@ from ..errors import (
     BomgarProtocolError,
     BomgarValidationError,
 )
-from .redact import redact_bytes
+from .redact import redact_error_text
 from .transport import StreamedResponse
 
 __all__ = ["DownloadResult", "check_destination", "stream_to_file"]
@@ -108,7 +108,7 @@ async def _raise_markup(
                 "that starts like XML/HTML instead of a file"
             )
     parse_document(
-        redact_bytes(bytes(body), secrets).lstrip(_BLANK), action=label
+        redact_error_text(bytes(body), secrets).lstrip(_BLANK), action=label
     )  # raises: <error>, HTML, junk
     raise BomgarProtocolError(f"{label}: the appliance sent an XML document instead of a file")
 

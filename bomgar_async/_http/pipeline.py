@@ -28,7 +28,7 @@ from .download import (
     DownloadResult,
     stream_to_file,
 )
-from .redact import redact_bytes
+from .redact import redact_error_text
 from .request import (
     Request,
     Response,
@@ -99,7 +99,7 @@ class Pipeline:
         check_status(response, request.label)
         # An appliance may echo a credential (in an <error> text): it must not reach an
         # exception, a model or a cache record.
-        body = redact_bytes(response.body, request.secrets)
+        body = redact_error_text(response.body, request.secrets)
         return response if body is response.body else attrs.evolve(response, body=body)
 
     async def _authorize(self, request: Request) -> Request:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 from xml.sax.saxutils import escape
 
 from yarl import URL
 
-__all__ = ["RedactedError", "redact", "redact_bytes", "scrub_exception", "secret_forms"]
+__all__ = [
+    "RedactedError",
+    "redact",
+    "redact_bytes",
+    "redact_error_text",
+    "scrub_exception",
+    "secret_forms",
+]
 
 MASK = "***"
 
@@ -49,6 +57,18 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     for form in forms:
         text = text.replace(form, MASK)
     return text
+
+
+_ERROR_ELEMENT = re.compile(rb"(<(?:[\w.-]+:)?error\b[^>]*>)(.*?)(</(?:[\w.-]+:)?error\s*>)", re.S)
+
+
+def redact_error_text(body: bytes, secrets: Iterable[str]) -> bytes:
+    """``body`` with the secrets redacted inside the text of its ``<error>`` elements only
+    (the rest of a document is data and stays byte for byte as sent)."""
+    secrets = tuple(s for s in secrets if s)
+    if not secrets or b"error" not in body:
+        return body
+    return _ERROR_ELEMENT.sub(lambda m: m[1] + redact_bytes(m[2], secrets) + m[3], body)
 
 
 class RedactedError(Exception):
