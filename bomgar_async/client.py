@@ -36,6 +36,7 @@ from ._http.request import (
 )
 from ._http.retry import RetryPolicy
 from ._http.transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     AiohttpTransport,
     StreamedResponse,
     Transport,
@@ -111,6 +112,9 @@ class BomgarClient:
         cache: a cache backend, ``None`` to disable caching, or the default in-memory cache.
         cache_ttl: seconds cached answers stay fresh (default cache).
         transport: a custom transport (tests use ``bomgar_async.testing.FakeTransport``).
+        max_response_bytes: the largest answer a call buffers, after decompression (128 MiB
+            by default); a larger one raises ``BomgarProtocolError``. Downloads and streamed
+            reports are not buffered and not limited by it.
 
     Raises:
         BomgarConfigError: for an unusable or unsafe configuration.
@@ -136,6 +140,7 @@ class BomgarClient:
         cache: Cache | Any | None = DEFAULT_CACHE,
         cache_ttl: float = 60.0,
         transport: Transport | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._base_url = base_url(host, allow_http=allow_http)
         self._auth = auth_from_options(username, password, client_id, client_secret)
@@ -164,7 +169,7 @@ class BomgarClient:
         self.download_timeout = to_timeout(download_timeout)
         self.max_concurrency = max_concurrency
         self._transport: Transport = transport or AiohttpTransport(
-            self._base_url, ssl=ssl, user_agent=USER_AGENT
+            self._base_url, ssl=ssl, user_agent=USER_AGENT, max_response_bytes=max_response_bytes
         )
         if cache is DEFAULT_CACHE:
             cache = MemoryCache(ttl=cache_ttl)

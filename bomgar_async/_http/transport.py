@@ -37,10 +37,17 @@ from .request import (
     Timeout,
 )
 
-__all__ = ["AiohttpTransport", "StreamedResponse", "Transport", "to_timeout"]
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "AiohttpTransport",
+    "StreamedResponse",
+    "Transport",
+    "to_timeout",
+]
 
 logger = logging.getLogger("bomgar_async")
 SSLOption = bool | ssl_module.SSLContext
+DEFAULT_MAX_RESPONSE_BYTES = 128 << 20
 
 
 class StreamedResponse(Protocol):
@@ -120,10 +127,19 @@ class AiohttpTransport:
         base_url: ``scheme://host[:port][/prefix]`` of the appliance.
         ssl: ``True`` (verify), ``False`` (no verification) or an ``ssl.SSLContext``.
         user_agent: the ``User-Agent`` header.
+        max_response_bytes: the largest body :meth:`send` buffers (after decompression).
     """
 
-    def __init__(self, base_url: str, *, ssl: SSLOption = True, user_agent: str) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        ssl: SSLOption = True,
+        user_agent: str,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
         self._base_url = base_url.rstrip("/")
+        self._max_response_bytes = max_response_bytes
         self._ssl = ssl
         self._user_agent = user_agent
         self._session: aiohttp.ClientSession | None = None
@@ -166,7 +182,7 @@ class AiohttpTransport:
         started = time.perf_counter()
         try:
             async with self._get_session().request(request.method, url, **kwargs) as resp:
-                body = await resp.read()
+                body = await self._read_capped(resp, request)
                 result = Response(status=resp.status, headers=dict(resp.headers), body=body)
         except Exception as err:
             failure = _mapped(err, request, url)
@@ -182,6 +198,17 @@ class AiohttpTransport:
             )
             return result
         raise failure
+
+    async def _read_capped(self, resp: aiohttp.ClientResponse, request: Request) -> bytes:
+        body = bytearray()
+        async for chunk in resp.content.iter_chunked(1 << 16):
+            body += chunk
+            if len(body) > self._max_response_bytes:
+                raise BomgarProtocolError(
+                    f"{request.label or request.path}: the answer is larger than "
+                    f"max_response_bytes ({self._max_response_bytes} bytes)"
+                )
+        return bytes(body)
 
     @asynccontextmanager
     async def stream(self, request: Request, *, timeout: Timeout) -> AsyncIterator[_AiohttpStream]:

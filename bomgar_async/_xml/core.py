@@ -7,6 +7,7 @@
   only an ``<lsid>`` inside ``<support_session_ids>``).
 - An ``<error>`` root, or an ``<error>`` child of the root, becomes a ``BomgarAPIError``.
 - HTML, empty, non-XML or truncated bodies become ``BomgarProtocolError``.
+- Documents nested deeper than ``MAX_DEPTH`` (64) levels are refused (``_xml.limits``).
 - Entity expansion stays disabled (xmltodict's ``disable_entities``), so a hostile body
   cannot expand entities or reach external resources.
 
@@ -27,8 +28,10 @@ from ..errors import (
     BomgarProtocolError,
     api_error,
 )
+from .limits import MAX_DEPTH, DepthLimitedExpat
 
 __all__ = [
+    "MAX_DEPTH",
     "Node",
     "attr",
     "child",
@@ -96,14 +99,15 @@ def parse_document(
 
     Raises:
         BomgarAPIError: (or a subclass) for an ``<error>`` root or an ``<error>`` child.
-        BomgarProtocolError: for HTML, empty, malformed or truncated bodies, or an
-            unexpected root.
+        BomgarProtocolError: for HTML, empty, malformed, truncated or too deeply nested
+            bodies, or an unexpected root.
     """
     _sniff(body)
     try:
         parsed = xmltodict.parse(
             body,
             disable_entities=True,
+            expat=DepthLimitedExpat,
             postprocessor=_postprocessor,  # type: ignore[arg-type]
             force_list=_force_list(frozenset(list_paths)),
         )
