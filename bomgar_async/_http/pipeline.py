@@ -22,6 +22,7 @@ import attrs
 from ..errors import (
     BomgarAuthError,
     BomgarError,
+    BomgarTimeoutError,
 )
 from .auth import Auth
 from .download import (
@@ -45,6 +46,19 @@ __all__ = ["Pipeline"]
 
 logger = logging.getLogger("bomgar_async")
 T = TypeVar("T")
+
+
+class _Releasing:
+    """Releases an already acquired semaphore on exit."""
+
+    def __init__(self, semaphore: asyncio.Semaphore) -> None:
+        self._semaphore = semaphore
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self._semaphore.release()
 
 
 class _Unauthorized(BomgarAuthError):
@@ -110,8 +124,31 @@ class Pipeline:
 
     async def _send_raw(self, request: Request, timeout: Timeout) -> Response:
         self._check_open()
-        async with self._slots:
-            return await self._transport.send(request, timeout=timeout)
+        left = await self._take_slot(request, timeout)
+        try:
+            return await self._transport.send(request, timeout=left)
+        finally:
+            self._slots.release()
+
+    async def _take_slot(self, request: Request, timeout: Timeout) -> Timeout:
+        """Wait for a free slot within ``timeout.total``; what is left of it for the call.
+
+        An open report stream holds its slot until it is read to the end or closed.
+        """
+        if timeout.total is None:
+            await self._slots.acquire()
+            return timeout
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            await asyncio.wait_for(self._slots.acquire(), timeout.total)
+        except asyncio.TimeoutError:
+            raise BomgarTimeoutError(
+                f"timed out: {request.label or request.path} waited {timeout.total:g}s for a "
+                f"free slot (max_concurrency; open report streams hold one until closed)"
+            ) from None
+        left = max(timeout.total - (loop.time() - started), 0.001)
+        return attrs.evolve(timeout, total=left)
 
     async def _with_retries(self, request: Request, attempt_once: Callable[[], Awaitable[T]]) -> T:
         attempt = 0
@@ -139,9 +176,10 @@ class Pipeline:
         """Open an already authorized ``request`` under the concurrency limit and yield its
         2xx response before the body is read (``download_timeout`` applies)."""
         self._check_open()
+        timeout = await self._take_slot(request, self._download_timeout)
         async with (
-            self._slots,
-            self._transport.stream(request, timeout=self._download_timeout) as response,
+            _Releasing(self._slots),
+            self._transport.stream(request, timeout=timeout) as response,
         ):
             if response.status == 401:
                 raise _unauthorized(request.label)
