@@ -135,8 +135,8 @@ class Pipeline:
 
         An open report stream holds its slot until it is read to the end or closed.
         """
-        if timeout.total is None:
-            await self._slots.acquire()
+        if timeout.total is None or not self._slots.locked():
+            await self._slots.acquire()  # immediate when a slot is free
             return timeout
         loop = asyncio.get_running_loop()
         started = loop.time()
