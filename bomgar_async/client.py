@@ -9,6 +9,7 @@ token once on 401, and retry read-only calls with backoff.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import ssl as ssl_module
 import warnings
@@ -17,7 +18,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, TypeVar
+from typing import Final, Literal, TypeVar
 
 import attrs
 
@@ -39,6 +40,7 @@ from ._http.transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
     AiohttpTransport,
     StreamedResponse,
+    TimeoutOption,
     Transport,
     to_timeout,
 )
@@ -83,8 +85,23 @@ class _DefaultCache:
         return "DEFAULT_CACHE"
 
 
-DEFAULT_CACHE: Any = _DefaultCache()
+DEFAULT_CACHE: Final = _DefaultCache()
 """Sentinel: use a fresh ``MemoryCache(ttl=cache_ttl)``."""
+
+
+def _check_seconds(value: object, name: str, *, allow_zero: bool) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+        or (value == 0 and not allow_zero)
+    ):
+        raise BomgarConfigError(f"{name} must be a finite, non-negative number, not {value!r}")
+
+
+def _is_cache(value: object) -> bool:
+    return all(callable(getattr(value, name, None)) for name in ("get_or_fetch", "invalidate"))
 
 
 class BomgarClient:
@@ -130,14 +147,14 @@ class BomgarClient:
         client_secret: str | None = None,
         allow_http: bool = False,
         ssl: bool | ssl_module.SSLContext = True,
-        timeout: float | Timeout | Any = 30.0,
-        download_timeout: float | Timeout | Any = DEFAULT_DOWNLOAD_TIMEOUT,
+        timeout: TimeoutOption = 30.0,
+        download_timeout: TimeoutOption = DEFAULT_DOWNLOAD_TIMEOUT,
         max_concurrency: int = 8,
         retries: int = 2,
         retry_backoff: float = 0.5,
         method: Literal["POST", "GET"] = "POST",
         command_path: str = "/api/command.ns",
-        cache: Cache | Any | None = DEFAULT_CACHE,
+        cache: Cache | _DefaultCache | None = DEFAULT_CACHE,
         cache_ttl: float = 60.0,
         transport: Transport | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -154,6 +171,18 @@ class BomgarClient:
             raise BomgarConfigError("max_concurrency must be a positive integer")
         if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
             raise BomgarConfigError("retries must be a non-negative integer")
+        _check_seconds(retry_backoff, "retry_backoff", allow_zero=True)
+        _check_seconds(cache_ttl, "cache_ttl", allow_zero=False)
+        if (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1
+        ):
+            raise BomgarConfigError("max_response_bytes must be a positive integer")
+        if cache is not None and not isinstance(cache, _DefaultCache) and not _is_cache(cache):
+            raise BomgarConfigError(
+                f"cache must be a cache object (MemoryCache, RedisCache) or None, not {cache!r}"
+            )
         if ssl is False:
             warnings.warn(
                 "TLS certificate verification is disabled (ssl=False): anyone on the path "
@@ -171,9 +200,9 @@ class BomgarClient:
         self._transport: Transport = transport or AiohttpTransport(
             self._base_url, ssl=ssl, user_agent=USER_AGENT, max_response_bytes=max_response_bytes
         )
-        if cache is DEFAULT_CACHE:
-            cache = MemoryCache(ttl=cache_ttl)
-        self.cache: Cache | None = cache
+        self.cache: Cache | None = (
+            MemoryCache(ttl=cache_ttl) if isinstance(cache, _DefaultCache) else cache
+        )
         self._closed = False
         self._pipeline = Pipeline(
             auth=self._auth,

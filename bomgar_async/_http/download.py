@@ -38,6 +38,7 @@ from .transport import StreamedResponse
 __all__ = ["DownloadResult", "check_destination", "stream_to_file"]
 
 CHUNK_SIZE = 1 << 16
+_TEMP_EXTRA = len(".") + len(".12345678.part")  # what the temp file adds to the name
 _MAX_ERROR_BODY = 1 << 20  # an <error> answer is small; never buffer more than this
 _MARKUP_STARTS = (b"<?xml", b"<error", b"<!doctype", b"<html")
 _BLANK = b"\xef\xbb\xbf \t\r\n"
@@ -72,12 +73,31 @@ def check_destination(dest: str | os.PathLike[str]) -> Path:
     """
     if not isinstance(dest, str | os.PathLike) or not os.fspath(dest):
         raise BomgarValidationError("dest must be a file path")
-    path = Path(dest).expanduser()
-    if path.is_dir():
-        raise BomgarValidationError(f"dest {str(path)!r} is a directory; name a file")
-    if not path.parent.is_dir():
-        raise BomgarValidationError(f"the folder of dest {str(path.parent)!r} does not exist")
+    try:
+        path = Path(dest).expanduser()
+        if "\x00" in str(path):
+            raise ValueError("embedded null byte")
+        if path.is_dir():
+            raise BomgarValidationError(f"dest {str(path)!r} is a directory; name a file")
+        if not path.parent.is_dir():
+            raise BomgarValidationError(f"the folder of dest {str(path.parent)!r} does not exist")
+        name_max = _name_max(path.parent)
+    except (ValueError, OSError) as err:
+        if isinstance(err, BomgarValidationError):
+            raise
+        raise BomgarValidationError(f"dest is not a usable file path: {err}") from None
+    if len(os.fsencode(path.name)) + _TEMP_EXTRA > name_max:
+        raise BomgarValidationError(
+            f"the file name of dest is too long: at most {name_max - _TEMP_EXTRA} bytes"
+        )
     return path
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, ValueError, OSError):
+        return 255
 
 
 async def _read_head(chunks: AsyncIterator[bytes]) -> bytes:
