@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import hashlib
 import os
-import tempfile
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
@@ -33,6 +32,7 @@ from ..errors import (
     BomgarValidationError,
 )
 from .redact import redact_error_text
+from .tempfiles import HAS_FLOCK, create_locked, sweep_stale
 from .transport import StreamedResponse
 
 __all__ = ["DownloadResult", "check_destination", "stream_to_file"]
@@ -191,8 +191,8 @@ async def stream_to_file(
             raise BomgarProtocolError(f"{label}: the appliance sent an empty body, not a file")
         if not allow_markup and _looks_like_markup(first):
             await _raise_markup(first, chunks, label, secrets)
-        fd, temp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-        temp = Path(temp_name)
+        await asyncio.to_thread(sweep_stale, dest.parent, ".part")
+        fd, temp = await asyncio.to_thread(create_locked, dest, ".part")
         digest = hashlib.sha256()
         size = 0
         try:
@@ -216,11 +216,15 @@ async def stream_to_file(
                 error.retryable = True
                 raise error
             await asyncio.to_thread(os.fsync, fd)
-            os.close(fd)
-            fd = -1
+            if not HAS_FLOCK:  # Windows cannot rename an open file
+                os.close(fd)
+                fd = -1
             if validate is not None:
                 await asyncio.to_thread(validate, temp)
             await asyncio.to_thread(_replace_durably, temp, dest)
+            if fd != -1:  # closed (and unlocked) only once renamed: never swept meanwhile
+                os.close(fd)
+                fd = -1
         except BaseException:
             if fd != -1:
                 os.close(fd)

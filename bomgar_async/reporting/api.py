@@ -39,7 +39,7 @@ from .sync import (
     CheckpointStore,
     SessionSync,
 )
-from .time_range import split_windows
+from .time_range import iter_windows
 
 __all__ = ["RecordingKind", "ReportingAPI"]
 
@@ -108,10 +108,10 @@ class ReportingAPI:
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise BomgarValidationError("concurrency must be a positive integer")
         end = until if until is not None else _now_for(since)
-        queries = []
-        for start, stop in split_windows(since, end, window):
-            query = build.support_sessions(start, stop, by=by, limit=limit)
-            queries.append(query)
+        queries = (
+            build.support_sessions(start, stop, by=by, limit=limit)
+            for start, stop in iter_windows(since, end, window)  # checked now, built lazily
+        )
         return windowed(self._client, queries, concurrency=concurrency)
 
     async def support_session(self, lsid: str) -> SupportSession:

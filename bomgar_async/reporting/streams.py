@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 
 from .._http.host import Host
 from .._http.request import Params
@@ -59,7 +59,7 @@ async def _collect(client: Host, params: Params) -> list[SupportSession]:
 
 async def windowed(
     client: Host,
-    window_params: list[Params],
+    window_params: Iterable[Params],
     *,
     concurrency: int,
     skip: Callable[[str], bool] | None = None,
@@ -77,11 +77,18 @@ async def windowed(
     """
     previous: set[str] = set()
     pending: deque[asyncio.Task[list[SupportSession]]] = deque()
-    queue = deque(window_params)
+    queue = iter(window_params)  # consumed as windows start: never all built up front
+    exhausted = False
     try:
-        while queue or pending:
-            while queue and len(pending) < concurrency:
-                pending.append(asyncio.create_task(_collect(client, queue.popleft())))
+        while not exhausted or pending:
+            while not exhausted and len(pending) < concurrency:
+                params = next(queue, None)
+                if params is None:
+                    exhausted = True
+                    break
+                pending.append(asyncio.create_task(_collect(client, params)))
+            if not pending:
+                break
             current: set[str] = set()
             for session in await pending.popleft():
                 if session.lsid in previous or session.lsid in current:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -31,12 +30,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from .._http.tempfiles import create_locked, sweep_stale
 from ..errors import (
     BomgarProtocolError,
     BomgarValidationError,
 )
 from .models import SupportSession
-from .time_range import split_windows
+from .time_range import iter_windows
 
 if TYPE_CHECKING:
     from .api import ReportingAPI
@@ -135,13 +135,14 @@ class FileCheckpointStore:
         await asyncio.to_thread(self._write, checkpoint.to_json())
 
     def _write(self, text: str) -> None:
-        fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        sweep_stale(self.path.parent, ".tmp")  # left by a process killed mid-write
+        fd, temp = create_locked(self.path, ".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(temp, self.path)
+                os.replace(temp, self.path)  # renamed while still locked
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -196,7 +197,7 @@ class SessionSync:
         if start >= now:
             return
         seen = dict(current.seen)
-        for window_start, window_end in split_windows(start, now, self.window):
+        for window_start, window_end in iter_windows(start, now, self.window):
             found = [
                 s
                 async for s in self._reporting.support_sessions(window_start, window_end, by="end")

@@ -35,7 +35,7 @@ def test_deep_nesting_is_refused_quickly() -> None:
         parse_connected_clients(
             b"<connected_clients>" + b"<x>" * DEEP + b"</x>" * DEEP + b"</connected_clients>"
         )
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 2.0  # was 13-75 s
 
 
 def test_nesting_up_to_the_limit_is_accepted() -> None:
@@ -55,7 +55,7 @@ def test_the_session_stream_refuses_deep_nesting_quickly() -> None:
     started = time.perf_counter()
     with pytest.raises(BomgarProtocolError, match="nested deeper"):
         parser.feed(b"<session_list><session lsid='1'>" + b"<x>" * DEEP)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 2.0  # was 13-75 s
     with pytest.raises(BomgarProtocolError):
         parser.close()
 

@@ -39,7 +39,7 @@ async def test_a_call_waiting_for_a_slot_times_out() -> None:
             started = time.monotonic()
             with pytest.raises(BomgarTimeoutError, match="max_concurrency"):
                 await bg.command.get_api_info()
-            assert time.monotonic() - started < 2.5
+            assert time.monotonic() - started < 4.0
             await first.aclose()  # closing a stream frees its slot
             assert (await bg.command.get_api_info()).api_version == "1.19.0"
             await second.aclose()
