@@ -184,8 +184,10 @@ async def stream_to_file(
             differs from ``Content-Length``.
         BomgarTransportError: the connection failed.
     """
-    async with open_stream() as response:
-        chunks = response.iter_chunks(chunk_size)
+    async with (
+        open_stream() as response,
+        contextlib.aclosing(response.iter_chunks(chunk_size)) as chunks,
+    ):
         first = await _read_head(chunks)
         if not first.lstrip(_BLANK):
             raise BomgarProtocolError(f"{label}: the appliance sent an empty body, not a file")

@@ -10,6 +10,7 @@ policy allows. ``Pipeline.stream`` does the same for responses read in chunks, a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -185,9 +186,10 @@ class Pipeline:
                 raise _unauthorized(request.label)
             if not 200 <= response.status < 300:
                 head = b""
-                async for chunk in response.iter_chunks(4096):
-                    head = chunk
-                    break
+                async with contextlib.aclosing(response.iter_chunks(4096)) as chunks:
+                    async for chunk in chunks:
+                        head = chunk
+                        break
                 check_status(Response(response.status, response.headers, head), request.label)
             yield response
 

@@ -14,7 +14,7 @@ import logging
 import math
 import ssl as ssl_module
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
@@ -58,7 +58,7 @@ class StreamedResponse(Protocol):
     headers: Mapping[str, str]
     """Case-insensitive (a :class:`~bomgar_async._http.request.Headers`)."""
 
-    def iter_chunks(self, size: int = 65536) -> AsyncIterator[bytes]:
+    def iter_chunks(self, size: int = 65536) -> AsyncGenerator[bytes, None]:
         """The body, chunk by chunk."""
 
     async def read(self) -> bytes:
@@ -138,7 +138,7 @@ class _AiohttpStream:
         self.status = response.status
         self.headers = Headers(response.headers.items())
 
-    async def iter_chunks(self, size: int = 65536) -> AsyncIterator[bytes]:
+    async def iter_chunks(self, size: int = 65536) -> AsyncGenerator[bytes, None]:
         while True:
             try:
                 chunk = await self._response.content.read(size)

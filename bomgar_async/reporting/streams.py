@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 
@@ -35,9 +36,12 @@ async def stream_report(client: Host, params: Params) -> AsyncIterator[SupportSe
     while True:
         yielded = 0
         try:
-            async with client.open_stream(request) as response:
+            async with (
+                client.open_stream(request) as response,
+                contextlib.aclosing(response.iter_chunks()) as chunks,
+            ):
                 parser = SessionStreamParser()
-                async for chunk in response.iter_chunks():
+                async for chunk in chunks:
                     for session in parser.feed(chunk):
                         yielded += 1
                         yield session

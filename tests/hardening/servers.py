@@ -63,9 +63,14 @@ async def raw_server(handler: RawHandler) -> AsyncIterator[str]:
         await server.wait_closed()
 
 
+SEEN: list[bytes] = []
+"""The head of every request a raw server read (tests clear it)."""
+
+
 async def read_request(reader: asyncio.StreamReader) -> bytes:
-    """The request head and (Content-Length) body, as bytes."""
+    """The request head and (Content-Length) body, as bytes (the head is added to SEEN)."""
     head = await reader.readuntil(b"\r\n\r\n")
+    SEEN.append(head)
     length = 0
     for line in head.split(b"\r\n"):
         if line.lower().startswith(b"content-length:"):
