@@ -118,6 +118,8 @@ def parse_document(
         raise BomgarProtocolError(f"the appliance sent a {what} XML body ({reason})") from err
     except ValueError as err:  # xmltodict refuses entity declarations this way
         raise BomgarProtocolError(f"the appliance's XML was refused: {err}") from err
+    except LookupError as err:  # an unknown encoding in the XML declaration
+        raise BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}") from err
     if not isinstance(parsed, Mapping) or len(parsed) != 1:
         raise BomgarProtocolError("the appliance's XML has no single root element")
     root, node = next(iter(parsed.items()))

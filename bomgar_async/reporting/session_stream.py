@@ -142,6 +142,11 @@ class SessionStreamParser:
             failure = BomgarProtocolError(f"the appliance sent a {what} XML body ({err})")
             self._failure = failure
             raise failure from err
+        except LookupError as err:  # an unknown encoding in the XML declaration
+            self._ready.clear()
+            failure = BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}")
+            self._failure = failure
+            raise failure from err
         except BomgarError as err:  # raised by a handler: <error>, wrong root, DTD
             self._ready.clear()
             self._failure = err
