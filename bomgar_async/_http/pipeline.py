@@ -21,6 +21,7 @@ from typing import TypeVar
 import attrs
 
 from ..errors import (
+    BomgarAPIError,
     BomgarAuthError,
     BomgarError,
     BomgarTimeoutError,
@@ -30,7 +31,7 @@ from .download import (
     DownloadResult,
     stream_to_file,
 )
-from .redact import redact_error_text
+from .redact import redact, redact_error_text
 from .request import (
     Request,
     Response,
@@ -64,6 +65,13 @@ class _Releasing:
 
 class _Unauthorized(BomgarAuthError):
     """HTTP 401: the credential may be refreshed once."""
+
+
+def _redact_in_place(err: BomgarAPIError, secrets: tuple[str, ...]) -> None:
+    """Replace the credentials an appliance echoed in its ``<error>`` text by ``***`` in
+    ``err`` itself (a new exception would keep the original as its ``__context__``)."""
+    err.message = redact(err.message, secrets)
+    err.args = tuple(redact(a, secrets) if isinstance(a, str) else a for a in err.args)
 
 
 def _unauthorized(label: str) -> _Unauthorized:
@@ -206,7 +214,11 @@ class Pipeline:
                     raise
                 authed = await self._authorize(request)
                 response = await stack.enter_async_context(self.stream(authed))
-            yield response
+            try:
+                yield response
+            except BomgarAPIError as err:  # parsed from the body by the caller
+                _redact_in_place(err, authed.secrets)
+                raise
 
     def retry_delay(self, request: Request, attempt: int, err: BaseException) -> float | None:
         """Seconds to wait before retry ``attempt`` (0-based) of ``request``, or ``None``."""
