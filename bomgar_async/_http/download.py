@@ -194,7 +194,9 @@ async def stream_to_file(
         if not allow_markup and _looks_like_markup(first):
             await _raise_markup(first, chunks, label, secrets)
         await asyncio.to_thread(sweep_stale, dest.parent, ".part")
-        fd, temp = await asyncio.to_thread(create_locked, dest, ".part")
+        # Created synchronously: a cancellation cannot land between creating the file and
+        # the try block that removes it (to_thread would leave it, and its fd, behind).
+        fd, temp = create_locked(dest, ".part")
         digest = hashlib.sha256()
         size = 0
         try:
