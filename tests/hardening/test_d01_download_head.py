@@ -88,3 +88,20 @@ async def test_a_binary_file_starting_with_whitespace_is_kept_whole(tmp_path: Pa
     assert dest.read_bytes() == payload
     assert result.size == len(payload)
     assert result.content_type == "text/xml"
+
+
+@pytest.mark.parametrize("body", [b"", b"\r\n"])
+async def test_an_empty_brcs_download_is_refused(tmp_path: Path, body: bytes) -> None:
+    async def empty(_request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type="text/plain")
+
+    dest = tmp_path / "jump.brcs-support"
+    dest.write_bytes(OLD)
+    async with app_server({"/api/client_script.ns": empty}) as url:
+        async with client_for(url) as bg:
+            with pytest.raises(BomgarProtocolError, match="empty"):
+                await bg.scripting.download(
+                    "start_pinned_client_session", dest, search_string="ABCDEF02"
+                )
+    assert dest.read_bytes() == OLD
+    assert temp_leftovers(tmp_path) == []
