@@ -27,7 +27,7 @@ from .streams import (
     stream_report,
     windowed,
 )
-from .time_range import split_windows
+from .time_range import iter_windows
 
 __all__ = ["ReportEndpoint", "TimeBound"]
 
@@ -128,9 +128,10 @@ class ReportEndpoint:
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise BomgarValidationError("concurrency must be a positive integer")
         end = until if until is not None else _now_for(since)
-        queries = [
-            build(start, stop, by=by, **extra) for start, stop in split_windows(since, end, window)
-        ]
+        queries = (
+            build(start, stop, by=by, **extra)
+            for start, stop in iter_windows(since, end, window)  # checked now, built lazily
+        )
         return windowed(
             self._client,
             queries,

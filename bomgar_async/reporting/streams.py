@@ -16,8 +16,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Protocol, TypeVar
 
 from .._http.host import Host
@@ -80,9 +81,12 @@ async def stream_report(
     while True:
         yielded = 0
         try:
-            async with client.open_stream(request) as response:
+            async with (
+                client.open_stream(request) as response,
+                contextlib.aclosing(response.iter_chunks()) as chunks,
+            ):
                 records = parser()
-                async for chunk in response.iter_chunks():
+                async for chunk in chunks:
                     for record in records.feed(chunk):
                         yielded += 1
                         yield record
@@ -113,7 +117,7 @@ async def _collect(
 
 async def windowed(
     client: Host,
-    window_params: list[Params],
+    window_params: Iterable[Params],
     *,
     concurrency: int,
     parser: Callable[[], RecordStreamParser[R]],
@@ -135,12 +139,19 @@ async def windowed(
     """
     previous: set[str] = set()
     pending: deque[asyncio.Task[list[R]]] = deque()
-    queue = deque(window_params)
+    queue = iter(window_params)  # consumed as windows start: never all built up front
+    exhausted = False
     try:
-        while queue or pending:
-            while queue and len(pending) < concurrency:
-                pull = _collect(client, queue.popleft(), parser, path, no_data)
+        while not exhausted or pending:
+            while not exhausted and len(pending) < concurrency:
+                params = next(queue, None)
+                if params is None:
+                    exhausted = True
+                    break
+                pull = _collect(client, params, parser, path, no_data)
                 pending.append(asyncio.create_task(pull))
+            if not pending:
+                break
             current: set[str] = set()
             for session in await pending.popleft():
                 if session.lsid in previous or session.lsid in current:

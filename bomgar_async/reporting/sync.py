@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -38,11 +37,12 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
+from .._http.tempfiles import create_locked, sweep_stale
 from ..errors import (
     BomgarProtocolError,
     BomgarValidationError,
 )
-from .time_range import split_windows
+from .time_range import iter_windows
 
 __all__ = [
     "CheckpointStore",
@@ -169,13 +169,14 @@ class FileCheckpointStore:
         await asyncio.to_thread(self._write, checkpoint.to_json())
 
     def _write(self, text: str) -> None:
-        fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        sweep_stale(self.path.parent, ".tmp")  # left by a process killed mid-write
+        fd, temp = create_locked(self.path, ".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(temp, self.path)
+                os.replace(temp, self.path)  # renamed while still locked
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -244,7 +245,7 @@ class SessionSync(Generic[S]):
         if start >= now:
             return
         seen = dict(current.seen)
-        for window_start, window_end in split_windows(start, now, self.window):
+        for window_start, window_end in iter_windows(start, now, self.window):
             found = [s async for s in self._pull(window_start, window_end)]
             fresh = [s for s in found if s.lsid not in seen]
             for session in fresh:
