@@ -25,6 +25,7 @@ from bomgar_async._xml.core import parse_document
 from bomgar_async.brcs import _parse as brcs_parse
 from bomgar_async.command import params as command_params
 from bomgar_async.command import parse as command_parse
+from bomgar_async.pra import parse as pra_parse
 from bomgar_async.reporting import params as reporting_params
 from bomgar_async.reporting import parse as reporting_parse
 from bomgar_async.reporting.session_stream import SessionStreamParser
@@ -41,6 +42,12 @@ def _stream(body: bytes, cut: int) -> object:
     parser = SessionStreamParser()
     out = parser.feed(body[:cut]) + parser.feed(body[cut:])
     return out + parser.close()
+
+
+def _records(parser: Any, body: bytes) -> object:
+    return (
+        parser.feed(body[: len(body) // 2]) + parser.feed(body[len(body) // 2 :]) + parser.close()
+    )
 
 
 def _retry_after(body: bytes) -> object:
@@ -60,6 +67,12 @@ PARSERS: dict[str, Callable[[bytes], object]] = {
         for name, fn in vars(reporting_parse).items()
         if name.startswith("parse_") and callable(fn) and fn.__module__ == reporting_parse.__name__
     },
+    **{
+        f"pra.{name}": fn
+        for name, fn in vars(pra_parse).items()
+        if name.startswith("parse_") and callable(fn) and fn.__module__ == pra_parse.__name__
+    },
+    "pra_stream": lambda b: _records(pra_parse.access_session_parser(), b),
     "parse_document": lambda b: parse_document(b, list_paths=("rep", "a/b")),
     "stream_whole": lambda b: _stream(b, len(b)),
     "stream_split": lambda b: _stream(b, len(b) // 3),
