@@ -232,7 +232,11 @@ def clients(
 def _print_changes(printer: Any, snap: Any) -> None:
     when = snap.taken_at.isoformat()
     if snap.error is not None:
-        event = {"event": "error", "at": when, "error": f"{type(snap.error).__name__}: {snap.error}"}
+        event = {
+            "event": "error",
+            "at": when,
+            "error": f"{type(snap.error).__name__}: {snap.error}",
+        }
         rows = [event]
     else:
         rows = [{"event": "added", "at": when, "client": jsonable(c)} for c in snap.added]

@@ -23,7 +23,7 @@ __all__ = ["ApplianceSettings", "appliance_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_NO_PASSWORD = (
+_WHERE_FROM_HINT = (
     "no password: set BOMGAR_PASSWORD (or BOMGAR_CLIENT_SECRET), use --password-file, "
     "or run on a terminal to be asked"
 )
@@ -67,7 +67,7 @@ class ApplianceSettings:
         if from_env:
             return from_env
         if not _stdin_is_terminal():
-            raise CLIError(_NO_PASSWORD)
+            raise CLIError(_WHERE_FROM_HINT)
         who = f"client {self.client_id}" if self.client_id else f"{self.username}"
         return str(click.prompt(f"Password for {who} at {self.host}", hide_input=True, err=True))
 
@@ -138,8 +138,7 @@ _OPTIONS: tuple[Callable[[F], F], ...] = (
         "--allow-http",
         is_flag=True,
         envvar="BOMGAR_ALLOW_HTTP",
-        help="Allow a plain http:// host (a lab appliance or the simulator); "
-        "BOMGAR_ALLOW_HTTP=1.",
+        help="Allow a plain http:// host (a lab appliance or the simulator); BOMGAR_ALLOW_HTTP=1.",
     ),
     click.option(
         "--timeout",

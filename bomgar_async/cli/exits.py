@@ -57,7 +57,7 @@ class CLIError(Exception):
         self.status = status
 
 
-class PipeClosed(Exception):  # noqa: N818 (an event, not an error)
+class PipeClosed(Exception):
     """Whoever read our output stopped reading (``| head``): end quietly."""
 
 

@@ -6,6 +6,7 @@ Built on click (parsing, prompts) and rich (tables, progress), the ``cli`` extra
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -102,9 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:
         if state.debug:
             traceback.print_exc()
-        try:
+        with contextlib.suppress(BrokenPipeError):
             click.echo(one_line(err), err=True)
-        except (BrokenPipeError, PipeClosed):
-            pass
         return exit_status(err)
     return result if isinstance(result, int) else EXIT_OK

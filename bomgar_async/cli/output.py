@@ -188,4 +188,3 @@ class Printer:
             width=None if self.terminal else 200,
         )
         console.print(table)
-

@@ -8,7 +8,7 @@ Privileged Remote Access reports of ``bg.pra``) is one more entry.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import attrs
@@ -29,15 +29,17 @@ __all__ = ["REPORTS", "ReportArgs", "ReportSpec", "report"]
 class ReportArgs:
     """The options of ``report``, as given."""
 
-    since: date | datetime | None
-    until: date | datetime | None
-    by: str
+    since: Any
+    """A ``date`` or an aware ``datetime`` (``None`` if not given)."""
+    until: Any
+    by: Any
+    """``"start"`` or ``"end"``."""
     window: timedelta | None
     concurrency: int
-    report_type: str | None
+    report_type: Any
     id: str | None
     team_id: int | None
-    group_by: str | None
+    group_by: Any
     lsid: str | None
     kind: str = "rs"
 
