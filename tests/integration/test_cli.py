@@ -38,6 +38,7 @@ def test_demo_walks_through_everything_and_exits_0() -> None:
     assert "warm: requests to the appliance=0" in out
     assert "requests with a password in the URL: 0" in out
     assert "reused: 0" in out
+    assert "the appliance saw " in out
     assert "stale served=2, upstream fetches=2" in out
     assert "the old backup is untouched: True" in out
     assert "files in the folder: ['nightly.nsb']" in out
@@ -45,4 +46,10 @@ def test_demo_walks_through_everything_and_exits_0() -> None:
     assert "/api/start_session.ns?id=1&name=Admin" in out
     assert "sessions in 7-day windows (pulled 4 at a time)" in out
     assert "second run from the checkpoint: 0 new sessions" in out
+    assert "round 2: + 990001 LAPTOP-NEWCOMER connected" in out
+    assert "round 2: - " in out and " left" in out
+    assert "download_recording" in out and " bytes, sha256 " in out
+    assert "(the SDK warns: get_appliances failed (BomgarHTTPError); retry 1 of 2" in out
+    assert "== what you saw" in out and "   - polling connected clients" in out
+    assert result.stderr == ""  # the SDK's warnings are told in the story, not on stderr
     assert "Demo complete." in out
