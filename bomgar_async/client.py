@@ -8,6 +8,7 @@ token once on 401, and retry read-only calls with backoff.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import ssl as ssl_module
@@ -70,6 +71,17 @@ COMMAND_PATHS = ("/api/command.ns", "/api/command")
 DEFAULT_DOWNLOAD_TIMEOUT = Timeout(total=3600.0, connect=10.0, sock_read=120.0)
 
 
+def _check_proxy(proxy: object, trust_env: object, transport: object) -> None:
+    if proxy is not None and (
+        not isinstance(proxy, str) or not proxy.lower().startswith(("http://", "https://"))
+    ):
+        raise BomgarConfigError("proxy must be an http:// or https:// URL")
+    if not isinstance(trust_env, bool):
+        raise BomgarConfigError("trust_env must be True or False")
+    if transport is not None and (proxy is not None or trust_env):
+        raise BomgarConfigError("proxy and trust_env apply to the built-in transport only")
+
+
 class InsecureTLSWarning(UserWarning):
     """TLS certificate verification was turned off with ``ssl=False``."""
 
@@ -108,6 +120,9 @@ class BomgarClient:
         cache: a cache backend, ``None`` to disable caching, or the default in-memory cache.
         cache_ttl: seconds cached answers stay fresh (default cache).
         transport: a custom transport (tests use ``bomgar_async.testing.FakeTransport``).
+        proxy: an ``http://`` or ``https://`` proxy for every request (credentials in it
+            stay out of reprs and logs).
+        trust_env: use the proxies named by ``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY``.
 
     Raises:
         BomgarConfigError: for an unusable or unsafe configuration.
@@ -133,8 +148,11 @@ class BomgarClient:
         cache: Cache | Any | None = DEFAULT_CACHE,
         cache_ttl: float = 60.0,
         transport: Transport | None = None,
+        proxy: str | None = None,
+        trust_env: bool = False,
     ) -> None:
         self._base_url = base_url(host, allow_http=allow_http)
+        _check_proxy(proxy, trust_env, transport)
         self._auth = auth_from_options(username, password, client_id, client_secret)
         if method not in ("POST", "GET"):
             raise BomgarConfigError(f"method must be 'POST' or 'GET', not {method!r}")
@@ -161,8 +179,10 @@ class BomgarClient:
         self.download_timeout = to_timeout(download_timeout)
         self.max_concurrency = max_concurrency
         self._transport: Transport = transport or AiohttpTransport(
-            self._base_url, ssl=ssl, user_agent=USER_AGENT
+            self._base_url, ssl=ssl, user_agent=USER_AGENT, proxy=proxy, trust_env=trust_env
         )
+        self._retries, self._retry_backoff = retries, retry_backoff
+        self._parent: BomgarClient | None = None
         if cache is DEFAULT_CACHE:
             cache = MemoryCache(ttl=cache_ttl)
         self.cache: Cache | None = cache
@@ -195,9 +215,54 @@ class BomgarClient:
         return self._closed
 
     async def close(self) -> None:
-        """Close the client and its connections; later calls raise BomgarClientClosed."""
+        """Close the client and its connections; later calls raise BomgarClientClosed.
+        Closing a :meth:`with_options` view closes only the view."""
         self._closed = True
-        await self._transport.close()
+        if self._parent is None:
+            await self._transport.close()
+
+    def with_options(
+        self,
+        *,
+        timeout: float | Timeout | Any = None,
+        download_timeout: float | Timeout | Any = None,
+        retries: int | None = None,
+        retry_backoff: float | None = None,
+    ) -> BomgarClient:
+        """A view of this client with other timeouts or retries, for some calls::
+
+            await bg.with_options(timeout=5, retries=0).command.check_health()
+
+        The view shares the credentials (and OAuth token), the connections, the
+        ``max_concurrency`` limit and the cache; options not given are this client's.
+        Closing this client closes its views.
+
+        Raises:
+            BomgarConfigError: an invalid option.
+        """
+        self._check_open()
+        if retries is not None and (
+            isinstance(retries, bool) or not isinstance(retries, int) or retries < 0
+        ):
+            raise BomgarConfigError("retries must be a non-negative integer")
+        view = copy.copy(self)
+        view._parent = self._parent or self
+        view.timeout = self.timeout if timeout is None else to_timeout(timeout)
+        if download_timeout is not None:
+            view.download_timeout = to_timeout(download_timeout)
+        view._retries = self._retries if retries is None else retries
+        view._retry_backoff = self._retry_backoff if retry_backoff is None else retry_backoff
+        view._pipeline = self._pipeline.derive(
+            retry=RetryPolicy(retries=view._retries, backoff=view._retry_backoff),
+            timeout=view.timeout,
+            download_timeout=view.download_timeout,
+            check_open=view._check_open,
+        )
+        view.command = CommandAPI(view)
+        view.backup = BackupAPI(view)
+        view.reporting = ReportingAPI(view, appliance_time=view._appliance_time)
+        view.scripting = ScriptingAPI(view)
+        return view
 
     async def __aenter__(self) -> BomgarClient:
         self._check_open()
@@ -216,7 +281,7 @@ class BomgarClient:
         return f"BomgarClient({self._base_url!r}, auth={self._auth!r}, {state})"
 
     def _check_open(self) -> None:
-        if self._closed:
+        if self._closed or (self._parent is not None and self._parent._closed):
             raise BomgarClientClosed("this BomgarClient is closed")
 
     # -- the pipeline ------------------------------------------------------------------

@@ -118,12 +118,25 @@ class AiohttpTransport:
         base_url: ``scheme://host[:port][/prefix]`` of the appliance.
         ssl: ``True`` (verify), ``False`` (no verification) or an ``ssl.SSLContext``.
         user_agent: the ``User-Agent`` header.
+        proxy: an ``http://`` or ``https://`` proxy URL every request goes through.
+        trust_env: take proxies from ``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY`` (and
+            proxy credentials from ``~/.netrc``), as aiohttp does with ``trust_env``.
     """
 
-    def __init__(self, base_url: str, *, ssl: SSLOption = True, user_agent: str) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        ssl: SSLOption = True,
+        user_agent: str,
+        proxy: str | None = None,
+        trust_env: bool = False,
+    ) -> None:
         self._base_url = base_url.rstrip("/")
         self._ssl = ssl
         self._user_agent = user_agent
+        self._proxy = proxy
+        self._trust_env = trust_env
         self._session: aiohttp.ClientSession | None = None
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -135,7 +148,7 @@ class AiohttpTransport:
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self._user_agent, "Connection": "close"},
-                trust_env=False,
+                trust_env=self._trust_env,
             )
             # aiohttp silently resends an idempotent-method request (GET) once after a
             # dropped connection; with method="GET" that would repeat state changes such as
@@ -154,6 +167,8 @@ class AiohttpTransport:
             ),
             "allow_redirects": False,
         }
+        if self._proxy is not None:
+            kwargs["proxy"] = self._proxy
         if request.form is not None:
             kwargs["data"] = list(request.form)
         return url, kwargs
