@@ -26,6 +26,7 @@ from .sync import sync
 __all__ = ["cli", "main"]
 
 _EPILOG = """\
+\b
 Configuration: --host/--username/--client-id or BOMGAR_HOST, BOMGAR_USERNAME,
 BOMGAR_CLIENT_ID; the password or client secret from BOMGAR_PASSWORD /
 BOMGAR_CLIENT_SECRET, --password-file, or a prompt (never an argument). A plain

@@ -143,7 +143,8 @@ async def _counted(items: AsyncIterator[Any], progress: Progress) -> AsyncIterat
 
 
 def _epilog() -> str:
-    return "Report types:\n\n" + "\n\n".join(f"{n}: {s.help}" for n, s in REPORTS.items())
+    lines = "\n".join(f"  {name:<24} {spec.help}" for name, spec in REPORTS.items())
+    return f"\b\nReport types:\n{lines}"
 
 
 @click.command("report", epilog=_epilog())
