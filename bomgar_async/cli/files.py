@@ -13,6 +13,7 @@ from .._http.config import base_url
 from ..client import BomgarClient
 from ..start_session import StartSessionURLs
 from .config import ApplianceSettings, appliance_options
+from .exits import PipeClosed
 from .options import OutputSettings, output_options
 from .output import atomic_text
 from .run import run
@@ -97,7 +98,11 @@ def script_render(
         commands.append(brcs.Command.delete_script_file())
     text = brcs.Script(commands).render() + "\n"
     if output is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError as err:
+            raise PipeClosed() from err
         return
     with atomic_text(output) as handle:
         handle.write(text)

@@ -136,3 +136,21 @@ async def test_serve_on_a_taken_or_invalid_port_says_so_in_one_line() -> None:
     assert result.stderr.count("\n") == 1
     invalid = await run_child(["serve", "--port", "70000"], subprocess_env())
     assert invalid.returncode == 2 and invalid.stderr.count("\n") == 1
+
+
+async def test_serve_tls_exports_its_ca_bundle() -> None:
+    child = await _spawn(["serve", "--tls"], subprocess_env())
+    assert child.stdout is not None
+    lines = [(await asyncio.wait_for(child.stdout.readline(), 30)).decode() for _ in range(3)]
+    export = next(line for line in lines if line.startswith("export "))
+    assert "BOMGAR_HOST=https://127.0.0.1:" in export and "BOMGAR_ALLOW_HTTP" not in export
+    env = subprocess_env()
+    for pair in export.split()[1:]:
+        name, _, value = pair.partition("=")
+        env[name] = value
+    assert Path(env["BOMGAR_CA_BUNDLE"]).read_text().startswith("-----BEGIN CERTIFICATE-----")
+    health = await run_child(["health"], env)  # verified against the exported CA
+    assert health.returncode == 0, health.stderr
+    child.send_signal(signal.SIGINT)
+    await asyncio.wait_for(child.communicate(), 30)
+    assert child.returncode == 130

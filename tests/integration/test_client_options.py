@@ -176,3 +176,15 @@ def test_big_models_have_short_reprs() -> None:
         "customers=0, reps=0, events=300)"
     )
     assert len(repr(session)) < 200
+
+
+async def test_session_key_expires_is_an_aware_datetime_ttl_ahead() -> None:
+    from datetime import datetime, timezone
+
+    from bomgar_async import Queue
+
+    async with Simulator(seed=1) as sim, admin(sim) as bg:
+        before = datetime.now(timezone.utc).replace(microsecond=0)
+        key = await bg.command.generate_session_key(Queue.team(7), ttl=3600)
+    assert isinstance(key.expires, datetime) and key.expires.utcoffset() == timedelta(0)
+    assert timedelta(seconds=3599) <= key.expires - before <= timedelta(seconds=3605)
