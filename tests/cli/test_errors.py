@@ -168,3 +168,49 @@ async def test_2_without_a_host_or_a_user(invoke, monkeypatch) -> None:  # type:
     monkeypatch.delenv("BOMGAR_USERNAME")
     result = await invoke("reps")
     assert result.code == 2 and "no API user" in one_line(result.err)
+
+
+async def test_on_a_terminal_the_password_is_asked_for(sim: Simulator) -> None:
+    import asyncio
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    env = subprocess_env(sim)
+    del env["BOMGAR_PASSWORD"]
+    master, slave = pty.openpty()
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bomgar_async",
+            "health",
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,  # no controlling terminal: the prompt reads stdin, the pty
+        )
+        communicate = asyncio.ensure_future(process.communicate())
+        # getpass discards what was typed before it turned echo off: keep typing until done
+        while not communicate.done():
+            os.write(master, b"s3cret-admin\n")
+            await asyncio.wait({communicate}, timeout=0.3)
+        out, err = await asyncio.wait_for(communicate, 50)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert process.returncode == 0, err
+    assert json.loads(out)["success"] is True
+    assert b"Password for admin at http://127.0.0.1:" in err
+    assert b"s3cret-admin" not in err + out  # not echoed
+
+
+async def test_oauth_client_credentials(sim: Simulator, invoke, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("BOMGAR_USERNAME")
+    monkeypatch.delenv("BOMGAR_PASSWORD")
+    monkeypatch.setenv("BOMGAR_CLIENT_SECRET", "s3cret-oauth")
+    result = await invoke("health", "--client-id", "api-client")
+    assert result.code == 0, result.err
+    assert {r.path for r in sim.requests} == {"/oauth2/token", "/api/command"}
