@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -100,6 +101,24 @@ class Pipeline:
         self._timeout = timeout
         self._download_timeout = download_timeout
         self._check_open = check_open
+
+    def derive(
+        self,
+        *,
+        retry: RetryPolicy,
+        timeout: Timeout,
+        download_timeout: Timeout,
+        check_open: Callable[[], None],
+    ) -> Pipeline:
+        """A pipeline with other retries and timeouts that shares this one's credentials,
+        transport and ``max_concurrency`` slots (``BomgarClient.with_options``)."""
+        derived = copy.copy(self)
+        derived._retry = retry
+        derived._rng = random.Random()
+        derived._timeout = timeout
+        derived._download_timeout = download_timeout
+        derived._check_open = check_open
+        return derived
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
         """Authorize and send ``request``; a 2xx response, retried if read-only."""
