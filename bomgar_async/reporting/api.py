@@ -114,6 +114,14 @@ class ReportingAPI:
             queries.append(query)
         return windowed(self._client, queries, concurrency=concurrency)
 
+    def ended_between(
+        self, since: datetime, until: datetime, *, on_bytes: Callable[[int], None] | None = None
+    ) -> AsyncIterator[SupportSession]:
+        """One streamed report of the sessions that ended in ``[since, until)`` (what a sync
+        pulls per window); ``on_bytes`` gets the size of each body chunk received."""
+        params = build.support_sessions(since, until, by="end")
+        return stream_report(self._client, params, on_bytes=on_bytes)
+
     async def support_session(self, lsid: str) -> SupportSession:
         """The full report of one session.
 

@@ -28,8 +28,11 @@ __all__ = ["REPORTING_PATH", "stream_report", "windowed"]
 REPORTING_PATH = "/api/reporting.ns"
 
 
-async def stream_report(client: Host, params: Params) -> AsyncIterator[SupportSession]:
-    """Yield the sessions of one ``SupportSession`` report as they are parsed."""
+async def stream_report(
+    client: Host, params: Params, *, on_bytes: Callable[[int], None] | None = None
+) -> AsyncIterator[SupportSession]:
+    """Yield the sessions of one ``SupportSession`` report as they are parsed
+    (``on_bytes`` is called with the size of each body chunk received)."""
     request = client.build_request(REPORTING_PATH, params, read_only=True, label="SupportSession")
     attempt = 0
     while True:
@@ -38,6 +41,8 @@ async def stream_report(client: Host, params: Params) -> AsyncIterator[SupportSe
             async with client.open_stream(request) as response:
                 parser = SessionStreamParser()
                 async for chunk in response.iter_chunks():
+                    if on_bytes is not None:
+                        on_bytes(len(chunk))
                     for session in parser.feed(chunk):
                         yielded += 1
                         yield session

@@ -35,8 +35,8 @@ from ..errors import (
     BomgarProtocolError,
     BomgarValidationError,
 )
+from .catch_up import CatchUp, ProgressCallback, SyncProgress, pull_windows
 from .models import SupportSession
-from .time_range import split_windows
 
 if TYPE_CHECKING:
     from .api import ReportingAPI
@@ -104,6 +104,7 @@ class SyncBatch:
     sessions: tuple[SupportSession, ...]
     checkpoint: SyncCheckpoint
     window: tuple[datetime, datetime]
+    progress: SyncProgress | None = None
 
 
 class CheckpointStore(Protocol):
@@ -184,8 +185,21 @@ class SessionSync:
     async def _now(self) -> datetime:
         return _utc(await self._clock(), "clock()")
 
-    async def batches(self, checkpoint: SyncCheckpoint | None = None) -> AsyncIterator[SyncBatch]:
-        """One batch per window, from the checkpoint (given, stored, or ``since``) to now."""
+    async def batches(
+        self,
+        checkpoint: SyncCheckpoint | None = None,
+        *,
+        catch_up: CatchUp | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> AsyncIterator[SyncBatch]:
+        """One batch per window, from the checkpoint (given, stored, or ``since``) to now.
+
+        Args:
+            catch_up: pull windows concurrently and resize them (see
+                :mod:`~bomgar_async.reporting.catch_up`); ``None``: one fixed ``window`` at a
+                time.
+            progress: called with a :class:`SyncProgress` before each batch is yielded.
+        """
         current = checkpoint
         if current is None and self.store is not None:
             current = await self.store.load()
@@ -196,11 +210,10 @@ class SessionSync:
         if start >= now:
             return
         seen = dict(current.seen)
-        for window_start, window_end in split_windows(start, now, self.window):
-            found = [
-                s
-                async for s in self._reporting.support_sessions(window_start, window_end, by="end")
-            ]
+        plan = catch_up or CatchUp.fixed(self.window)
+        done, sessions, received = 0, 0, 0
+        async for pulled in pull_windows(self._pull, start, now, self.window, plan):
+            (window_start, window_end), found = pulled.window, pulled.sessions
             fresh = [s for s in found if s.lsid not in seen]
             for session in fresh:
                 seen[session.lsid] = session.end_time or window_end
@@ -208,7 +221,22 @@ class SessionSync:
             seen = {lsid: end for lsid, end in seen.items() if end >= keep_from}
             cursor = max(current.cursor, window_end)
             current = SyncCheckpoint(cursor=cursor, seen=seen)
-            yield SyncBatch(tuple(fresh), current, (window_start, window_end))
+            done, sessions, received = done + 1, sessions + len(fresh), received + pulled.bytes
+            status = SyncProgress(
+                windows_done=done,
+                windows_total=done + pulled.windows_left,
+                sessions=sessions,
+                bytes=received,
+                cursor=window_end,
+            )
+            if progress is not None:
+                progress(status)
+            yield SyncBatch(tuple(fresh), current, (window_start, window_end), status)
+
+    def _pull(
+        self, start: datetime, end: datetime, on_bytes: Callable[[int], None]
+    ) -> AsyncIterator[SupportSession]:
+        return self._reporting.ended_between(start, end, on_bytes=on_bytes)
 
     async def commit(self, batch: SyncBatch) -> None:
         """Store ``batch.checkpoint`` in the :class:`CheckpointStore`."""
