@@ -10,6 +10,7 @@ the public methods on them. Sessions become rows through the codecs of
 from __future__ import annotations
 
 import abc
+import asyncio
 from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
@@ -165,14 +166,32 @@ class SessionStore(abc.ABC):
             checkpoint = await self.load_checkpoint(name)
             expected = None if checkpoint is None else checkpoint.to_json()
             source: AsyncIterator[_Batch] = sync.batches(checkpoint, catch_up=plan)
-            async for batch in source:
-                text = batch.checkpoint.to_json()
-                rows += await self._write(batch.sessions, (name, text, expected))
-                expected, checkpoint = text, batch.checkpoint
-                batches, sessions = batches + 1, sessions + len(batch.sessions)
-                if progress is not None and batch.progress is not None:
-                    progress(batch.progress)
+            writing: tuple[asyncio.Task[int], _Batch] | None = None
+            try:
+                async for batch in source:
+                    if writing is not None:  # one transaction in flight, committed in order
+                        rows += await self._committed(*writing, progress)
+                    text = batch.checkpoint.to_json()
+                    task = asyncio.create_task(self._write(batch.sessions, (name, text, expected)))
+                    writing, expected = (task, batch), text
+                    batches, sessions = batches + 1, sessions + len(batch.sessions)
+                if writing is not None:
+                    rows += await self._committed(*writing, progress)
+                    checkpoint = writing[1].checkpoint
+            finally:
+                if writing is not None and not writing[0].done():
+                    writing[0].cancel()
+                    await asyncio.gather(writing[0], return_exceptions=True)
         return StoreSyncResult(batches=batches, sessions=sessions, rows=rows, checkpoint=checkpoint)
+
+    @staticmethod
+    async def _committed(
+        task: asyncio.Task[int], batch: _Batch, progress: ProgressCallback | None
+    ) -> int:
+        written = await task
+        if progress is not None and batch.progress is not None:
+            progress(batch.progress)
+        return written
 
     async def sessions(
         self,

@@ -203,7 +203,9 @@ def _create(table: Table, dialect: Dialect) -> list[str]:
     if table.name == "sessions":
         lines.append("    CHECK (product IN ('rs', 'pra'))")
     lines.append(f"    PRIMARY KEY ({', '.join(table.key)})")
-    statements = [f"CREATE TABLE {table.name} (\n" + ",\n".join(lines) + "\n)"]
+    # SQLite: child rows live in their primary key's b-tree (one write per row, not two)
+    rowid = " WITHOUT ROWID" if dialect == "sqlite" and len(table.key) > 1 else ""
+    statements = [f"CREATE TABLE {table.name} (\n" + ",\n".join(lines) + f"\n){rowid}"]
     for columns in table.indexes:
         index = f"{table.name}_{'_'.join(columns)}_idx"
         statements.append(f"CREATE INDEX {index} ON {table.name} ({', '.join(columns)})")
