@@ -31,15 +31,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bomgar_async import BomgarClient  # noqa: E402
-from bomgar_async.reporting.catch_up import CatchUp  # noqa: E402
-from bomgar_async.store import (  # noqa: E402
+from bomgar_async import BomgarClient
+from bomgar_async.reporting.catch_up import CatchUp
+from bomgar_async.store import (
     PostgresSessionStore,
     SessionStore,
     SQLiteSessionStore,
 )
-from bomgar_async.store.codec import SupportSessionCodec  # noqa: E402
-from bomgar_async.store.rows import SQLITE_VALUES, Rows  # noqa: E402
+from bomgar_async.store.codec import SupportSessionCodec
+from bomgar_async.store.rows import SQLITE_VALUES, Rows
 
 
 def client(url: str) -> BomgarClient:
@@ -81,7 +81,7 @@ def postgres_dsn(work: Path) -> tuple[str | None, object]:
     initdb, postgres = _postgres_bin("initdb"), _postgres_bin("postgres")
     if initdb is None or postgres is None:
         return None, None
-    os.chmod(work, 0o755)
+    os.chmod(work, 0o755)  # noqa: S103 - the unprivileged server user must reach its folder
     root = work / "pg"
     root.mkdir()
     if os.geteuid() == 0:

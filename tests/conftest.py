@@ -195,7 +195,12 @@ class PostgresServer:
             timeout=120,
         )
         command = [*self._as, self.postgres, "-D", str(data), "-p", str(self.port)]
-        command += ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.root}"]
+        command += [
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            f"unix_socket_directories={self.root}",
+        ]
         command += ["-c", "fsync=off", "-c", "max_connections=200"]
         self._process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -229,7 +234,9 @@ class PostgresServer:
 def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The DSN of a PostgreSQL server for this test session: ``$DATABASE_URL``, or a
     throw-away cluster started here (skipped, saying why, when there is neither)."""
-    pytest.importorskip("asyncpg", reason="asyncpg is missing: pip install 'bomgar_async[postgres]'")
+    pytest.importorskip(
+        "asyncpg", reason="asyncpg is missing: pip install 'bomgar_async[postgres]'"
+    )
     configured = os.environ.get("DATABASE_URL")
     if configured:
         yield configured
@@ -240,7 +247,7 @@ def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="bomgar-pg-"))
     server = None
     try:
-        os.chmod(root, 0o755)
+        os.chmod(root, 0o755)  # noqa: S103 - the unprivileged server user must reach it
         for attempt in range(3):  # another process may grab the free port first
             try:
                 server = PostgresServer(initdb, postgres, root / f"cluster{attempt}")

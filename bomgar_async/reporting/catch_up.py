@@ -20,7 +20,7 @@ import math
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -33,12 +33,12 @@ Fetch = Callable[[datetime, datetime, Callable[[int], None]], AsyncIterator[T]]
 """``fetch(start, end, on_bytes)``: the sessions of one window, counting body bytes."""
 
 
-def _positive(_instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+def _positive(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise BomgarValidationError(f"{attribute.name} must be a positive integer")
 
 
-def _whole_seconds(_instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+def _whole_seconds(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, timedelta) or value < timedelta(seconds=1) or value.microseconds:
         raise BomgarValidationError(f"{attribute.name} must be whole seconds, at least one")
 
@@ -113,9 +113,7 @@ class WindowResult(Generic[T]):
     windows_left: int
 
 
-async def _collect(
-    fetch: Fetch[T], start: datetime, end: datetime
-) -> tuple[list[T], int]:
+async def _collect(fetch: Fetch[T], start: datetime, end: datetime) -> tuple[list[T], int]:
     received = [0]
 
     def count(size: int) -> None:

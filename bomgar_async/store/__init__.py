@@ -11,6 +11,7 @@ tables, ``codec`` maps models to rows (one codec per product: ``rs`` Remote Supp
 
 from __future__ import annotations
 
+from ..reporting.catch_up import CatchUp, SyncProgress
 from .base import BatchSource, SessionStore, StoreSyncResult
 from .codec import SessionCodec, SupportSessionCodec, register_codec
 from .errors import BomgarStoreError, SyncConflictError, SyncLockedError
@@ -20,6 +21,7 @@ from .sqlite import SQLiteSessionStore
 __all__ = [
     "BatchSource",
     "BomgarStoreError",
+    "CatchUp",
     "PostgresSessionStore",
     "SQLiteSessionStore",
     "SessionCodec",
@@ -28,5 +30,6 @@ __all__ = [
     "SupportSessionCodec",
     "SyncConflictError",
     "SyncLockedError",
+    "SyncProgress",
     "register_codec",
 ]

@@ -184,17 +184,43 @@ class SupportSessionCodec:
         for i, c in enumerate(s.customers):
             info = c.info
             customers.append(
-                (lsid, i, c.gsnumber, c.username, c.public_ip, c.private_ip, c.hostname, c.os)
-                + (c.primary_cust, info is not None)
-                + _ref(info, "name", "company", "company_code", "issue", "details")
+                (
+                    lsid,
+                    i,
+                    c.gsnumber,
+                    c.username,
+                    c.public_ip,
+                    c.private_ip,
+                    c.hostname,
+                    c.os,
+                    c.primary_cust,
+                    info is not None,
+                    *_ref(info, "name", "company", "company_code", "issue", "details"),
+                )
             )
         reps = tables["session_reps"]
         for i, r in enumerate(s.reps):
             reps.append(
-                (lsid, i, r.gsnumber, r.id, r.username, r.display_name, r.public_display_name)
-                + (r.private_display_name, r.display_number, r.public_ip, r.private_ip)
-                + (r.hostname, r.os, r.session_owner, r.primary_rep, r.seconds_involved)
-                + (r.embassy, r.invited)
+                (
+                    lsid,
+                    i,
+                    r.gsnumber,
+                    r.id,
+                    r.username,
+                    r.display_name,
+                    r.public_display_name,
+                    r.private_display_name,
+                    r.display_number,
+                    r.public_ip,
+                    r.private_ip,
+                    r.hostname,
+                    r.os,
+                    r.session_owner,
+                    r.primary_rep,
+                    r.seconds_involved,
+                    r.embassy,
+                    r.invited,
+                )
             )
         tables["session_teams"].extend(
             (lsid, i, t.id, t.name, t.primary_team) for i, t in enumerate(s.teams)
@@ -205,8 +231,17 @@ class SupportSessionCodec:
                 tables["session_surveys"].append((lsid, kind, i))
                 for q, question in enumerate(survey.questions):
                     tables["survey_questions"].append(
-                        (lsid, kind, i, q, question.id, question.name, question.type)
-                        + (question.label, question.report_header)
+                        (
+                            lsid,
+                            kind,
+                            i,
+                            q,
+                            question.id,
+                            question.name,
+                            question.type,
+                            question.label,
+                            question.report_header,
+                        )
                     )
                     tables["survey_answers"].extend(
                         (lsid, kind, i, q, a, answer) for a, answer in enumerate(question.answers)
@@ -227,8 +262,18 @@ class SupportSessionCodec:
         data, info = tables["event_data"], tables["event_system_info"]
         for i, e in enumerate(s.events):
             events.append(
-                (lsid, i, ts(e.timestamp), e.event_type, *_party(e.performed_by))
-                + (*_party(e.destination), e.body, e.encoded_body, e.filename, e.filesize)
+                (
+                    lsid,
+                    i,
+                    ts(e.timestamp),
+                    e.event_type,
+                    *_party(e.performed_by),
+                    *_party(e.destination),
+                    e.body,
+                    e.encoded_body,
+                    e.filename,
+                    e.filesize,
+                )
             )
             if e.files:
                 files.extend((lsid, i, f, x.name, x.size) for f, x in enumerate(e.files))
@@ -236,8 +281,14 @@ class SupportSessionCodec:
                 data.extend((lsid, i, d, n, v) for d, (n, v) in enumerate(e.data))
             for c, category in enumerate(e.system_information):
                 info.append(
-                    (lsid, i, c, category.name, json.dumps(category.description))
-                    + (json.dumps(category.rows),)
+                    (
+                        lsid,
+                        i,
+                        c,
+                        category.name,
+                        json.dumps(category.description),
+                        json.dumps(category.rows),
+                    )
                 )
 
     def decode(self, row: Row, parts: Parts, values: Values) -> Any:

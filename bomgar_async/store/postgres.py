@@ -35,7 +35,7 @@ _LOCK_KEY = "SELECT hashtextextended('bomgar_async.sync:' || $1, 0)"
 
 def _asyncpg() -> Any:
     try:
-        import asyncpg
+        import asyncpg  # type: ignore[import-untyped]
     except ImportError as err:  # pragma: no cover - depends on the installed extras
         raise BomgarConfigError(
             "PostgresSessionStore needs asyncpg: pip install 'bomgar_async[postgres]'"
@@ -73,9 +73,7 @@ class PostgresSessionStore(SessionStore):
         asyncpg = _asyncpg()
         self._errors = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
         try:
-            self._pool = await asyncpg.create_pool(
-                self._dsn, min_size=1, max_size=self.pool_size
-            )
+            self._pool = await asyncpg.create_pool(self._dsn, min_size=1, max_size=self.pool_size)
         except self._errors as err:
             raise BomgarStoreError(f"cannot connect to PostgreSQL: {type(err).__name__}") from None
         try:

@@ -39,7 +39,6 @@ class SessionQuery:
         return f"{self.by}_time"
 
 
-
 def select_lsids(query: SessionQuery, mark: str) -> tuple[str, list[Any]]:
     """The SQL selecting the lsids of ``query`` in time order (``mark``: ``?`` or ``$``)."""
     where: list[str] = []
@@ -58,8 +57,10 @@ def select_lsids(query: SessionQuery, mark: str) -> tuple[str, list[Any]]:
     if query.external_key is not None:
         add("s.external_key = %s", query.external_key)
     if query.rep_id is not None:
-        add("EXISTS (SELECT 1 FROM session_reps r WHERE r.lsid = s.lsid AND r.rep_id = %s)",
-            query.rep_id)
+        add(
+            "EXISTS (SELECT 1 FROM session_reps r WHERE r.lsid = s.lsid AND r.rep_id = %s)",
+            query.rep_id,
+        )
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     sql = f"SELECT s.lsid FROM sessions s{clause} ORDER BY s.{query.column}, s.lsid"  # noqa: S608
     return sql, params

@@ -152,10 +152,7 @@ SURVEY_QUESTIONS = Table(
 )
 SURVEY_ANSWERS = Table(
     "survey_answers",
-    _cols(
-        "lsid:text kind:text survey_position:int question_position:int position:int"
-        " answer:text"
-    ),
+    _cols("lsid:text kind:text survey_position:int question_position:int position:int answer:text"),
     key=("lsid", "kind", "survey_position", "question_position", "position"),
 )
 RECORDINGS = Table(

@@ -28,8 +28,8 @@ from typing import Any, TypeVar
 from ..errors import BomgarValidationError
 from ..reporting.sync import SyncCheckpoint
 from .base import SessionStore
-from .query import SessionQuery, select_lsids
 from .errors import BomgarStoreError, SyncConflictError, SyncLockedError
+from .query import SessionQuery, select_lsids
 from .rows import SQLITE_VALUES, Parts, Row
 from .schema import CHECKPOINTS, CHILD_TABLES, MIGRATIONS, SESSIONS, ddl
 

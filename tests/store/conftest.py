@@ -52,4 +52,4 @@ async def store(store_factory: StoreFactory) -> AsyncIterator[SessionStore]:
     """An open store on a fresh database."""
     opened = store_factory()
     await opened.open()
-    yield opened
+    return opened

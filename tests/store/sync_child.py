@@ -25,9 +25,12 @@ async def main(url: str, kind: str, target: str, since: datetime) -> None:
         max_window=timedelta(days=2),
         target_sessions=8,
     )
-    async with BomgarClient(
-        url, username="admin", password="s3cret-admin", allow_http=True, retry_backoff=0.0
-    ) as bg, store:
+    async with (
+        BomgarClient(
+            url, username="admin", password="s3cret-admin", allow_http=True, retry_backoff=0.0
+        ) as bg,
+        store,
+    ):
         sync = bg.reporting.sync(since=since, window=timedelta(hours=12))
         await store.sync(sync, catch_up=plan, lock_timeout=60, progress=_committed)
 

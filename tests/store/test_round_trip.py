@@ -26,9 +26,10 @@ def history() -> list[SupportSession]:
     import asyncio
 
     async def pull() -> list[SupportSession]:
-        async with Simulator(seed=3) as sim, BomgarClient(
-            sim.url, username="admin", password="s3cret-admin", allow_http=True
-        ) as bg:
+        async with (
+            Simulator(seed=3) as sim,
+            BomgarClient(sim.url, username="admin", password="s3cret-admin", allow_http=True) as bg,
+        ):
             since = datetime.now(UTC) - timedelta(days=60)
             return [s async for s in bg.reporting.support_sessions(since, by="end")]
 
@@ -64,7 +65,9 @@ async def test_the_reporting_fixtures_round_trip(store: SessionStore) -> None:
     await store.write(sessions)
     loaded = {s.lsid: s for s in await _all(store)}
     assert loaded == {s.lsid: s for s in sessions}
-    kinds = {(c.name, len(c.rows)) for s in sessions for e in s.events for c in e.system_information}
+    kinds = {
+        (c.name, len(c.rows)) for s in sessions for e in s.events for c in e.system_information
+    }
     assert kinds  # system information tables are among them
 
 

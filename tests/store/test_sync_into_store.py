@@ -27,9 +27,12 @@ UTC = timezone.utc
 
 @pytest.fixture
 async def bg() -> AsyncIterator[BomgarClient]:
-    async with Simulator(seed=2) as sim, BomgarClient(
-        sim.url, username="admin", password="s3cret-admin", allow_http=True, retry_backoff=0.0
-    ) as client:
+    async with (
+        Simulator(seed=2) as sim,
+        BomgarClient(
+            sim.url, username="admin", password="s3cret-admin", allow_http=True, retry_backoff=0.0
+        ) as client,
+    ):
         yield client
 
 

@@ -4,6 +4,7 @@ empty or small, shrunk when huge, within bounds; progress numbers add up."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta, timezone
 
@@ -44,7 +45,7 @@ async def test_windows_come_back_in_order_covering_the_range_once() -> None:
     results = [r async for r in pull_windows(source.fetch, T0, end, 6 * HOUR, plan)]
     assert [t for r in results for t in r.sessions] == [t for t in times if t < end]
     assert results[0].window[0] == T0 and results[-1].window[1] == end
-    assert all(a.window[1] == b.window[0] for a, b in zip(results, results[1:], strict=False))
+    assert all(a.window[1] == b.window[0] for a, b in itertools.pairwise(results))
     assert source.most == 3
     assert all(r.bytes == 100 for r in results) and results[-1].windows_left == 0
     sizes = {r.window[1] - r.window[0] for r in results[:-1]}
@@ -55,7 +56,9 @@ async def test_empty_windows_grow_to_the_bound_and_huge_ones_shrink() -> None:
     busy_from = T0 + timedelta(days=60)
     times = [busy_from + timedelta(seconds=30 * i) for i in range(10 * 2880)]
     source = Source(times)
-    plan = CatchUp(concurrency=1, min_window=HOUR, max_window=timedelta(days=8), target_sessions=100)
+    plan = CatchUp(
+        concurrency=1, min_window=HOUR, max_window=timedelta(days=8), target_sessions=100
+    )
     end = busy_from + timedelta(days=10)
     results = [r async for r in pull_windows(source.fetch, T0, end, 6 * HOUR, plan)]
     sizes = [r.window[1] - r.window[0] for r in results]
