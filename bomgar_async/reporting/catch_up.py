@@ -4,7 +4,7 @@ A sync from months ago would otherwise make one request per fixed window, one af
 other. :func:`pull_windows` instead keeps up to ``concurrency`` windows in flight, hands
 them back strictly in order (a checkpoint can only move forward over a contiguous range),
 and sizes each new window from what the previous ones held: a window that came back empty
-or small doubles the next one, one that came back huge shrinks it towards
+or small grows the next one (x4 / x2), one that came back huge shrinks it towards
 ``target_sessions``, always within ``[min_window, max_window]``. Windows launched ahead keep
 the size they were given; memory grows with ``concurrency`` windows, not with the range.
 
@@ -51,8 +51,9 @@ class CatchUp:
         concurrency: windows pulled at once (the client's ``max_concurrency`` also applies).
         min_window: the smallest window a huge one shrinks to.
         max_window: the largest window an empty or small one grows to.
-        target_sessions: the number of sessions a window should hold; windows with at most a
-            quarter of it grow (x2), windows with more shrink in proportion.
+        target_sessions: the number of sessions a window should hold; empty windows grow
+            x4, windows with at most a quarter of it x2, windows with more shrink in
+            proportion.
 
     Raises:
         BomgarValidationError: a non-positive number, a window that is not whole seconds,
@@ -61,7 +62,7 @@ class CatchUp:
 
     concurrency: int = attrs.field(default=4, validator=_positive)
     min_window: timedelta = attrs.field(default=timedelta(minutes=15), validator=_whole_seconds)
-    max_window: timedelta = attrs.field(default=timedelta(days=7), validator=_whole_seconds)
+    max_window: timedelta = attrs.field(default=timedelta(days=31), validator=_whole_seconds)
     target_sessions: int = attrs.field(default=2000, validator=_positive)
 
     def __attrs_post_init__(self) -> None:
@@ -75,7 +76,9 @@ class CatchUp:
 
     def next_size(self, size: timedelta, found: int) -> timedelta:
         """The size of the window after one of ``size`` that held ``found`` sessions."""
-        if found <= self.target_sessions // 4:
+        if found == 0:
+            wanted = size * 4
+        elif found <= self.target_sessions // 4:
             wanted = size * 2
         elif found > self.target_sessions:
             wanted = min(size / 2, size * (self.target_sessions / found))

@@ -150,7 +150,9 @@ class SessionStore(abc.ABC):
 
         Each batch's sessions and its checkpoint (kept under ``name``) are written in one
         transaction, and the run starts from the stored checkpoint, so a crash at any point
-        loses nothing and repeats nothing. The sync lock keeps a second sync out: it waits
+        loses nothing and repeats nothing. While one batch's transaction runs, the next batch
+        is pulled (one transaction in flight, committed in order; a failing pull lets it
+        finish). The sync lock keeps a second sync out: it waits
         up to ``lock_timeout`` seconds, then raises ``SyncLockedError``.
 
         Args:
@@ -178,9 +180,8 @@ class SessionStore(abc.ABC):
                 if writing is not None:
                     rows += await self._committed(*writing, progress)
                     checkpoint = writing[1].checkpoint
-            finally:
+            finally:  # a failed pull still lets the transaction in flight finish (whole)
                 if writing is not None and not writing[0].done():
-                    writing[0].cancel()
                     await asyncio.gather(writing[0], return_exceptions=True)
         return StoreSyncResult(batches=batches, sessions=sessions, rows=rows, checkpoint=checkpoint)
 

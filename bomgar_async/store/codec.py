@@ -1,4 +1,5 @@
-"""Sessions to rows and back: the one place that knows the models' fields.
+"""Sessions to rows and back (with :mod:`~bomgar_async.store.decode`): where the models'
+fields meet the tables.
 
 A :class:`SessionCodec` maps one model class (a product's session) onto the tables of
 :mod:`~bomgar_async.store.schema`; the stores only move rows. :class:`SupportSessionCodec`
@@ -14,30 +15,27 @@ read when present and restored when the model class declares them.
 from __future__ import annotations
 
 import json
-import typing
 from collections.abc import Mapping
 from datetime import timedelta
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar
 
-import attrs
-
 from ..errors import BomgarValidationError
 from ..reporting.models import (
-    CustomerInfo,
-    EventFile,
     EventParty,
-    NamedRef,
-    ParticipantRef,
-    RecordingInstance,
-    SessionCustomer,
-    SessionEvent,
-    SessionRepresentative,
-    SessionSurvey,
     SessionTeam,
     SupportSession,
-    SurveyQuestion,
-    SystemInfoCategory,
+)
+from .decode import (
+    customer_of,
+    events_of,
+    field_class,
+    named_of,
+    participant_of,
+    recordings_of,
+    ref_back,
+    rep_of,
+    surveys_of,
 )
 from .rows import Parts, Row, Rows, Values
 
@@ -100,12 +98,6 @@ def _party(party: EventParty | None) -> tuple[Any, ...]:
     return (None, None, None) if party is None else (party.gsnumber, party.type, party.name)
 
 
-def _party_back(gsnumber: Any, type_: Any, name: Any) -> EventParty | None:
-    if gsnumber is None and type_ is None and name is None:
-        return None
-    return EventParty(gsnumber=gsnumber, type=type_, name=name)
-
-
 def _attributes(value: Any) -> list[tuple[Any, Any]]:
     """Custom attributes as ``(name, value)`` pairs (a mapping, pairs, or named objects)."""
     if value is None:
@@ -113,22 +105,6 @@ def _attributes(value: Any) -> list[tuple[Any, Any]]:
     if isinstance(value, Mapping):
         return list(value.items())
     return [item if isinstance(item, tuple) else _ref(item, "name", "value") for item in value]
-
-
-def _field_class(model: type[Any], name: str) -> Any:
-    """The declared type of field ``name`` of ``model`` (``None`` when it has none)."""
-    if name not in attrs.fields_dict(model):
-        return None
-    return typing.get_type_hints(model)[name]
-
-
-def _ref_back(kind: Any, id_: Any, name: Any, type_: Any) -> Any:
-    if id_ is None and name is None and type_ is None:
-        return None
-    classes = [c for c in typing.get_args(kind) if attrs.has(c)] or [kind]
-    cls = classes[0]
-    given = {"id": id_, "name": name, "type": type_}
-    return cls(**{k: v for k, v in given.items() if k in attrs.fields_dict(cls)})
 
 
 class SupportSessionCodec:
@@ -142,8 +118,8 @@ class SupportSessionCodec:
 
     def __init__(self, model: type[SupportSession] = SupportSession) -> None:
         self.model = model
-        self._jump_group = _field_class(model, "jump_group")
-        self._attributes = _field_class(model, "custom_attributes")
+        self._jump_group = field_class(model, "jump_group")
+        self._attributes = field_class(model, "custom_attributes")
 
     def encode(self, session: Any, rows: Rows, values: Values) -> None:
         s: SupportSession = session
@@ -300,7 +276,7 @@ class SupportSessionCodec:
         ts_back, bool_back = values.ts_back, values.bool_back
         fields: dict[str, Any] = {}
         if self._jump_group is not None:
-            fields["jump_group"] = _ref_back(self._jump_group, jg_id, jg_name, jg_type)
+            fields["jump_group"] = ref_back(self._jump_group, jg_id, jg_name, jg_type)
         if self._attributes is not None:
             pairs = tuple((r[2], r[3]) for r in parts.of("session_attributes", lsid))
             mapping = "Mapping" in str(self._attributes)
@@ -312,152 +288,32 @@ class SupportSessionCodec:
             start_time=ts_back(start),
             end_time=ts_back(end),
             duration=None if duration is None else timedelta(seconds=duration),
-            public_site=_named(site_id, site_name),
-            jumpoint=_named(jp_id, jp_name),
+            public_site=named_of(site_id, site_name),
+            jumpoint=named_of(jp_id, jp_name),
             external_key=external_key,
             session_chat_view_url=chat_view,
             session_chat_download_url=chat_download,
             session_recording_view_url=rec_view,
             session_recording_download_url=rec_download,
-            show_my_screen_recordings=_recordings(parts, lsid, "show_my_screen"),
-            command_shell_recordings=_recordings(parts, lsid, "command_shell"),
+            show_my_screen_recordings=recordings_of(parts, lsid, "show_my_screen"),
+            command_shell_recordings=recordings_of(parts, lsid, "command_shell"),
             file_transfer_count=transfers,
             file_move_count=moves,
             file_delete_count=deletes,
-            primary_customer=_participant(cust_name, cust_id, cust_gs),
-            primary_rep=_participant(rep_name, rep_id, rep_gs),
-            primary_team=_named(team_id, team_name),
-            customers=tuple(_customer(r, bool_back) for r in parts.of("session_customers", lsid)),
-            reps=tuple(_rep(r, bool_back) for r in parts.of("session_reps", lsid)),
+            primary_customer=participant_of(cust_name, cust_id, cust_gs),
+            primary_rep=participant_of(rep_name, rep_id, rep_gs),
+            primary_team=named_of(team_id, team_name),
+            customers=tuple(customer_of(r, bool_back) for r in parts.of("session_customers", lsid)),
+            reps=tuple(rep_of(r, bool_back) for r in parts.of("session_reps", lsid)),
             teams=tuple(
                 SessionTeam(id=r[2], name=r[3], primary_team=bool_back(r[4]))
                 for r in parts.of("session_teams", lsid)
             ),
-            cust_surveys=_surveys(parts, lsid, "cust"),
-            rep_surveys=_surveys(parts, lsid, "rep"),
-            events=_events(parts, lsid, values),
+            cust_surveys=surveys_of(parts, lsid, "cust"),
+            rep_surveys=surveys_of(parts, lsid, "rep"),
+            events=events_of(parts, lsid, values),
             **fields,
         )
-
-
-def _named(id_: Any, name: Any) -> NamedRef | None:
-    return None if id_ is None and name is None else NamedRef(id=id_, name=name)
-
-
-def _participant(name: Any, id_: Any, gsnumber: Any) -> ParticipantRef | None:
-    if name is None and id_ is None and gsnumber is None:
-        return None
-    return ParticipantRef(name=name, id=id_, gsnumber=gsnumber)
-
-
-def _customer(r: Row, bool_back: Any) -> SessionCustomer:
-    info = None
-    if bool_back(r[9]):
-        info = CustomerInfo(
-            name=r[10], company=r[11], company_code=r[12], issue=r[13], details=r[14]
-        )
-    return SessionCustomer(
-        gsnumber=r[2],
-        username=r[3],
-        public_ip=r[4],
-        private_ip=r[5],
-        hostname=r[6],
-        os=r[7],
-        primary_cust=bool_back(r[8]),
-        info=info,
-    )
-
-
-def _rep(r: Row, bool_back: Any) -> SessionRepresentative:
-    return SessionRepresentative(
-        gsnumber=r[2],
-        id=r[3],
-        username=r[4],
-        display_name=r[5],
-        public_display_name=r[6],
-        private_display_name=r[7],
-        display_number=r[8],
-        public_ip=r[9],
-        private_ip=r[10],
-        hostname=r[11],
-        os=r[12],
-        session_owner=bool_back(r[13]),
-        primary_rep=bool_back(r[14]),
-        seconds_involved=r[15],
-        embassy=bool(r[16]),
-        invited=bool(r[17]),
-    )
-
-
-def _recordings(parts: Parts, lsid: str, kind: str) -> tuple[RecordingInstance, ...]:
-    return tuple(
-        RecordingInstance(instance=r[3], download_url=r[4], view_url=r[5])
-        for r in parts.of("session_recordings", lsid)
-        if r[1] == kind
-    )
-
-
-def _surveys(parts: Parts, lsid: str, kind: str) -> tuple[SessionSurvey, ...]:
-    answers: dict[tuple[int, int], list[str]] = {}
-    for r in parts.of("survey_answers", lsid):
-        if r[1] == kind:
-            answers.setdefault((r[2], r[3]), []).append(r[5])
-    questions: dict[int, list[SurveyQuestion]] = {}
-    for r in parts.of("survey_questions", lsid):
-        if r[1] == kind:
-            question = SurveyQuestion(
-                id=r[4],
-                name=r[5],
-                type=r[6],
-                label=r[7],
-                report_header=r[8],
-                answers=tuple(answers.get((r[2], r[3]), ())),
-            )
-            questions.setdefault(r[2], []).append(question)
-    return tuple(
-        SessionSurvey(questions=tuple(questions.get(r[2], ())))
-        for r in parts.of("session_surveys", lsid)
-        if r[1] == kind
-    )
-
-
-def _events(parts: Parts, lsid: str, values: Values) -> tuple[SessionEvent, ...]:
-    files: dict[int, list[EventFile]] = {}
-    for r in parts.of("event_files", lsid):
-        files.setdefault(r[1], []).append(EventFile(name=r[3], size=r[4]))
-    data: dict[int, list[tuple[str, str | None]]] = {}
-    for r in parts.of("event_data", lsid):
-        data.setdefault(r[1], []).append((r[3], r[4]))
-    info: dict[int, list[SystemInfoCategory]] = {}
-    for r in parts.of("event_system_info", lsid):
-        description, table = _json(r[4]), _json(r[5])
-        category = SystemInfoCategory(
-            name=r[3],
-            description=tuple(description),
-            rows=tuple(tuple(row) for row in table),
-        )
-        info.setdefault(r[1], []).append(category)
-    ts_back = values.ts_back
-    return tuple(
-        SessionEvent(
-            timestamp=ts_back(r[2]),
-            event_type=r[3],
-            performed_by=_party_back(r[4], r[5], r[6]),
-            destination=_party_back(r[7], r[8], r[9]),
-            body=r[10],
-            encoded_body=r[11],
-            filename=r[12],
-            filesize=r[13],
-            files=tuple(files.get(r[1], ())),
-            data=tuple(data.get(r[1], ())),
-            system_information=tuple(info.get(r[1], ())),
-        )
-        for r in parts.of("session_events", lsid)
-    )
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
 
 
 register_codec(SupportSessionCodec())

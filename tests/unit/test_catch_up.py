@@ -62,7 +62,7 @@ async def test_empty_windows_grow_to_the_bound_and_huge_ones_shrink() -> None:
     end = busy_from + timedelta(days=10)
     results = [r async for r in pull_windows(source.fetch, T0, end, 6 * HOUR, plan)]
     sizes = [r.window[1] - r.window[0] for r in results]
-    assert sizes[:5] == [6 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR, 96 * HOUR]
+    assert sizes[:4] == [6 * HOUR, 24 * HOUR, 96 * HOUR, timedelta(days=8)]
     assert timedelta(days=8) in sizes  # grew to the bound, not beyond
     assert max(sizes) == timedelta(days=8)
     huge = next(i for i, r in enumerate(results) if len(r.sessions) > 100)
@@ -74,7 +74,8 @@ async def test_empty_windows_grow_to_the_bound_and_huge_ones_shrink() -> None:
 
 def test_the_next_size_rule() -> None:
     plan = CatchUp(min_window=HOUR, max_window=timedelta(days=2), target_sessions=100)
-    assert plan.next_size(6 * HOUR, 0) == 12 * HOUR
+    assert plan.next_size(6 * HOUR, 0) == 24 * HOUR
+    assert plan.next_size(6 * HOUR, 25) == 12 * HOUR
     assert plan.next_size(6 * HOUR, 50) == 6 * HOUR
     assert plan.next_size(6 * HOUR, 400) == timedelta(hours=1, minutes=30)
     assert plan.next_size(2 * HOUR, 10_000) == HOUR
