@@ -14,7 +14,6 @@ run started from.
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
 import sqlite3
 import time
@@ -25,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import BomgarValidationError
+from ..errors import BomgarConfigError, BomgarValidationError
 from ..reporting.sync import SyncCheckpoint
 from .base import SessionStore
 from .errors import BomgarStoreError, SyncConflictError, SyncLockedError
@@ -159,6 +158,10 @@ class SQLiteSessionStore(SessionStore):
     async def sync_lock(self, name: str, timeout: float) -> AsyncIterator[None]:
         """An exclusive ``flock`` on ``<path>.sync-lock`` (see the module docstring);
         ``name`` is not needed: one sync writes to a file at a time."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            raise BomgarConfigError("the SQLite sync lock needs a POSIX system (flock)") from None
         fd = os.open(f"{self.path}.sync-lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             deadline = time.monotonic() + timeout
