@@ -1,4 +1,5 @@
-"""``bg.backup``: the Backup API (``/api/backup.ns``), for nightly configuration backups."""
+"""``bg.backup``: the Backup API (``/api/backup.ns``, or ``/api/backup`` on newer
+appliances), for nightly configuration backups."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ BACKUP_PATH = "/api/backup.ns"
 class BackupAPI:
     """The Backup API of one appliance (the API user must be an administrator)."""
 
-    def __init__(self, client: Host) -> None:
+    def __init__(self, client: Host, *, path: str = BACKUP_PATH) -> None:
         self._client = client
+        self.path = path
 
     async def download(self, dest: str | os.PathLike[str]) -> DownloadResult:
         """Download the appliance's configuration backup to ``dest``.
@@ -37,4 +39,4 @@ class BackupAPI:
             BomgarProtocolError: the body was cut short or was an HTML page.
             BomgarTransportError: the connection failed.
         """
-        return await self._client.download(BACKUP_PATH, (), dest, label="backup")
+        return await self._client.download(self.path, (), dest, label="backup")

@@ -9,7 +9,9 @@ token once on 401, and retry read-only calls with backoff.
 from __future__ import annotations
 
 import logging
+import math
 import os
+import re
 import ssl as ssl_module
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -17,7 +19,9 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, TypeVar
+from typing import Final, Literal, TypeVar
+
+import attrs
 
 from ._http.auth import auth_from_options
 from ._http.config import base_url
@@ -25,6 +29,7 @@ from ._http.download import (
     DownloadResult,
     check_destination,
 )
+from ._http.paths import ApiPaths
 from ._http.pipeline import Pipeline
 from ._http.request import (
     Params,
@@ -34,8 +39,10 @@ from ._http.request import (
 )
 from ._http.retry import RetryPolicy
 from ._http.transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     AiohttpTransport,
     StreamedResponse,
+    TimeoutOption,
     Transport,
     to_timeout,
 )
@@ -57,7 +64,9 @@ from .errors import (
     BomgarClientClosed,
     BomgarConfigError,
 )
+from .pra.api import PraAPI
 from .reporting.api import ReportingAPI
+from .reporting.no_data import NoDataMatcher
 from .scripting.api import ScriptingAPI
 from .start_session import StartSessionURLs
 
@@ -66,7 +75,7 @@ __all__ = ["DEFAULT_CACHE", "BomgarClient", "InsecureTLSWarning"]
 logger = logging.getLogger("bomgar_async")
 T = TypeVar("T")
 USER_AGENT = "bomgar_async/0.1"
-COMMAND_PATHS = ("/api/command.ns", "/api/command")
+IDENTITY_ENCODING = ("Accept-Encoding", "identity")
 DEFAULT_DOWNLOAD_TIMEOUT = Timeout(total=3600.0, connect=10.0, sock_read=120.0)
 
 
@@ -79,8 +88,23 @@ class _DefaultCache:
         return "DEFAULT_CACHE"
 
 
-DEFAULT_CACHE: Any = _DefaultCache()
+DEFAULT_CACHE: Final = _DefaultCache()
 """Sentinel: use a fresh ``MemoryCache(ttl=cache_ttl)``."""
+
+
+def _check_seconds(value: object, name: str, *, allow_zero: bool) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+        or (value == 0 and not allow_zero)
+    ):
+        raise BomgarConfigError(f"{name} must be a finite, non-negative number, not {value!r}")
+
+
+def _is_cache(value: object) -> bool:
+    return all(callable(getattr(value, name, None)) for name in ("get_or_fetch", "invalidate"))
 
 
 class BomgarClient:
@@ -105,9 +129,20 @@ class BomgarClient:
         retry_backoff: the base of the exponential backoff, in seconds.
         method: ``"POST"`` (credentials in the body) or ``"GET"`` (credentials in the URL).
         command_path: ``"/api/command.ns"`` or ``"/api/command"`` (newer appliances).
+        reporting_path: ``"/api/reporting.ns"`` or ``"/api/reporting"`` (newer appliances).
+        backup_path: ``"/api/backup.ns"`` or ``"/api/backup"`` (newer appliances).
+        client_script_path: ``"/api/client_script.ns"`` or ``"/api/client_script"``.
+        api_paths: ``"classic"`` (the ``.ns`` paths, default) or ``"modern"`` (every API at
+            its suffix-less path); an explicit ``*_path`` wins.
         cache: a cache backend, ``None`` to disable caching, or the default in-memory cache.
         cache_ttl: seconds cached answers stay fresh (default cache).
+        no_data_messages: more texts (or compiled patterns) of the appliance's "no data"
+            ``<error>`` answers, beyond the built-in catalog (see
+            ``bomgar_async.reporting.no_data``); report calls treat them as empty reports.
         transport: a custom transport (tests use ``bomgar_async.testing.FakeTransport``).
+        max_response_bytes: the largest answer a call buffers, after decompression (128 MiB
+            by default); a larger one raises ``BomgarProtocolError``. Downloads and streamed
+            reports are not buffered and not limited by it.
 
     Raises:
         BomgarConfigError: for an unusable or unsafe configuration.
@@ -123,29 +158,52 @@ class BomgarClient:
         client_secret: str | None = None,
         allow_http: bool = False,
         ssl: bool | ssl_module.SSLContext = True,
-        timeout: float | Timeout | Any = 30.0,
-        download_timeout: float | Timeout | Any = DEFAULT_DOWNLOAD_TIMEOUT,
+        timeout: TimeoutOption = 30.0,
+        download_timeout: TimeoutOption = DEFAULT_DOWNLOAD_TIMEOUT,
         max_concurrency: int = 8,
         retries: int = 2,
         retry_backoff: float = 0.5,
         method: Literal["POST", "GET"] = "POST",
-        command_path: str = "/api/command.ns",
-        cache: Cache | Any | None = DEFAULT_CACHE,
+        command_path: str | None = None,
+        reporting_path: str | None = None,
+        backup_path: str | None = None,
+        client_script_path: str | None = None,
+        api_paths: Literal["classic", "modern"] = "classic",
+        cache: Cache | _DefaultCache | None = DEFAULT_CACHE,
         cache_ttl: float = 60.0,
+        no_data_messages: Iterable[str | re.Pattern[str]] = (),
         transport: Transport | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._base_url = base_url(host, allow_http=allow_http)
         self._auth = auth_from_options(username, password, client_id, client_secret)
         if method not in ("POST", "GET"):
             raise BomgarConfigError(f"method must be 'POST' or 'GET', not {method!r}")
-        if command_path not in COMMAND_PATHS:
-            raise BomgarConfigError(f"command_path must be one of {COMMAND_PATHS}")
+        paths = ApiPaths.choose(
+            api_paths,
+            command_path=command_path,
+            reporting_path=reporting_path,
+            backup_path=backup_path,
+            client_script_path=client_script_path,
+        )
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
             raise BomgarConfigError("max_concurrency must be a positive integer")
         if max_concurrency < 1:
             raise BomgarConfigError("max_concurrency must be a positive integer")
         if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
             raise BomgarConfigError("retries must be a non-negative integer")
+        _check_seconds(retry_backoff, "retry_backoff", allow_zero=True)
+        _check_seconds(cache_ttl, "cache_ttl", allow_zero=False)
+        if (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1
+        ):
+            raise BomgarConfigError("max_response_bytes must be a positive integer")
+        if cache is not None and not isinstance(cache, _DefaultCache) and not _is_cache(cache):
+            raise BomgarConfigError(
+                f"cache must be a cache object (MemoryCache, RedisCache) or None, not {cache!r}"
+            )
         if ssl is False:
             warnings.warn(
                 "TLS certificate verification is disabled (ssl=False): anyone on the path "
@@ -155,17 +213,19 @@ class BomgarClient:
             )
         elif not isinstance(ssl, bool | ssl_module.SSLContext):
             raise BomgarConfigError("ssl must be True, False or an ssl.SSLContext")
+        no_data = NoDataMatcher(no_data_messages)
         self._method: Literal["POST", "GET"] = method
-        self.command_path = command_path
+        self.paths = paths
+        self.command_path = paths.command
         self.timeout = to_timeout(timeout)
         self.download_timeout = to_timeout(download_timeout)
         self.max_concurrency = max_concurrency
         self._transport: Transport = transport or AiohttpTransport(
-            self._base_url, ssl=ssl, user_agent=USER_AGENT
+            self._base_url, ssl=ssl, user_agent=USER_AGENT, max_response_bytes=max_response_bytes
         )
-        if cache is DEFAULT_CACHE:
-            cache = MemoryCache(ttl=cache_ttl)
-        self.cache: Cache | None = cache
+        self.cache: Cache | None = (
+            MemoryCache(ttl=cache_ttl) if isinstance(cache, _DefaultCache) else cache
+        )
         self._closed = False
         self._pipeline = Pipeline(
             auth=self._auth,
@@ -177,9 +237,14 @@ class BomgarClient:
             check_open=self._check_open,
         )
         self.command = CommandAPI(self)
-        self.backup = BackupAPI(self)
-        self.reporting = ReportingAPI(self, appliance_time=self._appliance_time)
-        self.scripting = ScriptingAPI(self)
+        self.backup = BackupAPI(self, path=paths.backup)
+        self.reporting = ReportingAPI(
+            self, appliance_time=self._appliance_time, path=paths.reporting, no_data=no_data
+        )
+        self.pra = PraAPI(
+            self, appliance_time=self._appliance_time, path=paths.reporting, no_data=no_data
+        )
+        self.scripting = ScriptingAPI(self, path=paths.client_script)
         self.start_session = StartSessionURLs(self._base_url)
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -280,6 +345,8 @@ class BomgarClient:
             request = Request("GET", path, query=params, read_only=True, label=label)
         else:
             request = self.build_request(path, params, read_only=True, label=label)
+        # The size check counts the bytes received: ask for them uncompressed.
+        request = attrs.evolve(request, headers=(*request.headers, IDENTITY_ENCODING))
         return await self._pipeline.download(
             request,
             target,

@@ -34,10 +34,16 @@ from .command.models import (
     SupportTeam,
     TeamMember,
 )
+from .pra.models import (
+    AccessSession,
+    VaultAccountActivity,
+    VaultActor,
+)
 from .reporting.models import *  # noqa: F403
 from .reporting.models import __all__ as _reporting_names
 
 __all__ = [
+    "AccessSession",
     "ApiInfo",
     "Appliance",
     "ApplianceClientSummary",
@@ -58,6 +64,8 @@ __all__ = [
     "SessionKey",
     "SupportTeam",
     "TeamMember",
+    "VaultAccountActivity",
+    "VaultActor",
     "connected_client_from",
     *_reporting_names,
 ]

@@ -18,11 +18,12 @@ For a full simulated appliance on loopback, see ``bomgar_async.simulator``.
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from ._http.request import (
+    Headers,
     Request,
     Response,
     Timeout,
@@ -60,10 +61,10 @@ class RecordedRequest:
 class _FakeStream:
     def __init__(self, response: Response) -> None:
         self.status = response.status
-        self.headers = dict(response.headers)
+        self.headers = Headers(response.headers)
         self._body = response.body
 
-    async def iter_chunks(self, size: int = 65536) -> AsyncIterator[bytes]:
+    async def iter_chunks(self, size: int = 65536) -> AsyncGenerator[bytes, None]:
         for start in range(0, len(self._body), size):
             yield self._body[start : start + size]
 

@@ -151,10 +151,12 @@ class OAuth2ClientCredentials:
         if response.status != 200:
             raise BomgarHTTPError(f"oauth2_token: HTTP {response.status}", status=response.status)
         try:
+            if len(response.body) > 1 << 16:  # a token answer is a few hundred bytes
+                raise ValueError("token answer too large")
             payload = json.loads(response.body)
             token = str(payload["access_token"])
             expires_in = float(payload.get("expires_in", 3600))
-        except (ValueError, KeyError, TypeError) as err:
+        except (ValueError, KeyError, TypeError, RecursionError) as err:
             raise BomgarProtocolError(
                 "oauth2_token: the token answer is not the expected JSON"
             ) from err

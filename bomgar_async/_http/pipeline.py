@@ -10,6 +10,7 @@ policy allows. ``Pipeline.stream`` does the same for responses read in chunks, a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -17,15 +18,20 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
 
+import attrs
+
 from ..errors import (
+    BomgarAPIError,
     BomgarAuthError,
     BomgarError,
+    BomgarTimeoutError,
 )
 from .auth import Auth
 from .download import (
     DownloadResult,
     stream_to_file,
 )
+from .redact import redact, redact_error_text
 from .request import (
     Request,
     Response,
@@ -44,8 +50,28 @@ logger = logging.getLogger("bomgar_async")
 T = TypeVar("T")
 
 
+class _Releasing:
+    """Releases an already acquired semaphore on exit."""
+
+    def __init__(self, semaphore: asyncio.Semaphore) -> None:
+        self._semaphore = semaphore
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self._semaphore.release()
+
+
 class _Unauthorized(BomgarAuthError):
     """HTTP 401: the credential may be refreshed once."""
+
+
+def _redact_in_place(err: BomgarAPIError, secrets: tuple[str, ...]) -> None:
+    """Replace the credentials an appliance echoed in its ``<error>`` text by ``***`` in
+    ``err`` itself (a new exception would keep the original as its ``__context__``)."""
+    err.message = redact(err.message, secrets)
+    err.args = tuple(redact(a, secrets) if isinstance(a, str) else a for a in err.args)
 
 
 def _unauthorized(label: str) -> _Unauthorized:
@@ -93,7 +119,11 @@ class Pipeline:
         response = await self._send_raw(request, timeout)
         if response.status == 401:
             raise _unauthorized(request.label)
-        return check_status(response, request.label)
+        check_status(response, request.label)
+        # An appliance may echo a credential (in an <error> text): it must not reach an
+        # exception, a model or a cache record.
+        body = redact_error_text(response.body, request.secrets)
+        return response if body is response.body else attrs.evolve(response, body=body)
 
     async def _authorize(self, request: Request) -> Request:
         return await self._auth.authorize(request, self._send_token_request)
@@ -103,8 +133,31 @@ class Pipeline:
 
     async def _send_raw(self, request: Request, timeout: Timeout) -> Response:
         self._check_open()
-        async with self._slots:
-            return await self._transport.send(request, timeout=timeout)
+        left = await self._take_slot(request, timeout)
+        try:
+            return await self._transport.send(request, timeout=left)
+        finally:
+            self._slots.release()
+
+    async def _take_slot(self, request: Request, timeout: Timeout) -> Timeout:
+        """Wait for a free slot within ``timeout.total``; what is left of it for the call.
+
+        An open report stream holds its slot until it is read to the end or closed.
+        """
+        if timeout.total is None or not self._slots.locked():
+            await self._slots.acquire()  # immediate when a slot is free
+            return timeout
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            await asyncio.wait_for(self._slots.acquire(), timeout.total)
+        except asyncio.TimeoutError:
+            raise BomgarTimeoutError(
+                f"timed out: {request.label or request.path} waited {timeout.total:g}s for a "
+                f"free slot (max_concurrency; open report streams hold one until closed)"
+            ) from None
+        left = max(timeout.total - (loop.time() - started), 0.001)
+        return attrs.evolve(timeout, total=left)
 
     async def _with_retries(self, request: Request, attempt_once: Callable[[], Awaitable[T]]) -> T:
         attempt = 0
@@ -132,17 +185,19 @@ class Pipeline:
         """Open an already authorized ``request`` under the concurrency limit and yield its
         2xx response before the body is read (``download_timeout`` applies)."""
         self._check_open()
+        timeout = await self._take_slot(request, self._download_timeout)
         async with (
-            self._slots,
-            self._transport.stream(request, timeout=self._download_timeout) as response,
+            _Releasing(self._slots),
+            self._transport.stream(request, timeout=timeout) as response,
         ):
             if response.status == 401:
                 raise _unauthorized(request.label)
             if not 200 <= response.status < 300:
                 head = b""
-                async for chunk in response.iter_chunks(4096):
-                    head = chunk
-                    break
+                async with contextlib.aclosing(response.iter_chunks(4096)) as chunks:
+                    async for chunk in chunks:
+                        head = chunk
+                        break
                 check_status(Response(response.status, response.headers, head), request.label)
             yield response
 
@@ -159,7 +214,11 @@ class Pipeline:
                     raise
                 authed = await self._authorize(request)
                 response = await stack.enter_async_context(self.stream(authed))
-            yield response
+            try:
+                yield response
+            except BomgarAPIError as err:  # parsed from the body by the caller
+                _redact_in_place(err, authed.secrets)
+                raise
 
     def retry_delay(self, request: Request, attempt: int, err: BaseException) -> float | None:
         """Seconds to wait before retry ``attempt`` (0-based) of ``request``, or ``None``."""
@@ -185,6 +244,7 @@ class Pipeline:
                 label=request.label,
                 allow_markup=allow_markup,
                 validate=validate,
+                secrets=authed.secrets,
             )
 
         async def attempt() -> DownloadResult:

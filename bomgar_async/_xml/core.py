@@ -5,8 +5,10 @@
 - Elements named in ``list_paths`` always parse as lists, whether the appliance sent zero,
   one or many of them (``"rep"`` matches any ``<rep>``; ``"support_session_ids/lsid"``
   only an ``<lsid>`` inside ``<support_session_ids>``).
-- An ``<error>`` root, or an ``<error>`` child of the root, becomes a ``BomgarAPIError``.
+- An ``<error>`` root, or an ``<error>`` child of the root, becomes a ``BomgarAPIError``
+  (its text stripped, its ``code`` attribute kept as ``.code``).
 - HTML, empty, non-XML or truncated bodies become ``BomgarProtocolError``.
+- Documents nested deeper than ``MAX_DEPTH`` (64) levels are refused (``_xml.limits``).
 - Entity expansion stays disabled (xmltodict's ``disable_entities``), so a hostile body
   cannot expand entities or reach external resources.
 
@@ -24,11 +26,14 @@ from xml.parsers.expat import ExpatError
 import xmltodict
 
 from ..errors import (
+    BomgarAPIError,
     BomgarProtocolError,
     api_error,
 )
+from .limits import MAX_DEPTH, DepthLimitedExpat
 
 __all__ = [
+    "MAX_DEPTH",
     "Node",
     "attr",
     "child",
@@ -96,14 +101,15 @@ def parse_document(
 
     Raises:
         BomgarAPIError: (or a subclass) for an ``<error>`` root or an ``<error>`` child.
-        BomgarProtocolError: for HTML, empty, malformed or truncated bodies, or an
-            unexpected root.
+        BomgarProtocolError: for HTML, empty, malformed, truncated or too deeply nested
+            bodies, or an unexpected root.
     """
     _sniff(body)
     try:
         parsed = xmltodict.parse(
             body,
             disable_entities=True,
+            expat=DepthLimitedExpat,
             postprocessor=_postprocessor,  # type: ignore[arg-type]
             force_list=_force_list(frozenset(list_paths)),
         )
@@ -114,20 +120,28 @@ def parse_document(
         raise BomgarProtocolError(f"the appliance sent a {what} XML body ({reason})") from err
     except ValueError as err:  # xmltodict refuses entity declarations this way
         raise BomgarProtocolError(f"the appliance's XML was refused: {err}") from err
+    except LookupError as err:  # an unknown encoding in the XML declaration
+        raise BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}") from err
     if not isinstance(parsed, Mapping) or len(parsed) != 1:
         raise BomgarProtocolError("the appliance's XML has no single root element")
     root, node = next(iter(parsed.items()))
     if root == "error":
-        raise api_error(text(node) or "unspecified error", action=action)
+        raise _error_of(node, action)
     if isinstance(node, Mapping) and "error" in node:
         error_node = node["error"]
         if isinstance(error_node, list):
             error_node = error_node[0]
-        raise api_error(text(error_node) or "unspecified error", action=action)
+        raise _error_of(error_node, action)
     if expected_roots is not None and root not in expected_roots:
         wanted = ", ".join(f"<{r}>" for r in expected_roots)
         raise BomgarProtocolError(f"{action or 'call'}: expected {wanted}, got <{root}>")
     return root, node
+
+
+def _error_of(node: Node, action: str | None) -> BomgarAPIError:
+    """The exception for an ``<error>`` node: its text (stripped) and ``code`` attribute."""
+    message = (text(node) or "").strip() or "unspecified error"
+    return api_error(message, action=action, code=attr(node, "code"))
 
 
 def child(node: Node, name: str) -> Node:

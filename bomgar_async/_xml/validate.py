@@ -25,11 +25,12 @@ __all__ = [
 ]
 
 CLIENT_TYPES = ("all", "representative", "support_customer", "presentation_attendee", "push_agent")
-_LSID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
-_CODE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
+# Used with fullmatch(): a pattern ending in ``$`` would also accept a trailing newline.
+_LSID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+_CODE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,255}")
 _HOSTNAME = re.compile(
-    r"^(?=.{1,255}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
+    r"(?=.{1,255}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -38,7 +39,7 @@ def lsid(value: object, name: str = "lsid") -> str:
     """A session id: a non-empty token of letters, digits and ``_.:-``."""
     if not isinstance(value, str) or not value.strip():
         raise BomgarValidationError(f"{name} must be a non-empty session id string")
-    if not _LSID.match(value):
+    if not _LSID.fullmatch(value):
         raise BomgarValidationError(f"{name} {value!r} is not a valid session id")
     return value
 
@@ -84,7 +85,7 @@ def priority(value: object) -> int:
 
 def code_name(value: object, name: str) -> str:
     """A code name (skills, custom fields, issues): letters, digits and ``_.-``."""
-    if not isinstance(value, str) or not _CODE_NAME.match(value):
+    if not isinstance(value, str) or not _CODE_NAME.fullmatch(value):
         raise BomgarValidationError(f"{name} {value!r} is not a valid code name")
     return value
 
@@ -108,7 +109,7 @@ def skills(value: object) -> str:
 
 def hostname(value: object, name: str) -> str:
     """A DNS hostname of at most 255 characters."""
-    if not isinstance(value, str) or not _HOSTNAME.match(value):
+    if not isinstance(value, str) or not _HOSTNAME.fullmatch(value):
         raise BomgarValidationError(f"{name} {value!r} is not a valid hostname")
     return value
 
@@ -129,6 +130,9 @@ def client_types(value: object) -> str | None:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, Iterable):
         raise BomgarValidationError("types must be a client type or a list of them")
+    items = list(items)
+    if not all(isinstance(item, str) for item in items):
+        raise BomgarValidationError("types must be a client type name or a list of names")
     names = list(dict.fromkeys(items))
     if not names:
         raise BomgarValidationError("types must name at least one client type")

@@ -22,6 +22,7 @@ __all__ = [
     "bool_of",
     "datetime_of",
     "int_of",
+    "iso_for_fromisoformat",
     "str_of",
     "timedelta_of",
     "to_bool",
@@ -33,8 +34,17 @@ __all__ = [
 
 _TRUE = frozenset({"1", "true", "yes"})
 _FALSE = frozenset({"0", "false", "no"})
-_DURATION = re.compile(r"^\s*(?:(\d+)\s+days?,\s*)?(\d+):([0-5]?\d):([0-5]?\d)(?:\.\d+)?\s*$")
-_UNIX = re.compile(r"^\s*-?\d{1,12}(?:\.\d+)?\s*$")
+_DURATION = re.compile(r"(?:(\d+) days?, *)?(\d+):([0-5]?\d):([0-5]?\d)(?:\.(\d{1,6})\d*)?")
+_UNIX = re.compile(r"-?\d{1,12}(?:\.\d+)?")
+# ISO 8601 extended date-time as appliances send it, split into the parts that Python 3.10's
+# ``datetime.fromisoformat`` is strict about: the fraction (3 or 6 digits only) and the
+# offset (``Z`` and ``+hhmm`` are refused there).
+_ISO = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:(?P<sep>[T ])(?P<time>\d{2}:\d{2}(?::\d{2})?)(?:[.,](?P<fraction>\d+))?"
+    r"(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def _clean(value: str | None) -> str | None:
@@ -84,10 +94,14 @@ def to_datetime(value: str | None) -> datetime | None:
     value = _clean(value)
     if value is None:
         return None
-    if _UNIX.match(value):
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+    if _UNIX.fullmatch(value):
+        try:
+            # Epoch plus an offset rather than fromtimestamp(): negative stamps work everywhere.
+            return _EPOCH + timedelta(seconds=float(value))
+        except OverflowError:  # beyond year 9999
+            return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(iso_for_fromisoformat(value))
     except ValueError:
         return None
     if parsed.tzinfo is None:
@@ -95,16 +109,47 @@ def to_datetime(value: str | None) -> datetime | None:
     return parsed.astimezone(timezone.utc)
 
 
+def iso_for_fromisoformat(value: str) -> str:
+    """ISO 8601 text rewritten into the subset every supported Python's
+    ``datetime.fromisoformat`` reads (3.10 refuses ``Z``, ``+hhmm`` and fractions other
+    than 3 or 6 digits): ``2024-01-02T03:04:05.5Z`` -> ``2024-01-02T03:04:05.500000+00:00``.
+
+    Text that is not an extended ISO date-time is returned unchanged.
+    """
+    match = _ISO.fullmatch(value)
+    if match is None:
+        return value
+    parts = [match["date"]]
+    if match["time"] is not None:
+        parts += [match["sep"], match["time"]]
+        if match["fraction"] is not None:
+            parts += [".", match["fraction"][:6].ljust(6, "0")]
+    offset = match["offset"]
+    if offset is not None:
+        if offset in ("Z", "z"):
+            offset = "+00:00"
+        elif len(offset) == 3:
+            offset += ":00"
+        elif len(offset) == 5:
+            offset = f"{offset[:3]}:{offset[3:]}"
+        parts.append(offset)
+    return "".join(parts)
+
+
 def to_timedelta(value: str | None) -> timedelta | None:
-    """``HH:MM:SS`` (hours may exceed 24) -> timedelta; unreadable -> ``None``."""
+    """``HH:MM:SS`` (hours may exceed 24), optionally with a fraction of a second and
+    Python's ``N days,`` prefix -> timedelta; unreadable -> ``None``."""
     value = _clean(value)
     if value is None:
         return None
-    match = _DURATION.match(value)
+    match = _DURATION.fullmatch(value)
     if match is None:
         return None
-    days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups()[:4])
+    microseconds = int((match.group(5) or "").ljust(6, "0"))
+    return timedelta(
+        days=days, hours=hours, minutes=minutes, seconds=seconds, microseconds=microseconds
+    )
 
 
 # Shorthands reading a named child element of a node.

@@ -26,6 +26,7 @@ __all__ = [
     "CachePolicy",
     "ErrorPredicate",
     "check_immutable",
+    "check_ttl",
     "is_upstream_failure",
     "logger",
     "new_counts",
@@ -71,17 +72,32 @@ def retrieve(task: asyncio.Task[Any]) -> None:
         task.exception()
 
 
-def _non_negative(name: str) -> Callable[[Any, attrs.Attribute[float], float], None]:
-    def check(_instance: Any, _attribute: attrs.Attribute[float], value: float) -> None:
-        if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-            raise BomgarConfigError(f"{name} must be a non-negative number of seconds")
-
-    return check
+def _is_number(value: object) -> bool:
+    """A finite int or float; bools are refused (``True`` is not a number of seconds)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _check_ttl(_instance: Any, _attribute: attrs.Attribute[float], value: float) -> None:
-    if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-        raise BomgarConfigError("ttl must be a positive number of seconds")
+def _non_negative(_instance: Any, attribute: attrs.Attribute[float], value: float) -> None:
+    if not _is_number(value) or value < 0:
+        unit = "fraction" if attribute.name == "jitter" else "number of seconds"
+        raise BomgarConfigError(
+            f"{attribute.name} must be a finite non-negative {unit}, not {value!r}"
+        )
+
+
+def check_ttl(value: object) -> float:
+    """A TTL: a finite number of seconds greater than zero.
+
+    Raises:
+        BomgarConfigError: anything else (zero, negative, NaN, infinite, a bool, a string).
+    """
+    if isinstance(value, int | float) and _is_number(value) and value > 0:
+        return float(value)
+    raise BomgarConfigError(f"ttl must be a finite positive number of seconds, not {value!r}")
+
+
+def _ttl_field(_instance: Any, _attribute: attrs.Attribute[float], value: float) -> None:
+    check_ttl(value)
 
 
 @attrs.frozen
@@ -100,19 +116,24 @@ class CachePolicy:
             (:class:`~bomgar_async.errors.BomgarAPIError`) never are, whatever it says.
     """
 
-    ttl: float = attrs.field(default=60.0, validator=_check_ttl)
-    grace: float = attrs.field(default=300.0, validator=_non_negative("grace"))
-    cooldown: float = attrs.field(default=5.0, validator=_non_negative("cooldown"))
-    jitter: float = attrs.field(default=0.1, validator=_non_negative("jitter"))
+    ttl: float = attrs.field(default=60.0, validator=_ttl_field)
+    grace: float = attrs.field(default=300.0, validator=_non_negative)
+    cooldown: float = attrs.field(default=5.0, validator=_non_negative)
+    jitter: float = attrs.field(default=0.1, validator=_non_negative)
     stale_if: ErrorPredicate = is_retryable
 
     def lifetime(self, ttl: float | None = None) -> float:
-        """A fresh entry's lifetime in seconds: ``ttl`` (or the default) plus jitter."""
-        return (ttl or self.ttl) * (1.0 + random.uniform(0.0, self.jitter))
+        """A fresh entry's lifetime in seconds: ``ttl`` (or the default) plus jitter.
+
+        Raises:
+            BomgarConfigError: ``ttl`` is given but not a finite positive number.
+        """
+        base = self.ttl if ttl is None else check_ttl(ttl)
+        return base * (1.0 + random.uniform(0.0, self.jitter))
 
     def cooldown_for(self, err: BaseException) -> float:
         """Seconds ``err`` keeps its key from being fetched again (0: not at all)."""
-        if self.cooldown <= 0 or not is_upstream_failure(err):
+        if not is_upstream_failure(err):
             return 0.0
         return self.cooldown * (1.0 + random.uniform(0.0, self.jitter))
 

@@ -17,6 +17,7 @@ from ._policy import (
     CachePolicy,
     ErrorPredicate,
     check_immutable,
+    check_ttl,
     logger,
     new_counts,
     retrieve,
@@ -77,7 +78,8 @@ class MemoryCache:
         stale_if: which failures a stale value may cover (default: the retryable ones).
 
     Raises:
-        BomgarConfigError: for a non-positive ``ttl`` or a negative setting.
+        BomgarConfigError: for a ``ttl`` that is not a finite positive number, or a setting
+            that is not a finite non-negative number (NaN, infinity and bools are refused).
     """
 
     def __init__(
@@ -117,8 +119,11 @@ class MemoryCache:
         """The fresh value for ``key``, calling ``fetch`` (once, however many callers) if needed.
 
         Raises:
+            BomgarConfigError: ``ttl`` is given but not a finite positive number of seconds.
             Exception: what ``fetch`` raised, unless a stale value may stand in for it.
         """
+        if ttl is not None:
+            check_ttl(ttl)
         try:
             entry = self._entries[key]  # TLRUCache.get() costs three times as much
         except KeyError:

@@ -28,6 +28,7 @@ from ..errors import BomgarConfigError
 from ._policy import (
     CachePolicy,
     ErrorPredicate,
+    check_ttl,
     logger,
     new_counts,
     retrieve,
@@ -161,9 +162,12 @@ class RedisCache:
         """The fresh value for ``key``, calling ``fetch`` once for the whole fleet if needed.
 
         Raises:
+            BomgarConfigError: ``ttl`` is given but not a finite positive number of seconds.
             Exception: what ``fetch`` raised (here or, during a cooldown, in another
                 process), unless a stale value may stand in for it.
         """
+        if ttl is not None:
+            check_ttl(ttl)
         if self._down_until is not None and not await self._recovered():
             return await self._fallback.get_or_fetch(key, fetch, ttl=ttl)
         task = self._inflight.get(key)

@@ -26,6 +26,7 @@ from ..simulator import (
     Simulator,
 )
 from ..start_session import browser_start_js
+from .demo_pra import pra_tour
 
 __all__ = ["run_demo"]
 
@@ -65,6 +66,7 @@ async def run_demo(seed: int = 1) -> int:
             await _failure_tour(bg, sim)
         await _permissions_tour(sim)
         _connections_summary(sim)
+    await pra_tour(seed, *ADMIN)
     print("\nDemo complete.")
     return 0
 

@@ -4,24 +4,24 @@ Time ranges are ``since``/``until`` as ``date`` (whole days: ``start_date``/``en
 aware ``datetime`` (``start_time``/``end_time``), ``until=None`` meaning "to present";
 ``by="start"`` selects sessions that began in the range (in progress included),
 ``by="end"`` closed sessions that ended in it. Bad combinations raise
-``BomgarValidationError`` before anything is sent (see ``reporting_params``).
+``BomgarValidationError`` before anything is sent (see ``reporting.params``). The
+appliance's no-data ``<error>`` is an empty result (see ``reporting.no_data``).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Literal
 
 from .._http.download import DownloadResult
-from .._http.host import Host
-from ..errors import (
-    BomgarAPIError,
-    BomgarValidationError,
-)
 from . import params as build
 from . import parse as parse
+from .base import (
+    ReportEndpoint,
+    TimeBound,
+)
 from .models import (
     ExitSurvey,
     LicenseUsageReport,
@@ -30,49 +30,20 @@ from .models import (
     SupportSession,
     TeamActivityReport,
 )
-from .streams import (
-    REPORTING_PATH,
-    stream_report,
-    windowed,
-)
+from .streams import support_session_parser
 from .sync import (
     CheckpointStore,
     SessionSync,
 )
-from .time_range import split_windows
 
 __all__ = ["RecordingKind", "ReportingAPI"]
 
 By = Literal["start", "end"]
 RecordingKind = Literal["support_session", "show_my_screen", "command_shell", "presentation"]
-TimeBound = date | datetime
 
 
-def _now_for(since: TimeBound) -> TimeBound:
-    now = datetime.now(timezone.utc)
-    if isinstance(since, datetime):
-        return now.replace(microsecond=0) + timedelta(seconds=1)
-    return now.date() + timedelta(days=1)
-
-
-class ReportingAPI:
+class ReportingAPI(ReportEndpoint):
     """The Reporting API of one appliance (the API user needs the reporting permissions)."""
-
-    def __init__(
-        self, client: Host, *, appliance_time: Callable[[], Awaitable[datetime | None]]
-    ) -> None:
-        self._client = client
-        self._appliance_time = appliance_time
-
-    async def _report(self, params: tuple[tuple[str, str], ...]) -> bytes:
-        label = dict(params)["generate_report"]
-        return await self._client.call(
-            REPORTING_PATH,
-            params,
-            read_only=True,
-            label=label,
-            timeout=self._client.download_timeout,
-        )
 
     def support_sessions(
         self,
@@ -98,47 +69,50 @@ class ReportingAPI:
                 ``since``, a window that is not whole days/seconds.
             BomgarAPIError / BomgarProtocolError / BomgarTransportError: the pull failed.
         """
-        if window is None:
-            params = build.support_sessions(since, until, by=by, lsids=lsids, limit=limit)
-            return stream_report(self._client, params)
-        if lsids is not None:
-            raise BomgarValidationError("window splits a time range; it cannot be used with lsids")
-        if since is None:
-            raise BomgarValidationError("window needs since (the start of the range)")
-        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-            raise BomgarValidationError("concurrency must be a positive integer")
-        end = until if until is not None else _now_for(since)
-        queries = []
-        for start, stop in split_windows(since, end, window):
-            query = build.support_sessions(start, stop, by=by, limit=limit)
-            queries.append(query)
-        return windowed(self._client, queries, concurrency=concurrency)
+        return self._sessions(
+            build.support_sessions,
+            support_session_parser,
+            since,
+            until,
+            by=by,
+            lsids=lsids,
+            window=window,
+            concurrency=concurrency,
+            limit=limit,
+        )
 
     def ended_between(
         self, since: datetime, until: datetime, *, on_bytes: Callable[[int], None] | None = None
     ) -> AsyncIterator[SupportSession]:
         """One streamed report of the sessions that ended in ``[since, until)`` (what a sync
         pulls per window); ``on_bytes`` gets the size of each body chunk received."""
-        params = build.support_sessions(since, until, by="end")
-        return stream_report(self._client, params, on_bytes=on_bytes)
+        return self._sessions(
+            build.support_sessions,
+            support_session_parser,
+            since,
+            until,
+            by="end",
+            lsids=None,
+            window=None,
+            concurrency=1,
+            on_bytes=on_bytes,
+        )
 
     async def support_session(self, lsid: str) -> SupportSession:
         """The full report of one session.
 
         Raises:
-            BomgarAPIError: the appliance answered ``<error>``, or knows no such session.
+            BomgarNoDataError: the appliance knows no such session (its no-data answer).
+            BomgarAPIError: the appliance answered another ``<error>``.
         """
-        sessions = parse.parse_session_list(await self._report(build.support_session(lsid)))
-        if not sessions:
-            raise BomgarAPIError(f"no session with lsid {lsid!r}", action="SupportSession")
-        return sessions[0]
+        return await self._single(build.support_session(lsid), parse.parse_session_list, lsid)
 
     async def support_session_listing(
         self, since: TimeBound, until: TimeBound | None = None, *, by: By = "start"
     ) -> list[SessionListingEntry]:
         """Session ids, external keys and recording flags for a range."""
         params = build.support_session_listing(since, until, by=by)
-        return parse.parse_session_listing(await self._report(params))
+        return await self._fetch(params, parse.parse_session_listing, list)
 
     async def support_session_summary(
         self,
@@ -150,7 +124,7 @@ class ReportingAPI:
     ) -> list[SessionSummary]:
         """Session statistics per representative, team or site."""
         params = build.support_session_summary(since, until, by=by, report_type=report_type)
-        return parse.parse_session_summary(await self._report(params))
+        return await self._fetch(params, parse.parse_session_summary, list)
 
     async def customer_exit_surveys(
         self,
@@ -166,7 +140,7 @@ class ReportingAPI:
         params = build.customer_exit_surveys(
             since, until, by=by, report_type=report_type, id=id, site_id=site_id
         )
-        return parse.parse_exit_surveys(await self._report(params), "SupportCustExitSurvey")
+        return await self._fetch(params, parse.parse_exit_surveys, list)
 
     async def rep_exit_surveys(
         self,
@@ -182,7 +156,7 @@ class ReportingAPI:
         params = build.rep_exit_surveys(
             since, until, by=by, report_type=report_type, id=id, site_id=site_id
         )
-        return parse.parse_exit_surveys(await self._report(params), "SupportRepExitSurvey")
+        return await self._fetch(params, parse.parse_rep_exit_surveys, list)
 
     async def team_activity(
         self,
@@ -194,7 +168,7 @@ class ReportingAPI:
     ) -> TeamActivityReport:
         """Activity within support teams (``SupportTeam``; Enterprise licensing)."""
         params = build.team_activity(since, until, by=by, team_id=team_id)
-        return parse.parse_team_activity(await self._report(params))
+        return await self._fetch(params, parse.parse_team_activity, TeamActivityReport)
 
     async def license_usage(
         self,
@@ -205,7 +179,7 @@ class ReportingAPI:
     ) -> LicenseUsageReport:
         """Peak license usage, grouped by hour, day or month (``LicenseUsage``)."""
         params = build.license_usage(since, until, group_by=group_by)
-        return parse.parse_license_usage(await self._report(params))
+        return await self._fetch(params, parse.parse_license_usage, LicenseUsageReport)
 
     async def download_recording(
         self,
@@ -225,7 +199,7 @@ class ReportingAPI:
         """
         params = build.recording(lsid, kind=kind, instance=instance)
         label = dict(params)["generate_report"]
-        return await self._client.download(REPORTING_PATH, params, dest, label=label)
+        return await self._client.download(self.path, params, dest, label=label)
 
     def sync(
         self,
@@ -235,7 +209,7 @@ class ReportingAPI:
         window: timedelta = timedelta(hours=6),
         store: CheckpointStore | None = None,
         clock: Callable[[], Awaitable[datetime]] | None = None,
-    ) -> SessionSync:
+    ) -> SessionSync[SupportSession]:
         """An incremental, resumable pull of every session that ended since a checkpoint
         (see :mod:`bomgar_async.reporting.sync`)::
 
@@ -247,13 +221,10 @@ class ReportingAPI:
         ``clock`` defaults to the appliance's own clock (``get_api_info``'s timestamp).
         """
         return SessionSync(
-            self,
+            self.ended_between,
             since=since,
             overlap=overlap,
             window=window,
             store=store,
             clock=clock or self._appliance_now,
         )
-
-    async def _appliance_now(self) -> datetime:
-        return await self._appliance_time() or datetime.now(timezone.utc)

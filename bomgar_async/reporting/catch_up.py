@@ -20,17 +20,36 @@ import math
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
 from ..errors import BomgarValidationError
+from .time_range import MAX_WINDOWS
 
-__all__ = ["CatchUp", "ProgressCallback", "SyncProgress", "WindowResult", "pull_windows"]
+__all__ = [
+    "CatchUp",
+    "Fetch",
+    "ProgressCallback",
+    "SyncProgress",
+    "WindowResult",
+    "pull_windows",
+]
 
 T = TypeVar("T")
-Fetch = Callable[[datetime, datetime, Callable[[int], None]], AsyncIterator[T]]
-"""``fetch(start, end, on_bytes)``: the sessions of one window, counting body bytes."""
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Fetch(Protocol[T_co]):
+    """``fetch(start, end, on_bytes=...)``: the records of one window, ``on_bytes`` called
+    with the size of each body chunk received (``ended_between`` of ``bg.reporting`` and
+    ``bg.pra``)."""
+
+    def __call__(
+        self, start: datetime, end: datetime, /, *, on_bytes: Callable[[int], None] | None = None
+    ) -> AsyncIterator[T_co]:
+        """Stream the records that ended in ``[start, end)``."""
+        ...
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -122,7 +141,7 @@ async def _collect(fetch: Fetch[T], start: datetime, end: datetime) -> tuple[lis
     def count(size: int) -> None:
         received[0] += size
 
-    sessions = [s async for s in fetch(start, end, count)]
+    sessions = [s async for s in fetch(start, end, on_bytes=count)]
     return sessions, received[0]
 
 
@@ -132,10 +151,19 @@ async def pull_windows(
     """Pull ``[start, end)`` window by window as ``plan`` says; results in window order.
 
     Args:
-        fetch: pulls one window (see :data:`Fetch`).
+        fetch: pulls one window (see :class:`Fetch`).
         first: the size of the first windows (clamped into the plan's bounds).
+
+    Raises:
+        BomgarValidationError: more than :data:`~.time_range.MAX_WINDOWS` windows of the
+            first size would cover the range (checked before any request).
     """
     size = max(plan.min_window, min(plan.max_window, first))
+    count = -((start - end) // size)  # ceil((end - start) / size)
+    if count > MAX_WINDOWS:
+        raise BomgarValidationError(
+            f"{count} windows of {size} over this range; at most {MAX_WINDOWS}: use a longer window"
+        )
     next_start = start
     pending: deque[tuple[tuple[datetime, datetime], asyncio.Task[tuple[list[T], int]]]]
     pending = deque()

@@ -25,8 +25,10 @@ from .models import (
 __all__ = [
     "EXIT_SURVEY_LIST_PATHS",
     "SESSION_LIST_PATHS",
+    "TEAM_ACTIVITY_PATHS",
     "parse_exit_surveys",
     "parse_license_usage",
+    "parse_rep_exit_surveys",
     "parse_session_list",
     "parse_session_listing",
     "parse_session_summary",
@@ -69,7 +71,8 @@ EXIT_SURVEY_LIST_PATHS: tuple[str, ...] = (
     *_PARTICIPANT_PATHS,
     *_SURVEY_PATHS,
 )
-_TEAM_ACTIVITY_PATHS = (
+#: Elements of a ``<team_activity_list>`` that always parse as lists.
+TEAM_ACTIVITY_PATHS: tuple[str, ...] = (
     "team_activity_list/team_activity",
     "logged_in_representatives/representative",
     "events/event",
@@ -172,6 +175,11 @@ def parse_exit_surveys(body: bytes, action: str = "SupportCustExitSurvey") -> li
     return [ExitSurvey.from_node(node) for node in children(root, "exit_survey")]
 
 
+def parse_rep_exit_surveys(body: bytes) -> list[ExitSurvey]:
+    """Parse a ``SupportRepExitSurvey`` report (see :func:`parse_exit_surveys`)."""
+    return parse_exit_surveys(body, "SupportRepExitSurvey")
+
+
 def parse_team_activity(body: bytes) -> TeamActivityReport:
     """Parse a ``SupportTeam`` report (root ``<team_activity_list>``).
 
@@ -187,7 +195,7 @@ def parse_team_activity(body: bytes) -> TeamActivityReport:
     """
     _, root = parse_document(
         body,
-        list_paths=_TEAM_ACTIVITY_PATHS,
+        list_paths=TEAM_ACTIVITY_PATHS,
         expected_roots=("team_activity_list",),
         action="SupportTeam",
     )

@@ -1,6 +1,8 @@
-"""Incremental parsing of ``SupportSession`` reports (``<session_list>``), which can be
-hundreds of megabytes: feed the body as it arrives, get each :class:`SupportSession` as
-soon as its ``</session>`` is read (pure, no I/O).
+"""Incremental parsing of session reports (``<session_list>``: Remote Support's
+``SupportSession``, PRA's ``AccessSession``), which can be hundreds of megabytes: feed the
+body as it arrives, get each record as soon as its ``</session>`` is read (pure, no I/O).
+:class:`RecordStreamParser` is generic over the record built from each item;
+:class:`SessionStreamParser` builds :class:`SupportSession`.
 
 Only the subtree of the session being read is held in memory; it is built in exactly the
 shape ``xmltodict`` gives :func:`~bomgar_async.reporting.parse.parse_session_list`
@@ -12,10 +14,11 @@ and refuses any DTD, so a hostile body cannot declare or expand entities.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any, Generic, TypeVar
 from xml.parsers import expat
 
+from .._xml.limits import MAX_DEPTH, MAX_TEXT_BYTES, too_deep, too_much_text
 from ..errors import (
     BomgarError,
     BomgarProtocolError,
@@ -24,10 +27,9 @@ from ..errors import (
 from .models import SupportSession
 from .parse import SESSION_LIST_PATHS
 
-__all__ = ["SessionStreamParser", "iter_sessions"]
+__all__ = ["RecordStreamParser", "SessionStreamParser", "iter_sessions"]
 
-_ACTION = "SupportSession"
-_LIST_PATHS = frozenset(SESSION_LIST_PATHS)
+T = TypeVar("T")
 
 
 def _local(name: str) -> str:
@@ -37,30 +39,43 @@ def _local(name: str) -> str:
 class _Frame:
     """An element being built: its local name, its node (attributes and children) and text."""
 
-    __slots__ = ("data", "item", "name")
+    __slots__ = ("data", "item", "name", "size")
 
     def __init__(self, name: str, item: dict[str, Any] | None) -> None:
         self.name = name
         self.item = item
         self.data: list[str] = []
+        self.size = 0
 
 
-class SessionStreamParser:
-    """Parse a ``<session_list>`` body chunk by chunk.
+class RecordStreamParser(Generic[T]):
+    """Parse a ``<root>`` body of ``<item>`` records chunk by chunk.
 
-    Example::
-
-        parser = SessionStreamParser()
-        async for chunk in response_chunks:
-            for session in parser.feed(chunk):
-                store(session)
-        parser.close()  # raises if the body was cut short
+    Args:
+        build: makes a record from one item's node (as ``xmltodict`` would build it).
+        root: the expected root element.
+        item: the element of each record (a child of the root).
+        list_paths: elements (or ``parent/child`` pairs) that always parse as lists.
+        action: the report name, for error messages.
 
     Once an error has been raised, every later call raises it again; sessions completed
     by the chunk that raised are not returned (the report as a whole has failed).
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        build: Callable[[Any], T],
+        *,
+        root: str,
+        item: str,
+        list_paths: Collection[str],
+        action: str,
+    ) -> None:
+        self._build = build
+        self._root_name = root
+        self._item = item
+        self._list_paths = frozenset(list_paths)
+        self._action = action
         self._parser = expat.ParserCreate()  # no namespace_separator: names stay prefixed
         self._parser.buffer_text = True
         self._parser.StartElementHandler = self._start
@@ -73,12 +88,13 @@ class SessionStreamParser:
         self._root_closed = False
         self._stack: list[_Frame] = []  # the session being built, outermost first
         self._error_text: list[str] | None = None  # text of an <error> being read
-        self._ready: list[SupportSession] = []
+        self._error_code: str | None = None
+        self._ready: list[T] = []
         self._seen_data = False
         self._closed = False
         self._failure: BomgarError | None = None
 
-    def feed(self, chunk: bytes) -> list[SupportSession]:
+    def feed(self, chunk: bytes) -> list[T]:
         """Parse the next chunk of the body.
 
         Args:
@@ -93,13 +109,13 @@ class SessionStreamParser:
                 parser was already closed.
         """
         if self._closed:
-            raise BomgarProtocolError("SupportSession: feed() called after close()")
+            raise BomgarProtocolError(f"{self._action}: feed() called after close()")
         if chunk and not self._seen_data:
             self._seen_data = bool(chunk.lstrip(b"\xef\xbb\xbf \t\r\n"))
         self._parse(chunk, final=False)
         return self._take()
 
-    def close(self) -> list[SupportSession]:
+    def close(self) -> list[T]:
         """Signal the end of the body.
 
         Returns:
@@ -121,7 +137,7 @@ class SessionStreamParser:
         self._parse(b"", final=True)  # expat raises unless the root element was closed
         return self._take()
 
-    def _take(self) -> list[SupportSession]:
+    def _take(self) -> list[T]:
         ready, self._ready = self._ready, []
         return ready
 
@@ -140,6 +156,11 @@ class SessionStreamParser:
             failure = BomgarProtocolError(f"the appliance sent a {what} XML body ({err})")
             self._failure = failure
             raise failure from err
+        except LookupError as err:  # an unknown encoding in the XML declaration
+            self._ready.clear()
+            failure = BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}")
+            self._failure = failure
+            raise failure from err
         except BomgarError as err:  # raised by a handler: <error>, wrong root, DTD
             self._ready.clear()
             self._failure = err
@@ -149,26 +170,38 @@ class SessionStreamParser:
 
     def _start(self, raw_name: str, attributes: dict[str, str]) -> None:
         self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise too_deep()
         name = _local(raw_name)
         if self._depth == 1:
             self._root = name
             if name == "error":
                 self._error_text = []
-            elif name != "session_list":
-                raise BomgarProtocolError(f"{_ACTION}: expected <session_list>, got <{name}>")
+                self._error_code = _code(attributes)
+            elif name != self._root_name:
+                raise BomgarProtocolError(
+                    f"{self._action}: expected <{self._root_name}>, got <{name}>"
+                )
             return
         if self._stack:
             self._stack.append(_Frame(name, _attributes(attributes)))
-        elif self._depth == 2 and self._root == "session_list":
-            if name == "session":
+        elif self._depth == 2 and self._root == self._root_name:
+            if name == self._item:
                 self._stack.append(_Frame(name, _attributes(attributes)))
             elif name == "error":
                 self._error_text = []
+                self._error_code = _code(attributes)
 
     def _characters(self, data: str) -> None:
         if self._stack:
-            self._stack[-1].data.append(data)
+            frame = self._stack[-1]
+            frame.size += len(data)
+            if frame.size > MAX_TEXT_BYTES:
+                raise too_much_text()
+            frame.data.append(data)
         elif self._error_text is not None:
+            if sum(map(len, self._error_text)) + len(data) > MAX_TEXT_BYTES:
+                raise too_much_text()
             self._error_text.append(data)
 
     def _end(self, raw_name: str) -> None:
@@ -179,12 +212,12 @@ class SessionStreamParser:
             frame = self._stack.pop()
             value = _finish(frame)
             if self._stack:
-                _attach(self._stack[-1], frame.name, value)
+                _attach(self._stack[-1], frame.name, value, self._list_paths)
             else:
-                self._ready.append(SupportSession.from_node(value))
+                self._ready.append(self._build(value))
         elif self._error_text is not None and self._depth <= 1:
             message = "".join(self._error_text).strip() or "unspecified error"
-            raise api_error(message, action=_ACTION)
+            raise api_error(message, action=self._action, code=self._error_code)
 
     def _refuse_doctype(self, name: str, *_args: object) -> None:
         if name.lower() == "html":
@@ -196,6 +229,11 @@ class SessionStreamParser:
 
     def _refuse_entity(self, *_args: object) -> None:
         raise BomgarProtocolError("the appliance's XML was refused: entities are disabled")
+
+
+def _code(attributes: dict[str, str]) -> str | None:
+    """The ``code`` attribute of an ``<error>`` (any prefix)."""
+    return next((v for k, v in attributes.items() if _local(k) == "code"), None)
 
 
 def _attributes(attributes: dict[str, str]) -> dict[str, Any] | None:
@@ -219,12 +257,12 @@ def _finish(frame: _Frame) -> Any:
     return frame.item
 
 
-def _attach(parent: _Frame, name: str, value: Any) -> None:
+def _attach(parent: _Frame, name: str, value: Any, list_paths: frozenset[str]) -> None:
     if parent.item is None:
         parent.item = {}
     existing = parent.item.get(name, _MISSING)
     if existing is _MISSING:
-        forced = name in _LIST_PATHS or f"{parent.name}/{name}" in _LIST_PATHS
+        forced = name in list_paths or f"{parent.name}/{name}" in list_paths
         parent.item[name] = [value] if forced else value
     elif isinstance(existing, list):
         existing.append(value)
@@ -233,6 +271,28 @@ def _attach(parent: _Frame, name: str, value: Any) -> None:
 
 
 _MISSING = object()
+
+
+class SessionStreamParser(RecordStreamParser[SupportSession]):
+    """Parse a ``SupportSession`` report (``<session_list>``) chunk by chunk.
+
+    Example::
+
+        parser = SessionStreamParser()
+        async for chunk in response_chunks:
+            for session in parser.feed(chunk):
+                store(session)
+        parser.close()  # raises if the body was cut short
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            SupportSession.from_node,
+            root="session_list",
+            item="session",
+            list_paths=SESSION_LIST_PATHS,
+            action="SupportSession",
+        )
 
 
 def iter_sessions(chunks: Iterable[bytes]) -> Iterator[SupportSession]:

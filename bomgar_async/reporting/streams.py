@@ -1,7 +1,9 @@
-"""Pulling ``SupportSession`` reports as streams of sessions.
+"""Pulling session reports (``SupportSession``, PRA's ``AccessSession``) as streams of records.
 
 - :func:`stream_report` parses one report incrementally while its body arrives
-  (``SessionStreamParser``), so memory stays flat however large the report. A failure before
+  (a ``RecordStreamParser``), so memory stays flat however large the report. The
+  appliance's no-data ``<error>`` (see :mod:`.no_data`) is an empty report: nothing is
+  yielded and nothing is raised. A failure before
   the first session is yielded is retried like any read-only call; after that it is raised
   (re-sending would repeat sessions the caller already has).
 - :func:`windowed` splits a long range into windows pulled concurrently (at most
@@ -14,43 +16,91 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import Protocol, TypeVar
 
 from .._http.host import Host
 from .._http.request import Params
 from ..errors import BomgarError
 from .models import SupportSession
-from .session_stream import SessionStreamParser
+from .no_data import NoDataMatcher
+from .session_stream import (
+    RecordStreamParser,
+    SessionStreamParser,
+)
 
-__all__ = ["REPORTING_PATH", "stream_report", "windowed"]
+__all__ = [
+    "REPORTING_PATH",
+    "Record",
+    "stream_report",
+    "support_session_parser",
+    "windowed",
+]
 
 REPORTING_PATH = "/api/reporting.ns"
 
 
+class Record(Protocol):
+    """What the streams need of a record: its session id."""
+
+    @property
+    def lsid(self) -> str:
+        """The session id."""
+
+
+R = TypeVar("R", bound=Record)
+_DEFAULT_NO_DATA = NoDataMatcher()
+
+
+def support_session_parser() -> RecordStreamParser[SupportSession]:
+    """A fresh parser of ``SupportSession`` reports."""
+    return SessionStreamParser()
+
+
 async def stream_report(
-    client: Host, params: Params, *, on_bytes: Callable[[int], None] | None = None
-) -> AsyncIterator[SupportSession]:
-    """Yield the sessions of one ``SupportSession`` report as they are parsed
-    (``on_bytes`` is called with the size of each body chunk received)."""
-    request = client.build_request(REPORTING_PATH, params, read_only=True, label="SupportSession")
+    client: Host,
+    params: Params,
+    *,
+    parser: Callable[[], RecordStreamParser[R]],
+    path: str = REPORTING_PATH,
+    no_data: NoDataMatcher = _DEFAULT_NO_DATA,
+    on_bytes: Callable[[int], None] | None = None,
+) -> AsyncIterator[R]:
+    """Yield the records of one session report as they are parsed (none for a no-data
+    answer).
+
+    Args:
+        parser: makes a fresh parser for each attempt.
+        path: the Reporting API's path.
+        no_data: recognises the appliance's no-data answers.
+        on_bytes: called with the size of each body chunk received.
+    """
+    label = dict(params).get("generate_report", "SupportSession")
+    request = client.build_request(path, params, read_only=True, label=label)
     attempt = 0
     while True:
         yielded = 0
         try:
-            async with client.open_stream(request) as response:
-                parser = SessionStreamParser()
-                async for chunk in response.iter_chunks():
+            async with (
+                client.open_stream(request) as response,
+                contextlib.aclosing(response.iter_chunks()) as chunks,
+            ):
+                records = parser()
+                async for chunk in chunks:
                     if on_bytes is not None:
                         on_bytes(len(chunk))
-                    for session in parser.feed(chunk):
+                    for record in records.feed(chunk):
                         yielded += 1
-                        yield session
-                for session in parser.close():
+                        yield record
+                for record in records.close():
                     yielded += 1
-                    yield session
+                    yield record
             return
         except BomgarError as err:
+            if not yielded and no_data.is_no_data(err):
+                return
             delay = None if yielded else client.retry_delay(request, attempt, err)
             if delay is None:
                 raise
@@ -58,35 +108,59 @@ async def stream_report(
         await asyncio.sleep(delay)
 
 
-async def _collect(client: Host, params: Params) -> list[SupportSession]:
-    return [session async for session in stream_report(client, params)]
+async def _collect(
+    client: Host,
+    params: Params,
+    parser: Callable[[], RecordStreamParser[R]],
+    path: str,
+    no_data: NoDataMatcher,
+    on_bytes: Callable[[int], None] | None,
+) -> list[R]:
+    stream = stream_report(
+        client, params, parser=parser, path=path, no_data=no_data, on_bytes=on_bytes
+    )
+    return [record async for record in stream]
 
 
 async def windowed(
     client: Host,
-    window_params: list[Params],
+    window_params: Iterable[Params],
     *,
     concurrency: int,
+    parser: Callable[[], RecordStreamParser[R]],
+    path: str = REPORTING_PATH,
+    no_data: NoDataMatcher = _DEFAULT_NO_DATA,
     skip: Callable[[str], bool] | None = None,
-) -> AsyncIterator[SupportSession]:
-    """Yield the sessions of each window's report, windows in order, each lsid once.
+    on_bytes: Callable[[int], None] | None = None,
+) -> AsyncIterator[R]:
+    """Yield the records of each window's report, windows in order, each lsid once; a
+    window answered with the no-data ``<error>`` contributes nothing.
 
     A session can appear in two neighbouring windows only (they may share the boundary
     second), so the lsids of the previous window are enough to drop repeats: memory does
     not grow with the range.
 
     Args:
-        window_params: one ``SupportSession`` query per window, in order.
+        window_params: one report query per window, in order.
         concurrency: windows pulled at once (the client's ``max_concurrency`` also applies).
         skip: called with each new lsid; a True answer leaves that session out.
+        on_bytes: called with the size of each body chunk received (any window).
     """
     previous: set[str] = set()
-    pending: deque[asyncio.Task[list[SupportSession]]] = deque()
-    queue = deque(window_params)
+    pending: deque[asyncio.Task[list[R]]] = deque()
+    queue = iter(window_params)  # consumed as windows start: never all built up front
+    exhausted = False
     try:
-        while queue or pending:
-            while queue and len(pending) < concurrency:
-                pending.append(asyncio.create_task(_collect(client, queue.popleft())))
+        while not exhausted or pending:
+            while not exhausted and len(pending) < concurrency:
+                params = next(queue, None)
+                if params is None:
+                    exhausted = True
+                    break
+                pull = _collect(client, params, parser, path, no_data, on_bytes)
+                pending.append(asyncio.create_task(pull))
+            if not pending:
+                break
             current: set[str] = set()
             for session in await pending.popleft():
                 if session.lsid in previous or session.lsid in current:

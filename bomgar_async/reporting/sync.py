@@ -15,6 +15,17 @@ that one batch; the lsid is the idempotency key.
 
 "Now" is the appliance's own clock (``get_api_info``), so skew between the machines does
 not move the cursor past sessions the appliance has not reported yet.
+
+One engine serves both products: ``bg.reporting.sync`` pulls Remote Support's
+``SupportSession`` reports, ``bg.pra.sync`` PRA's ``AccessSession`` reports. A checkpoint
+records which report it belongs to (``report``; checkpoints written before that field
+existed load as ``SupportSession``), and a sync refuses a checkpoint of the other report.
+A window the appliance answers with its no-data ``<error>`` is an empty batch: the cursor
+still moves past it.
+
+``batches(catch_up=CatchUp(...), progress=...)`` pulls windows concurrently and resizes
+them (see :mod:`.catch_up`); batches still come in window order, so the checkpoint only
+moves over a contiguous range.
 """
 
 from __future__ import annotations
@@ -22,28 +33,47 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
+from .._http.tempfiles import create_locked, sweep_stale
 from ..errors import (
     BomgarProtocolError,
     BomgarValidationError,
 )
-from .catch_up import CatchUp, ProgressCallback, SyncProgress, pull_windows
-from .models import SupportSession
+from .catch_up import CatchUp, Fetch, ProgressCallback, SyncProgress, pull_windows
 
-if TYPE_CHECKING:
-    from .api import ReportingAPI
-
-__all__ = ["CheckpointStore", "FileCheckpointStore", "SessionSync", "SyncBatch", "SyncCheckpoint"]
+__all__ = [
+    "CheckpointStore",
+    "FileCheckpointStore",
+    "SessionSync",
+    "SyncBatch",
+    "SyncCheckpoint",
+    "SyncRecord",
+]
 
 _VERSION = 1
+_DEFAULT_REPORT = "SupportSession"
+
+
+class SyncRecord(Protocol):
+    """What the sync needs of a session: its id and end time."""
+
+    @property
+    def lsid(self) -> str:
+        """The session id."""
+
+    @property
+    def end_time(self) -> datetime | None:
+        """When the session ended."""
+
+
+S = TypeVar("S", bound=SyncRecord)
 
 
 def _utc(value: datetime, name: str) -> datetime:
@@ -64,16 +94,20 @@ class SyncCheckpoint:
         cursor: every session that ended before ``cursor - overlap`` has been delivered.
         seen: lsid -> end time of the sessions delivered that ended at or after
             ``cursor - overlap`` (they may be reported again and must be skipped).
+        report: the report the checkpoint belongs to (``SupportSession`` or
+            ``AccessSession``).
     """
 
     cursor: datetime
     seen: Mapping[str, datetime] = attrs.field(factory=dict, converter=_frozen)
+    report: str = _DEFAULT_REPORT
 
     def to_json(self) -> str:
         """A versioned JSON text (store it next to your data)."""
         return json.dumps(
             {
                 "version": _VERSION,
+                "report": self.report,
                 "cursor": self.cursor.isoformat(),
                 "seen": {lsid: end.isoformat() for lsid, end in sorted(self.seen.items())},
             },
@@ -92,16 +126,20 @@ class SyncCheckpoint:
             if data["version"] != _VERSION:
                 raise ValueError(f"unsupported checkpoint version {data['version']!r}")
             seen = {str(k): datetime.fromisoformat(v) for k, v in data["seen"].items()}
-            return cls(cursor=datetime.fromisoformat(data["cursor"]), seen=seen)
+            report = data.get("report", _DEFAULT_REPORT)
+            if not isinstance(report, str) or not report:
+                raise ValueError(f"invalid report {report!r}")
+            cursor = datetime.fromisoformat(data["cursor"])
+            return cls(cursor=cursor, seen=seen, report=report)
         except (ValueError, KeyError, TypeError, AttributeError) as err:
             raise BomgarProtocolError(f"not a session sync checkpoint: {err}") from err
 
 
 @attrs.frozen
-class SyncBatch:
+class SyncBatch(Generic[S]):
     """The new sessions of one window, and the checkpoint after them."""
 
-    sessions: tuple[SupportSession, ...]
+    sessions: tuple[S, ...]
     checkpoint: SyncCheckpoint
     window: tuple[datetime, datetime]
     progress: SyncProgress | None = None
@@ -136,42 +174,48 @@ class FileCheckpointStore:
         await asyncio.to_thread(self._write, checkpoint.to_json())
 
     def _write(self, text: str) -> None:
-        fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        sweep_stale(self.path.parent, ".tmp")  # left by a process killed mid-write
+        fd, temp = create_locked(self.path, ".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(temp, self.path)
+                os.replace(temp, self.path)  # renamed while still locked
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
 
 
-class SessionSync:
+class SessionSync(Generic[S]):
     """Pulls every session that ended since the last checkpoint; see the module docstring.
 
     Args:
-        reporting: ``bg.reporting``.
+        pull: ``pull(start, end, on_bytes=None)`` streams the sessions that ended in
+            ``[start, end)``, calling ``on_bytes`` with each body chunk's size
+            (``bg.reporting.sync`` and ``bg.pra.sync`` pass their ``ended_between``).
         since: where the very first run starts (aware datetime).
         overlap: how far before the cursor each run looks again (how late the appliance
             may report a session); sessions found there again are skipped by lsid.
         window: the length of each pulled window (one batch each).
         store: where :meth:`commit` keeps the checkpoint (optional).
         clock: returns "now" (``bg.reporting.sync`` passes the appliance's clock).
+        report: the report the checkpoints belong to.
     """
 
     def __init__(
         self,
-        reporting: ReportingAPI,
+        pull: Fetch[S],
         *,
         since: datetime,
         overlap: timedelta = timedelta(minutes=15),
         window: timedelta = timedelta(hours=6),
         store: CheckpointStore | None = None,
         clock: Callable[[], Awaitable[datetime]],
+        report: str = _DEFAULT_REPORT,
     ) -> None:
-        self._reporting = reporting
+        self._pull = pull
+        self.report = report
         self.since = _utc(since, "since")
         if not isinstance(overlap, timedelta) or overlap < timedelta(0):
             raise BomgarValidationError("overlap must be a non-negative timedelta")
@@ -191,7 +235,7 @@ class SessionSync:
         *,
         catch_up: CatchUp | None = None,
         progress: ProgressCallback | None = None,
-    ) -> AsyncIterator[SyncBatch]:
+    ) -> AsyncIterator[SyncBatch[S]]:
         """One batch per window, from the checkpoint (given, stored, or ``since``) to now.
 
         Args:
@@ -199,12 +243,20 @@ class SessionSync:
                 :mod:`~bomgar_async.reporting.catch_up`); ``None``: one fixed ``window`` at a
                 time.
             progress: called with a :class:`SyncProgress` before each batch is yielded.
+
+        Raises:
+            BomgarValidationError: the checkpoint belongs to another report, or the range
+                needs more than ``MAX_WINDOWS`` windows of the first size.
         """
         current = checkpoint
         if current is None and self.store is not None:
             current = await self.store.load()
         if current is None:
-            current = SyncCheckpoint(cursor=self.since)
+            current = SyncCheckpoint(cursor=self.since, report=self.report)
+        if current.report != self.report:
+            raise BomgarValidationError(
+                f"this checkpoint belongs to {current.report} reports, not {self.report}"
+            )
         now = (await self._now()).replace(microsecond=0) + timedelta(seconds=1)
         start = max(self.since, current.cursor - self.overlap)
         if start >= now:
@@ -220,7 +272,7 @@ class SessionSync:
             keep_from = window_end - self.overlap
             seen = {lsid: end for lsid, end in seen.items() if end >= keep_from}
             cursor = max(current.cursor, window_end)
-            current = SyncCheckpoint(cursor=cursor, seen=seen)
+            current = SyncCheckpoint(cursor=cursor, seen=seen, report=self.report)
             done, sessions, received = done + 1, sessions + len(fresh), received + pulled.bytes
             status = SyncProgress(
                 windows_done=done,
@@ -233,12 +285,7 @@ class SessionSync:
                 progress(status)
             yield SyncBatch(tuple(fresh), current, (window_start, window_end), status)
 
-    def _pull(
-        self, start: datetime, end: datetime, on_bytes: Callable[[int], None]
-    ) -> AsyncIterator[SupportSession]:
-        return self._reporting.ended_between(start, end, on_bytes=on_bytes)
-
-    async def commit(self, batch: SyncBatch) -> None:
+    async def commit(self, batch: SyncBatch[S]) -> None:
         """Store ``batch.checkpoint`` in the :class:`CheckpointStore`."""
         if self.store is None:
             raise BomgarValidationError("this SessionSync has no store; keep batch.checkpoint")

@@ -1,4 +1,5 @@
-"""``bg.scripting``: the Client Scripting API (``/api/client_script.ns``).
+"""``bg.scripting``: the Client Scripting API (``/api/client_script.ns``, or
+``/api/client_script`` on newer appliances: the client's ``client_script_path``).
 
 ``url()`` builds the link a representative opens to get a BRCS file (no credentials are
 involved: the file runs in the representative's own console); ``download()`` fetches that
@@ -17,8 +18,8 @@ from .._http.host import Host
 from ..errors import BomgarProtocolError
 from .params import (
     CLIENT_SCRIPT_PATH,
+    api_url,
     client_script_params,
-    client_script_url,
 )
 
 __all__ = ["ScriptingAPI"]
@@ -36,11 +37,12 @@ def _check_brcs(path: Path) -> None:
 class ScriptingAPI:
     """The Client Scripting API of one appliance."""
 
-    def __init__(self, client: Host) -> None:
+    def __init__(self, client: Host, *, path: str = CLIENT_SCRIPT_PATH) -> None:
         self._client = client
+        self.path = path
 
     def url(self, action: str, /, **params: object) -> str:
-        """The ``client_script.ns`` URL for ``action`` (``type=rep&operation=generate``).
+        """The client scripting URL for ``action`` (``type=rep&operation=generate``).
 
         Args:
             action: ``start_pinned_client_session``, ``generate_session_key``,
@@ -53,7 +55,7 @@ class ScriptingAPI:
             BomgarValidationError: unknown action or parameter, a missing required one, or
                 a value over its length limit.
         """
-        return client_script_url(self._client.base_url, action, **params)
+        return api_url(self._client.base_url, self.path, client_script_params(action, **params))
 
     async def download(
         self, action: str, dest: str | os.PathLike[str], /, **params: object
@@ -67,7 +69,7 @@ class ScriptingAPI:
         """
         query = client_script_params(action, **params)
         return await self._client.download(
-            CLIENT_SCRIPT_PATH,
+            self.path,
             query,
             dest,
             label=f"client_script:{action}",

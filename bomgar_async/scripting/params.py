@@ -13,8 +13,8 @@ action                       parameters (required first)
 ===========================  ================================================================
 start_pinned_client_session  search_string (≤1024), external_key (≤1024)
 generate_session_key         external_key (≤1024), public_portal_hostname (hostname, ≤255)
-push_and_start_local         hostname (hostname, ≤255), external_key (≤1024)
-start_vpro_session           target (≤255), jumpoint (≤1024), external_key (≤1024)
+push_and_start_local         hostname (machine name, ≤255), external_key (≤1024)
+start_vpro_session           target (machine name, ≤255), jumpoint (≤1024), external_key (≤1024)
 login                        none (saved credentials), or username and password
                              (``mechanism=username_password`` is added; BRCS files only:
                              a password is never put in a URL)
@@ -24,10 +24,20 @@ delete_script_file           none
 The guide gives no limit for ``target`` (a hostname or IP address, hence 255), ``jumpoint``,
 ``username`` and ``password`` (1024, the guide's largest field). Every function raises
 :class:`~bomgar_async.errors.BomgarValidationError` before anything is built.
+
+A *machine name* (``push_and_start_local``'s ``hostname``, ``start_vpro_session``'s ``target``)
+is only limited to 255 characters by the guide: the console resolves it on the local network,
+so NetBIOS names such as ``MY_PC``, IPv6 addresses and FQDNs all pass. What is still refused is
+what no machine name holds and what cannot travel safely: an empty or blank value, control
+characters (Unicode category Cc, tab and newline included: a line break would split the
+console's ``--run-script`` line) and lone surrogates (not encodable as UTF-8, so not
+percent-encodable). ``public_portal_hostname`` names one of the appliance's own public sites
+and stays a strict DNS hostname.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from urllib.parse import quote, urlencode
 
@@ -68,6 +78,25 @@ def _text(max_length: int) -> _Check:
         return check.text(value, name, max_length=max_length, allow_empty=False)
 
     return run
+
+
+def _machine_name(value: object, name: str) -> str:
+    """A computer the representative console resolves: ≤255 characters, nothing unsafe."""
+    if not isinstance(value, str):
+        raise BomgarValidationError(f"{name} must be a string, not {type(value).__name__}")
+    if not value.strip():
+        raise BomgarValidationError(f"{name} must not be empty")
+    if len(value) > _MAX_HOST:
+        raise BomgarValidationError(
+            f"{name} is {len(value)} characters; the maximum is {_MAX_HOST}"
+        )
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category == "Cc":
+            raise BomgarValidationError(f"{name} contains control characters")
+        if category == "Cs":
+            raise BomgarValidationError(f"{name} contains a lone surrogate (not valid UTF-8)")
+    return value
 
 
 def _secret(value: object, name: str) -> str:
@@ -114,12 +143,12 @@ ACTIONS: dict[str, ActionSpec] = {
         ),
         ActionSpec(
             "push_and_start_local",
-            (("hostname", "hostname", True, check.hostname), _EXTERNAL),
+            (("hostname", "hostname", True, _machine_name), _EXTERNAL),
         ),
         ActionSpec(
             "start_vpro_session",
             (
-                ("target", "target", True, _text(_MAX_HOST)),
+                ("target", "target", True, _machine_name),
                 ("jumpoint", "jumpoint", True, _text(_MAX_FIELD)),
                 _EXTERNAL,
             ),

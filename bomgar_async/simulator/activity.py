@@ -1,9 +1,9 @@
 """Team activity (``SupportTeam``) and peak license usage (``LicenseUsage``) of the world.
 
-Neither is stored: the activity of a team on a day and the license peak of an hour are drawn
-from a ``random.Random`` seeded by the world's seed and that team/day or hour, so any time
-range shows the same events wherever it starts or ends. Both exist only within the history
-period (the 30 days before ``created_at``) and up to the present.
+Neither is stored: the activity of a team on a day (built by :mod:`.team_events`) and the
+license peak of an hour are drawn from a ``random.Random`` seeded by the world's seed and that
+team/day or hour, so any time range shows the same events wherever it starts or ends. Both
+exist only within the history period (the 30 days before ``created_at``) and up to the present.
 """
 
 from __future__ import annotations
@@ -12,11 +12,9 @@ import random
 import time
 from dataclasses import dataclass
 
-from . import history_data as data
 from .history import (
     DAY,
     HISTORY_DAYS,
-    Party,
 )
 from .reports_render import (
     body_xml,
@@ -25,6 +23,7 @@ from .reports_render import (
     open_root,
     timed,
 )
+from .team_events import TeamEvent, team_day
 from .world import (
     SupportTeam,
     World,
@@ -33,19 +32,6 @@ from .world import (
 __all__ = ["LicensePeak", "TeamEvent", "license_peaks", "license_usage_xml", "team_activity_xml"]
 
 PEAK_LICENSES = 10
-
-
-@dataclass(frozen=True)
-class TeamEvent:
-    """An event of a team's activity, sent to zero or more representatives."""
-
-    ts: int
-    event_type: str
-    performed_by: Party
-    destinations: tuple[Party, ...] = ()
-    body: str | None = None
-    files: tuple[tuple[str, int], ...] = ()
-    data: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,51 +48,11 @@ def _first(world: World) -> int:
     return world.created_at - HISTORY_DAYS * DAY
 
 
-def _party(world: World, rng: random.Random, rep_id: int) -> Party:
-    rep = world.rep(rep_id)
-    return Party(rng.randint(2, 999), "representative", rep.private_display_name)
-
-
-def _team_day(world: World, team: SupportTeam, day: int) -> list[TeamEvent]:
-    rng = random.Random(f"team-{world.seed}-{team.id}-{day}")
-    if not team.member_ids or ((day + 3) % 7 >= 5 and rng.random() < 0.6):
-        return []
-    events = []
-    for _ in range(rng.randint(1, 4)):
-        ts = day * DAY + rng.randint(7 * 3600, 19 * 3600)
-        who = _party(world, rng, rng.choice(team.member_ids))
-        others = [_party(world, rng, r) for r in rng.sample(team.member_ids, 2)]
-        others = [p for p in others if p.name != who.name]
-        kind = rng.choice(("chat", "chat", "files", "login", "queue"))
-        if kind == "chat":
-            line = rng.choice(data.TEAM_LINES) if rng.random() > 0.1 else "\x00\x07 raw"
-            events.append(TeamEvent(ts, "Chat Message", who, tuple(others), body=line))
-        elif kind == "files":
-            files = tuple(rng.sample(data.FILES, rng.randint(1, 2)))
-            events.append(TeamEvent(ts, "Files Shared", who, tuple(others[:1]), files=files))
-        elif kind == "login":
-            rep = world.rep(rng.choice(team.member_ids))
-            values = (
-                ("hostname", f"{rep.username.upper()}-WS"),
-                ("name", rep.private_display_name),
-                ("private_ip", f"10.0.{rng.randint(0, 20)}.{rng.randint(2, 254)}"),
-                ("public_ip", f"198.51.100.{rng.randint(2, 254)}"),
-                ("support_teams", team.name),
-                ("user_id", str(rep.id)),
-            )
-            system = Party(0, "system", "System")
-            events.append(TeamEvent(ts, "Conference Member Added", system, data=values))
-        else:
-            queue = (("queue", team.name),)
-            events.append(TeamEvent(ts, "Session Transferred to Queue", who, data=queue))
-    return sorted(events, key=lambda e: e.ts)
-
-
 def _team_events(world: World, team: SupportTeam, lo: int, hi: int) -> list[TeamEvent]:
     first_day = max(lo, _first(world)) // DAY
     events = []
     for day in range(first_day, (hi - 1) // DAY + 1):
-        events += [e for e in _team_day(world, team, day) if lo <= e.ts < hi]
+        events += [e for e in team_day(world, team, day) if lo <= e.ts < hi]
     return events
 
 
@@ -161,21 +107,26 @@ def _logged_in(world: World, team: SupportTeam, lo: int) -> str:
 
 def team_activity_xml(
     world: World, lo: int, hi: int, team_id: int | None, namespace: str | None, now: int
-) -> bytes:
-    """The ``SupportTeam`` report for ``[lo, hi)`` (nothing after ``now`` has happened)."""
+) -> bytes | None:
+    """The ``SupportTeam`` report for ``[lo, hi)`` (nothing after ``now`` has happened);
+    ``None`` when no team had activity (the appliance answers its no-data error)."""
     out = [open_root("team_activity_list", namespace), timed("start_time", lo)]
     out.append(timed("end_time", hi))
+    found = 0
     for team in world.teams:
         if team_id is not None and team.id != team_id:
             continue
         events = _team_events(world, team, lo, min(hi, now + 1))
         if not events:
             continue
+        found += 1
         out.append(f'<team_activity id="{team.id}" name="{esc(team.name)}">\n')
         out.append(f"<logged_in_representatives>\n{_logged_in(world, team, lo)}")
         out.append("</logged_in_representatives>\n<events>\n")
         out += [_event_xml(event) for event in events]
         out.append("</events>\n</team_activity>\n")
+    if not found:
+        return None
     out.append(close("team_activity_list"))
     return "".join(out).encode()
 
@@ -204,14 +155,16 @@ def _group_key(ts: int, group_by: str) -> str:
 
 def license_usage_xml(
     world: World, lo: int, hi: int, group_by: str, namespace: str | None, now: int
-) -> bytes:
+) -> bytes | None:
     """The ``LicenseUsage`` report: the highest peak of each hour, day or month of
-    ``[lo, hi)`` (up to ``now``)."""
+    ``[lo, hi)`` (up to ``now``); ``None`` when there was no peak (no-data answer)."""
     best: dict[str, LicensePeak] = {}
     for peak in license_peaks(world, lo, min(hi, now + 1)):
         key = _group_key(peak.ts, group_by)
         if key not in best or peak.total > best[key].total:
             best[key] = peak
+    if not best:
+        return None
     out = [open_root("license_usage", namespace), timed("start_time", lo), timed("end_time", hi)]
     out.append(f"<group_by>{group_by}</group_by>\n<license_time_intervals>\n")
     for peak in best.values():

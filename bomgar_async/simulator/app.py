@@ -1,7 +1,9 @@
 """The simulated appliance as a real aiohttp server: the :class:`Simulator` and its lifecycle.
 
 It serves the Command API on ``/api/command.ns`` and ``/api/command`` (GET or POST, form
-fields merged over the query string), the Reporting API on ``/api/reporting.ns`` (see
+fields merged over the query string), the Reporting API on ``/api/reporting.ns`` and
+``/api/reporting``, the backup on ``/api/backup.ns`` and ``/api/backup``, client scripting
+on ``/api/client_script.ns`` and ``/api/client_script`` (see
 :mod:`.reports`), OAuth 2 client credentials on ``/oauth2/token``, and the file APIs of
 :mod:`.files` (backup, client scripting, session generation); the handlers answering them are
 in :mod:`.handlers`. Every request is recorded as a :class:`RequestRecord` before the simulated
@@ -36,6 +38,7 @@ from .handlers import (
     string_fields,
 )
 from .history_gen import add_closed_session
+from .no_data import LOCALES
 from .recordings import recording_bytes
 from .render import COMMAND_NS_BOMGAR
 from .reports import ReportStats
@@ -49,7 +52,9 @@ __all__ = ["ACTIONS", "RequestRecord", "Simulator"]
 
 COMMAND_PATHS = ("/api/command.ns", "/api/command")
 OAUTH_PATH = "/oauth2/token"
-REPORTING_PATH = "/api/reporting.ns"
+REPORTING_PATHS = ("/api/reporting.ns", "/api/reporting")
+BACKUP_PATHS = (files.BACKUP_PATH, "/api/backup")
+CLIENT_SCRIPT_PATHS = (files.CLIENT_SCRIPT_PATH, "/api/client_script")
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,11 @@ class Simulator(SimulatorHandlers):
             (over the 30 days before now; ignored with ``world``).
         bulk_sessions: extra synthetic closed sessions for large reports (about 6 KB of XML
             each), rebuilt whenever reported and never held in memory.
+        locale: the language of the appliance's "no data" answers (one of
+            :data:`~bomgar_async.simulator.no_data.LOCALES`: en, fr, de, es, it, pt, nl).
+        product: ``"rs"`` (Remote Support, the guide's reports) or ``"pra"`` (Privileged
+            Remote Access: ``AccessSession``, ``VaultAccountActivity``... in the PRA
+            namespace; see :mod:`.pra_reports`).
     """
 
     def __init__(
@@ -103,9 +113,17 @@ class Simulator(SimulatorHandlers):
         port: int = 0,
         history_sessions: int = 300,
         bulk_sessions: int = 0,
+        locale: str = "en",
+        product: str = "rs",
     ) -> None:
         if bulk_sessions < 0 or history_sessions < 0:
             raise ValueError("history_sessions and bulk_sessions must not be negative")
+        if locale not in LOCALES:
+            raise ValueError(f"locale must be one of {', '.join(LOCALES)}, not {locale!r}")
+        self.locale = locale
+        if product not in ("rs", "pra"):
+            raise ValueError(f"product must be 'rs' or 'pra', not {product!r}")
+        self.product = product
         self.seed = seed
         self.backup_size = backup_size
         self.port = port
@@ -145,9 +163,12 @@ class Simulator(SimulatorHandlers):
             app.router.add_route("POST", path, self._command)
         app.router.add_route("POST", OAUTH_PATH, self._token)
         for method in ("GET", "POST"):
-            app.router.add_route(method, REPORTING_PATH, self._reporting)
-            app.router.add_route(method, files.BACKUP_PATH, self._backup)
-            app.router.add_route(method, files.CLIENT_SCRIPT_PATH, self._client_script)
+            for path in REPORTING_PATHS:
+                app.router.add_route(method, path, self._reporting)
+            for path in BACKUP_PATHS:
+                app.router.add_route(method, path, self._backup)
+            for path in CLIENT_SCRIPT_PATHS:
+                app.router.add_route(method, path, self._client_script)
             app.router.add_route(method, files.START_SESSION_PATH, self._start_session)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
@@ -259,7 +280,7 @@ class Simulator(SimulatorHandlers):
         action = params.get("action")
         if request.path == OAUTH_PATH:
             action = "oauth2_token"
-        elif request.path == REPORTING_PATH:
+        elif request.path in REPORTING_PATHS:
             action = params.get("generate_report")
         return RequestRecord(
             method=request.method,

@@ -51,7 +51,11 @@ _SCRIPT_ACTIONS = {
     "generate_session_key": (),
     "push_and_start_local": ("hostname",),
     "start_vpro_session": ("target", "jumpoint"),
+    "login": (),
+    "delete_script_file": (),
 }
+_LOGIN_KEYS = ("mechanism", "username", "password")
+_MECHANISM = "username_password"
 
 
 def backup_blocks(seed: int, size: int) -> Iterator[bytes]:
@@ -118,10 +122,47 @@ async def backup_response(
     )
 
 
+def _encode_pairs(action: str, pairs: list[tuple[str, str]]) -> str:
+    return "&".join(
+        [f"action={quote(action, safe='')}"]
+        + [f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs]
+    )
+
+
+def _login_problem(params: dict[str, str]) -> str | None:
+    """What is wrong with the request's login options, if anything (guide: ``action=login``)."""
+    mechanism = params.get("mechanism")
+    if mechanism is not None and mechanism != _MECHANISM:
+        return f"mechanism must be {_MECHANISM}"
+    given = [name for name in ("username", "password") if params.get(name)]
+    if (mechanism is not None or given) and len(given) != 2:
+        return f"login with mechanism={_MECHANISM} needs both username and password"
+    return None
+
+
+def _login_line(params: dict[str, str]) -> str:
+    """The login command: the guide's ``mechanism=username_password`` with the username and
+    password it then requires, or no options at all (the console's saved credentials)."""
+    if params.get("username") and params.get("password"):
+        return _encode_pairs(
+            "login",
+            [
+                ("mechanism", _MECHANISM),
+                ("username", params["username"]),
+                ("password", params["password"]),
+            ],
+        )
+    return "action=login"
+
+
 def client_script_response(params: dict[str, str], *, site: str) -> web.Response:
     """A BRCS file for ``type=rep&operation=generate&action=...``, or an HTML error page.
 
-    As the guide says, ``login`` and ``delete_script_file`` are added around the command.
+    Every documented action is served, ``login`` and ``delete_script_file`` included. As the
+    guide says, ``login`` and ``delete_script_file`` are added around the command. The login
+    line carries ``mechanism=username_password`` only together with the ``username`` and
+    ``password`` the guide then requires (taken from the request); without them it is a bare
+    ``action=login``, which the guide defines as "log in with the saved credentials".
     """
     action = params.get("action", "")
     problem = None
@@ -131,26 +172,16 @@ def client_script_response(params: dict[str, str], *, site: str) -> web.Response
         problem = f"unknown action {action!r}"
     else:
         missing = [name for name in _SCRIPT_ACTIONS[action] if not params.get(name)]
-        if missing:
-            problem = f"missing parameter {missing[0]}"
+        problem = f"missing parameter {missing[0]}" if missing else _login_problem(params)
     if problem is not None:
         page = f"<!DOCTYPE html><html><body><h1>Invalid request</h1><p>{problem}</p></body></html>"
         return web.Response(status=400, text=page, content_type="text/html")
-    pairs = [
-        (key, value)
-        for key, value in params.items()
-        if key not in ("type", "operation", "action", "username", "password")
-    ]
-    command = "&".join(
-        [f"action={quote(action, safe='')}"]
-        + [f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs]
-    )
-    lines = [
-        "BRCS1.0",
-        "action=login&mechanism=username_password",
-        command,
-        "action=delete_script_file",
-    ]
+    lines = ["BRCS1.0", _login_line(params)]
+    if action not in ("login", "delete_script_file"):
+        skipped = ("type", "operation", "action", *_LOGIN_KEYS)
+        pairs = [(key, value) for key, value in params.items() if key not in skipped]
+        lines.append(_encode_pairs(action, pairs))
+    lines.append("action=delete_script_file")
     body = ("\n".join(lines) + "\n").encode()
     return web.Response(
         body=body,

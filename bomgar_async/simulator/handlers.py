@@ -26,12 +26,17 @@ from .actions import (
     ACTIONS,
     PERMISSION_MESSAGES,
 )
+from .pra_reports import PRIVILEGED_REMOTE_ACCESS
 from .reports import (
+    REMOTE_SUPPORT,
     ReportContext,
     ReportStats,
     handle_report,
 )
-from .reports_render import reporting_namespace
+from .reports_render import (
+    REPORTING_NS_BEYONDTRUST,
+    reporting_namespace,
+)
 from .world import (
     ApiUser,
     CommandError,
@@ -49,12 +54,17 @@ class SimulatorHandlers:
     namespace: str | None
     token_ttl: int
     backup_size: int
+    locale: str
+    product: str
     report_stats: list[ReportStats]
     _tokens: dict[str, tuple[ApiUser, float]]
 
     @property
     def reporting_namespace(self) -> str | None:
-        """The ``xmlns`` of Reporting API answers, matching :attr:`namespace`."""
+        """The ``xmlns`` of Reporting API answers, matching :attr:`namespace` (PRA answers in
+        its own ``.../sra/...`` namespace)."""
+        if self.product == "pra" and self.namespace is not None:
+            return REPORTING_NS_BEYONDTRUST
         return reporting_namespace(self.namespace)
 
     def _xml(self, root: Element, namespace: str | None = None) -> web.Response:
@@ -111,8 +121,10 @@ class SimulatorHandlers:
             namespace=self.reporting_namespace,
             now=int(time.time()),
             stats=self.report_stats,
+            locale=self.locale,
         )
-        return await handle_report(context)
+        catalog = PRIVILEGED_REMOTE_ACCESS if self.product == "pra" else REMOTE_SUPPORT
+        return await handle_report(context, catalog)
 
     async def _backup(self, request: web.Request) -> web.StreamResponse:
         params = {**string_fields(request.query), **await form_fields(request)}

@@ -3,8 +3,8 @@
 :class:`EventBuilder` lays out a plausible timeline between the session's start and end:
 start, system information, representatives joining (with ``data`` values), chat (some
 messages with control characters, later sent as ``<encoded_body>``), file transfers,
-recordings started, exit surveys and the end. A session in progress stops after its first
-minute.
+recordings started, exit surveys and the end; :mod:`.history_events_extra` adds the rarer
+event types to closed sessions. A session in progress stops after its first minute.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .history import (
     SurveyAnswer,
     SystemCategory,
 )
+from .history_events_extra import add_extra_events
 from .world import World
 
 __all__ = ["EventBuilder"]
@@ -117,6 +118,7 @@ class EventBuilder:
                 )
         if full and self.reps:
             self.files(moment)
+            add_extra_events(self, start, end, self.joined)
             shell = "cmd.exe" if "Windows" in self.customer.os else "/bin/bash"
             for kind, count in (
                 ("Show My Screen Recording", screens),

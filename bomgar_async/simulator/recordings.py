@@ -22,6 +22,7 @@ from .world import World
 
 __all__ = [
     "EXPIRED_MESSAGE",
+    "RECORDING_PERMISSIONS",
     "RECORDING_REPORTS",
     "RecordingError",
     "locate_recording",
@@ -40,6 +41,19 @@ RECORDING_REPORTS: Mapping[str, str] = MappingProxyType(
     }
 )
 """``generate_report`` value -> recording kind."""
+RECORDING_PERMISSIONS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        kind: (
+            ("perm_view_presentation_reports", "view presentation session reports")
+            if kind == "presentation"
+            else ("perm_view_sd_recordings", "view support session recordings")
+        )
+        for kind in RECORDING_REPORTS.values()
+    }
+)
+"""Recording kind -> (the permission it needs, what that permission allows), as the guide
+says: presentation recordings need "permission to view presentation session reports", the
+others "permission to view support session recordings"."""
 EXPIRED_MESSAGE = "This recording has expired and can no longer be viewed or downloaded."
 _BLOCK = 1 << 16
 _HEADER = b"FLV\x01\x05\x00\x00\x00\x09\x00\x00\x00\x00"

@@ -139,21 +139,26 @@ def parse_limit(world: World, params: Params) -> Filter:
     return lambda r: r.primary_rep is not None and r.primary_rep.id in members
 
 
-def visibility(world: World, user: ApiUser) -> Filter | None:
-    """The sessions ``user`` may see by ``perm_view_reports`` (``all_sessions``,
-    ``team_sessions``, ``own_sessions``); ``None`` when it may see none."""
-    scope = user.permissions.get("perm_view_reports", "none")
-    if scope in ("", "0", "none", "deny"):
-        return None
-    if scope == "own_sessions":
-        return lambda r: any(rep.id == user.user_id for rep in r.reps)
+def visibility(world: World, user: ApiUser, permission: str = "perm_view_reports") -> Filter | None:
+    """The sessions ``user`` may see by ``permission``, with the guide's values: ``all_sessions``;
+    ``user_sessions``, those the user was the primary representative of; ``team_sessions``,
+    those whose primary representative is one of the user's teammates (or the user) or whose
+    primary team is one of the user's teams. ``None`` when it may see none: ``none``, or a
+    value the guide does not define (an appliance never grants what it cannot name)."""
+    scope = user.permissions.get(permission, "none")
+    if scope == "all_sessions":
+        return lambda r: True
+    if scope == "user_sessions":
+        return lambda r: r.primary_rep is not None and r.primary_rep.id == user.user_id
     if scope == "team_sessions":
         teams = {team.id for team in world.teams if user.user_id in team.member_ids}
+        mates = {rep for team in world.teams if team.id in teams for rep in team.member_ids}
+        mates.add(user.user_id)
         return lambda r: (
-            any(rep.id == user.user_id for rep in r.reps)
-            or any(team.id in teams for team in r.teams)
+            (r.primary_rep is not None and r.primary_rep.id in mates)
+            or (r.primary_team is not None and r.primary_team.id in teams)
         )
-    return lambda r: True
+    return None
 
 
 def _key(record: SessionRecord) -> tuple[int, str]:

@@ -7,7 +7,9 @@ rendered one session at a time and written as they are made, in pieces of about 
 streamed answer is accounted in a :class:`ReportStats`. The aggregates (summary, team
 activity, license usage) are small and sent whole. Missing or contradictory parameters are
 answered, as real appliances do, with HTTP 200 and an ``<error>`` inside the report's root;
-unknown reports, missing permissions and recording problems with a root ``<error>``.
+unknown reports, missing permissions and recording problems with a root ``<error>``. A report
+that matches nothing is answered the real way too: a root ``<error>`` holding the no-data
+sentence in the simulator's locale (see :mod:`.no_data`), never an empty root.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from .activity import (
     team_activity_xml,
 )
 from .history import (
-    DAY,
     SessionRecord,
 )
+from .no_data import no_data_message
 from .recordings import (
+    RECORDING_PERMISSIONS,
     RECORDING_REPORTS,
     RecordingError,
     locate_recording,
@@ -46,12 +49,24 @@ from .report_stream import (
     ReportStats,
     stream_document,
 )
+from .report_summary import summary_report
 from .world import (
     ApiUser,
     World,
 )
 
-__all__ = ["REPORT_ROOTS", "ReportContext", "ReportStats", "handle_report"]
+__all__ = [
+    "REMOTE_SUPPORT",
+    "REPORT_ROOTS",
+    "ReportCatalog",
+    "ReportContext",
+    "ReportStats",
+    "choice",
+    "handle_report",
+    "listing_report",
+    "stream_report",
+    "team_report",
+]
 
 REPORT_ROOTS: Mapping[str, str] = {
     "SupportSession": "session_list",
@@ -65,7 +80,7 @@ REPORT_ROOTS: Mapping[str, str] = {
 """The root element of each (non-recording) report."""
 _NO_REPORTING = "User does not have permission to use the reporting API."
 _NO_REPORTS = "User does not have permission to view support session reports."
-_NO_RECORDINGS = "User does not have permission to view support session recordings."
+_NO_LICENSE = "User does not have permission to view license usage reports."
 
 
 @dataclass
@@ -80,6 +95,7 @@ class ReportContext:
     now: int
     stats: list[ReportStats] = field(default_factory=list)
     visible: Filter = field(default=lambda _record: True)
+    locale: str = "en"
 
     @property
     def report(self) -> str:
@@ -91,34 +107,60 @@ class ReportContext:
     def error(self, message: str, root: str | None = None) -> web.Response:
         return self.xml(xml.error_document(message, self.namespace, root))
 
+    def no_data(self) -> web.Response:
+        """The real appliances' answer to a report that matched nothing."""
+        return self.error(no_data_message(self.report, self.locale))
 
-async def handle_report(context: ReportContext) -> web.StreamResponse:
-    """Answer a reporting request whose credentials have been checked."""
+
+Builder = Callable[[ReportContext], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class ReportCatalog:
+    """The reports one product serves: each report's root and builder, the recording
+    reports (``generate_report`` -> recording kind), and the reports anyone with reporting
+    access may run (no per-session visibility)."""
+
+    roots: Mapping[str, str]
+    builders: Mapping[str, Builder]
+    recordings: Mapping[str, str]
+    unfiltered: frozenset[str] = frozenset()
+
+
+async def handle_report(
+    context: ReportContext, catalog: ReportCatalog | None = None
+) -> web.StreamResponse:
+    """Answer a reporting request whose credentials have been checked (Remote Support's
+    reports unless another ``catalog`` is given)."""
+    catalog = catalog or REMOTE_SUPPORT
     report, user, world = context.report, context.user, context.world
     if not user.has("perm_use_reporting_api"):
         return context.error(_NO_REPORTING)
     if not report:
         return context.error("Missing required parameter: generate_report.")
-    kind = RECORDING_REPORTS.get(report)
+    kind = catalog.recordings.get(report)
     if kind is not None:
-        if not user.has("perm_view_sd_recordings"):
-            return context.error(_NO_RECORDINGS)
+        permission, allows = RECORDING_PERMISSIONS[kind]
+        if not user.has(permission):
+            return context.error(f"User does not have permission to {allows}.")
         lsid = context.params.get("lsid", "").strip()
         try:
             instance = locate_recording(world, lsid, kind, context.params.get("instance"))
         except RecordingError as err:
             return context.error(str(err))
         return await recording_response(context.request, world, lsid, kind, instance)
-    root = REPORT_ROOTS.get(report)
+    root = catalog.roots.get(report)
     if root is None:
         return context.error(f"Invalid report type: {report}.")
-    if report != "LicenseUsage":
+    if report == "LicenseUsage" and not user.has("perm_view_license_usage_reports"):
+        return context.error(_NO_LICENSE)
+    if report not in catalog.unfiltered:
         visible = visibility(world, user)
         if visible is None:
             return context.error(_NO_REPORTS)
         context.visible = visible
     try:
-        return await _BUILDERS[report](context)
+        return await catalog.builders[report](context)
     except ReportError as err:
         return context.error(str(err), root)
 
@@ -143,20 +185,20 @@ async def _session_list(context: ReportContext) -> web.StreamResponse:
         for record in source():
             yield xml.session_xml(record, host=host, recordings=recordings, now=context.now)
 
-    return await _stream(context, "session_list", parts)
+    return await stream_report(context, "session_list", parts)
 
 
-async def _listing(context: ReportContext) -> web.StreamResponse:
+async def listing_report(context: ReportContext) -> web.StreamResponse:
     time_range = parse_range(context.params)
 
     def parts() -> Iterator[str]:
         for record in select(context.world, time_range, context.visible):
             yield xml.listing_xml(record)
 
-    return await _stream(context, "session_summary_list", parts)
+    return await stream_report(context, "session_summary_list", parts)
 
 
-def _choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
+def choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
     value = params.get(name, "").strip()
     if not value:
         raise ReportError(f"Missing required parameter: {name}.")
@@ -169,7 +211,7 @@ async def _exit_surveys(context: ReportContext) -> web.StreamResponse:
     params = context.params
     kind = "cust" if context.report == "SupportCustExitSurvey" else "rep"
     time_range = parse_range(params)
-    by = _choice(params, "report_type", ("rep", "team"))
+    by = choice(params, "report_type", ("rep", "team"))
     wanted = params.get("id", "").strip()
     if not wanted:
         raise ReportError("Missing required parameter: id.")
@@ -190,65 +232,10 @@ async def _exit_surveys(context: ReportContext) -> web.StreamResponse:
         for record in select(context.world, time_range, context.visible, keep):
             yield xml.exit_survey_xml(record, kind)
 
-    return await _stream(context, "exit_survey_list", parts)
+    return await stream_report(context, "exit_survey_list", parts)
 
 
-@dataclass
-class _Row:
-    """One line of a session summary being added up."""
-
-    name: str
-    sessions: int = 0
-    on_weekdays: int = 0
-    seconds: int = 0
-
-
-def _owner(world: World, record: SessionRecord, kind: str) -> tuple[int, str] | None:
-    """``(id, current display name)`` of the record's rep, team or site (``None``: none)."""
-    if kind == "site":
-        return record.site.id, record.site.name
-    if kind == "team":
-        team = record.primary_team
-        if team is None:
-            return None
-        return team.id, next((t.name for t in world.teams if t.id == team.id), team.name)
-    rep = record.primary_rep
-    if rep is None:
-        return None
-    current = next((r.private_display_name for r in world.reps if r.id == rep.id), None)
-    return rep.id, current or rep.private_display_name
-
-
-async def _summary(context: ReportContext) -> web.StreamResponse:
-    world, now = context.world, context.now
-    time_range = parse_range(context.params)
-    kind = _choice(context.params, "report_type", ("rep", "team", "site"))
-    rows: dict[int, _Row] = {}
-    for record in select(world, time_range, context.visible):
-        owner = _owner(world, record, kind)
-        if owner is None:
-            continue
-        row = rows.setdefault(owner[0], _Row(owner[1]))
-        row.sessions += 1
-        row.on_weekdays += int((record.start // DAY + 3) % 7 < 5)
-        row.seconds += record.duration(now)
-    first, last = time_range.lo // DAY, (time_range.until(now) - 1) // DAY
-    weekdays = sum(1 for day in range(first, last + 1) if (day + 3) % 7 < 5)
-    out = [xml.open_root("summary_list", context.namespace)]
-    for owner_id, row in sorted(rows.items()):
-        average = round(row.on_weekdays / weekdays, 1) if weekdays else 0.0
-        out.append(
-            f'<summary id="{owner_id}" type="{kind}">\n'
-            f"<display_name>{xml.esc(row.name)}</display_name>\n"
-            f"<total_sessions>{row.sessions}</total_sessions>\n"
-            f"<avg_sessions_per_weekday>{average:.1f}</avg_sessions_per_weekday>\n"
-            f"<avg_duration>{xml.hms(row.seconds // row.sessions)}</avg_duration>\n</summary>\n"
-        )
-    out.append(xml.close("summary_list"))
-    return context.xml("".join(out).encode())
-
-
-async def _team(context: ReportContext) -> web.StreamResponse:
+async def team_report(context: ReportContext) -> web.StreamResponse:
     time_range = parse_range(context.params)
     raw = context.params.get("team_id", "").strip()
     if raw and not raw.isdigit():
@@ -258,34 +245,41 @@ async def _team(context: ReportContext) -> web.StreamResponse:
     body = team_activity_xml(
         context.world, time_range.lo, until, team, context.namespace, context.now
     )
-    return context.xml(body)
+    return context.no_data() if body is None else context.xml(body)
 
 
 async def _license(context: ReportContext) -> web.StreamResponse:
     time_range = parse_range(context.params, allow_end=False)
-    group_by = _choice(context.params, "group_by", ("hour", "day", "month"))
+    group_by = choice(context.params, "group_by", ("hour", "day", "month"))
     until = time_range.until(context.now)
-    return context.xml(
-        license_usage_xml(
-            context.world, time_range.lo, until, group_by, context.namespace, context.now
-        )
+    body = license_usage_xml(
+        context.world, time_range.lo, until, group_by, context.namespace, context.now
     )
+    return context.no_data() if body is None else context.xml(body)
 
 
-_BUILDERS: dict[str, Callable[[ReportContext], Awaitable[web.StreamResponse]]] = {
-    "SupportSession": _session_list,
-    "SupportSessionListing": _listing,
-    "SupportSessionSummary": _summary,
-    "SupportCustExitSurvey": _exit_surveys,
-    "SupportRepExitSurvey": _exit_surveys,
-    "SupportTeam": _team,
-    "LicenseUsage": _license,
-}
+REMOTE_SUPPORT = ReportCatalog(
+    roots=REPORT_ROOTS,
+    builders={
+        "SupportSession": _session_list,
+        "SupportSessionListing": listing_report,
+        "SupportSessionSummary": partial(summary_report, kinds=("rep", "team", "site")),
+        "SupportCustExitSurvey": _exit_surveys,
+        "SupportRepExitSurvey": _exit_surveys,
+        "SupportTeam": team_report,
+        "LicenseUsage": _license,
+    },
+    recordings=RECORDING_REPORTS,
+    unfiltered=frozenset({"LicenseUsage"}),
+)
+"""Remote Support's reports (the 1.11.0 guide)."""
 
 
-async def _stream(
+async def stream_report(
     context: ReportContext, root: str, parts: Callable[[], Iterator[str]]
 ) -> web.StreamResponse:
+    if next(iter(parts()), None) is None:
+        return context.no_data()
     stats = ReportStats(context.report)
     context.stats.append(stats)
     return await stream_document(context.request, root, parts, context.namespace, stats)

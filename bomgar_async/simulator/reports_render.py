@@ -33,7 +33,11 @@ __all__ = [
     "iso",
     "listing_xml",
     "open_root",
+    "participants_xml",
+    "primaries_xml",
+    "recording_urls_xml",
     "reporting_namespace",
+    "session_event_xml",
     "session_xml",
     "timed",
 ]
@@ -137,7 +141,7 @@ def _rep_xml(rep: RecordRep) -> str:
     )
 
 
-def _participants(record: SessionRecord) -> str:
+def participants_xml(record: SessionRecord) -> str:
     """``<customer_list>``, ``<rep_list>`` and ``<team_list>``."""
     c = record.customer
     info = f"<name>{esc(c.username)}</name>"
@@ -164,7 +168,7 @@ def _participants(record: SessionRecord) -> str:
     return f"{customer}<rep_list>\n{reps}</rep_list>\n<team_list>\n{teams}</team_list>\n"
 
 
-def _primaries(record: SessionRecord, *, customer_id: bool) -> str:
+def primaries_xml(record: SessionRecord, *, customer_id: bool) -> str:
     c = record.customer
     who = 'id="0"' if customer_id else f'gsnumber="{c.gsnumber}"'
     out = f"<primary_customer {who}>{esc(c.username)}</primary_customer>\n"
@@ -190,7 +194,7 @@ def _questions(questions: tuple[SurveyAnswer, ...]) -> str:
     return f"<question_list>\n{''.join(out)}</question_list>\n"
 
 
-def _event_xml(event: RecordEvent) -> str:
+def session_event_xml(event: RecordEvent) -> str:
     out = [f'<event timestamp="{event.ts}" event_type="{esc(event.event_type)}">\n']
     for tag, party in (("performed_by", event.performed_by), ("destination", event.destination)):
         if party is not None:
@@ -224,7 +228,7 @@ def _event_xml(event: RecordEvent) -> str:
     return "".join(out)
 
 
-def _recording_urls(record: SessionRecord, host: str) -> str:
+def recording_urls_xml(record: SessionRecord, host: str) -> str:
     base = f"https://{host}/session_download?lsid={record.lsid}&amp;dl_action="
     out = []
     if record.session_recording:
@@ -269,14 +273,14 @@ def session_xml(record: SessionRecord, *, host: str, recordings: bool, now: int)
             f"<session_chat_download_url>{base}</session_chat_download_url>\n"
         )
         if recordings:
-            out.append(_recording_urls(r, host))
+            out.append(recording_urls_xml(r, host))
     out.append(
         f"<file_transfer_count>{r.file_transfer_count}</file_transfer_count>\n"
         f"<file_move_count>{r.file_move_count}</file_move_count>\n"
         f"<file_delete_count>{r.file_delete_count}</file_delete_count>\n"
     )
-    out.append(_primaries(r, customer_id=False))
-    out.append(_participants(r))
+    out.append(primaries_xml(r, customer_id=False))
+    out.append(participants_xml(r))
     if r.cust_survey:
         survey = _questions(r.cust_survey)
         out.append(f"<cust_survey_list>\n<cust_exit_survey>\n{survey}</cust_exit_survey>\n")
@@ -286,7 +290,7 @@ def session_xml(record: SessionRecord, *, host: str, recordings: bool, now: int)
         out.append(f"<rep_survey_list>\n<rep_exit_survey>\n{survey}</rep_exit_survey>\n")
         out.append("</rep_survey_list>\n")
     out.append("<session_details>\n")
-    out.extend(_event_xml(event) for event in r.events)
+    out.extend(session_event_xml(event) for event in r.events)
     out.append("</session_details>\n</session>\n")
     return "".join(out)
 
@@ -310,6 +314,6 @@ def exit_survey_xml(record: SessionRecord, kind: str) -> str:
         f"<session_type>support</session_type>\n"
         f'<public_site id="{record.site.id}">{esc(record.site.name)}</public_site>\n'
         f'<submitted_by type="{kind}">{esc(by)}</submitted_by>\n'
-        f"{_primaries(record, customer_id=True)}{_participants(record)}"
+        f"{primaries_xml(record, customer_id=True)}{participants_xml(record)}"
         f"<rep_resolved>0</rep_resolved>\n{_questions(questions)}</exit_survey>\n"
     )

@@ -70,8 +70,13 @@ _ADMIN_PERMS = {
     "perm_view_sd_recordings": "1",
     "perm_sd_allowed": "1",
     "perm_command": "full_access",
+    # The guide names these two only in prose ("Allowed to View Presentation Session Reports",
+    # "Allowed to View the License Usage Reports"); the keys are the simulator's.
+    "perm_view_presentation_reports": "all_sessions",
+    "perm_view_license_usage_reports": "1",
 }
-_NO_PERMS = {key: ("none" if key == "perm_view_reports" else "0") for key in _ADMIN_PERMS}
+_SCOPES = ("perm_view_reports", "perm_view_presentation_reports")
+_NO_PERMS = {key: ("none" if key in _SCOPES else "0") for key in _ADMIN_PERMS}
 
 
 class _Generator:

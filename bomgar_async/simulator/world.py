@@ -169,7 +169,7 @@ class World:
             if len(matches) != 1:
                 raise CommandError(f"Invalid queue_id: no single representative named {value!r}.")
             return "rep", matches[0].id
-        if kind in ("rep", "team", "embassy") and value.isdigit():
+        if kind in ("rep", "team", "embassy") and value.isascii() and value.isdigit():
             if kind == "rep":
                 return "rep", self.rep(int(value)).id
             team = self.team(int(value))

@@ -8,6 +8,7 @@ argv starting a session from an embedded Bomgar Button. Both are re-exported by
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -19,12 +20,20 @@ from .._xml import validate as check
 from ..errors import BomgarValidationError
 from ..scripting.params import EXTERNAL_KEY
 
-__all__ = ["BrowserIssue", "bomgar_button_args", "browser_start_js"]
+__all__ = [
+    "BrowserIssue",
+    "IssueForm",
+    "bomgar_button_args",
+    "browser_set_site_js",
+    "browser_start_js",
+]
 
 _SHORT_KEY = re.compile(r"[0-9]{7}")
 _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,2}")
 _NAME_MAX = 100
 _FIELD_MAX = 1024
+_HTML_SPACE = frozenset(" \t\n\f\r")
+_PORT = re.compile(r"[0-9]{1,5}")
 
 
 def _short_key(value: object) -> str:
@@ -85,6 +94,38 @@ class BrowserIssue:
         return out
 
 
+@attrs.frozen
+class IssueForm:
+    """The ``issue`` option of ``BG.start`` as a form of the page: ``issue:
+    document.getElementById('formID')`` in the guide.
+
+    The form's inputs carry the issue (named ``id`` or ``codeName``, and optionally
+    ``customerName``, ``companyName``, ``companyCode``, ``details``); the browser reads them
+    when the call runs, so nothing about the issue is checked here.
+
+    Attributes:
+        element_id: the form's HTML ``id``: 1 to 1024 characters, no whitespace (HTML's rule
+            for ids) and no control characters.
+
+    Raises:
+        BomgarValidationError: an element id that breaks those rules.
+    """
+
+    element_id: str
+
+    def __attrs_post_init__(self) -> None:
+        value = self.element_id
+        if not isinstance(value, str) or not value:
+            raise BomgarValidationError("an issue form's element_id must be a non-empty string")
+        if _HTML_SPACE.intersection(value):
+            raise BomgarValidationError("an HTML element id holds no whitespace")
+        check.text(value, "issue form element_id", max_length=_FIELD_MAX)
+
+    def js_expression(self) -> str:
+        """The JavaScript expression: ``document.getElementById("formID")`` (escaped)."""
+        return f"document.getElementById({_script_safe_json(self.element_id)})"
+
+
 _HTML_UNSAFE = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 )
@@ -95,12 +136,69 @@ def _script_safe_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=True).translate(_HTML_UNSAFE)
 
 
+def _options_js(options: dict[str, object]) -> str:
+    """The options object; an :class:`IssueForm` is written as its expression, not as data."""
+    members = (
+        f"{_script_safe_json(key)}: "
+        + (value.js_expression() if isinstance(value, IssueForm) else _script_safe_json(value))
+        for key, value in options.items()
+    )
+    return "{" + ", ".join(members) + "}"
+
+
+def _ipv6(literal: str, site: str) -> None:
+    try:
+        ipaddress.IPv6Address(literal)
+    except ValueError as err:
+        raise BomgarValidationError(f"site {site!r} holds an invalid IPv6 address") from err
+
+
+def _site(value: object) -> str:
+    """``host`` or ``host:port``, without a protocol (the guide's ``BG.setSite`` argument)."""
+    if not isinstance(value, str):
+        raise BomgarValidationError(f"site must be a string, not {type(value).__name__}")
+    if "://" in value:
+        raise BomgarValidationError(
+            f"site {value!r} must be a hostname without the protocol, e.g. support.example.com"
+        )
+    if value.startswith("["):  # [IPv6] or [IPv6]:port, as in a URL
+        literal, _, rest = value[1:].partition("]")
+        _ipv6(literal, value)
+        sep, port = rest[:1], rest[1:]
+        if rest and sep != ":":
+            raise BomgarValidationError(f"site {value!r} is not host[:port]")
+    else:
+        host, sep, port = value.partition(":")
+        check.hostname(host, "site")
+    if sep and not (_PORT.fullmatch(port) and 0 < int(port) < 65536):
+        raise BomgarValidationError(f"site {value!r} has an invalid port")
+    return value
+
+
+def browser_set_site_js(site: str) -> str:
+    """The ``BG.setSite(...)`` call the guide places in the page head after loading
+    ``https://<site>/api/start_session.js``; it names the host the JavaScript and its other
+    resources load from.
+
+    Args:
+        site: the appliance's hostname without the protocol (``support.example.com``),
+            optionally with ``:port``.
+
+    Returns:
+        e.g. ``BG.setSite("support.example.com");`` (a JSON string, safe in ``<script>``).
+
+    Raises:
+        BomgarValidationError: a protocol, a path or anything else that is not a hostname.
+    """
+    return f"BG.setSite({_script_safe_json(_site(site))});"
+
+
 def browser_start_js(
     start_type: Literal["browser", "chat"] = "browser",
     *,
     session_key: str | None = None,
     rep: tuple[int, str] | None = None,
-    issue: BrowserIssue | int | str | None = None,
+    issue: BrowserIssue | IssueForm | int | str | None = None,
     locale: str | None = None,
     external_key: str | None = None,
     fallback_to_full_window: bool | None = None,
@@ -115,7 +213,8 @@ def browser_start_js(
         start_type: ``"browser"`` (``BG.START_TYPE.BROWSER``) or ``"chat"`` (``CHAT``).
         session_key: start with this seven-digit session key.
         rep: start with this representative, as ``(id, public display name)``.
-        issue: start with this issue: a :class:`BrowserIssue`, an id or a code name.
+        issue: start with this issue: a :class:`BrowserIssue`, an id, a code name, or an
+            :class:`IssueForm` (the page's form, read by the browser when the call runs).
         locale: the customer client's language, e.g. ``en-us``.
         external_key: ``attributes.externalKey`` (≤1024), only with ``session_key``.
         fallback_to_full_window: ``uiOptions.fallbackToFullWindow``, only for ``"chat"``.
@@ -146,9 +245,14 @@ def browser_start_js(
             issue = BrowserIssue(id=issue)
         elif isinstance(issue, str):
             issue = BrowserIssue(code_name=issue)
-        if not isinstance(issue, BrowserIssue):
-            raise BomgarValidationError("issue must be a BrowserIssue, an issue id or a code name")
-        options["issue"] = issue.to_js()
+        if isinstance(issue, IssueForm):
+            options["issue"] = issue
+        elif isinstance(issue, BrowserIssue):
+            options["issue"] = issue.to_js()
+        else:
+            raise BomgarValidationError(
+                "issue must be a BrowserIssue, an IssueForm, an issue id or a code name"
+            )
     if locale is not None:
         options["locale"] = _locale(locale)
     if external_key is not None:
@@ -160,7 +264,7 @@ def browser_start_js(
             raise BomgarValidationError("fallback_to_full_window is only for click-to-chat")
         flag = check.flag(fallback_to_full_window, "fallback_to_full_window")
         options["uiOptions"] = {"fallbackToFullWindow": flag}
-    return f"BG.start(BG.START_TYPE.{start_type.upper()}, {_script_safe_json(options)});"
+    return f"BG.start(BG.START_TYPE.{start_type.upper()}, {_options_js(options)});"
 
 
 def bomgar_button_args(
@@ -210,6 +314,6 @@ def bomgar_button_args(
 
 
 # Public home: bomgar_async.start_session (tracebacks, pickles and help() name it, as before).
-for _public in (BrowserIssue, browser_start_js, bomgar_button_args):
+for _public in (BrowserIssue, IssueForm, browser_set_site_js, browser_start_js, bomgar_button_args):
     _public.__module__ = "bomgar_async.start_session"
 del _public

@@ -21,7 +21,9 @@ and re-exported by the package.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -34,10 +36,12 @@ from ..scripting.params import (
 from .js import (
     _NAME_MAX,
     BrowserIssue,
+    IssueForm,
     _field,
     _locale,
     _short_key,
     bomgar_button_args,
+    browser_set_site_js,
     browser_start_js,
 )
 
@@ -45,8 +49,10 @@ __all__ = [
     "PLATFORMS",
     "START_SESSION_PATH",
     "BrowserIssue",
+    "IssueForm",
     "StartSessionURLs",
     "bomgar_button_args",
+    "browser_set_site_js",
     "browser_start_js",
     "start_session_params",
 ]
@@ -245,3 +251,20 @@ class StartSessionURLs:
     def script_url(self) -> str:
         """The ``start_session.js`` URL to reference in a page's ``<head>``."""
         return api_url(self.base_url, START_SESSION_JS_PATH, ())
+
+    def head_html(self) -> str:
+        """The guide's two ``<script>`` elements for a page's ``<head>``: load
+        ``start_session.js``, then ``BG.setSite("<host>")`` (:func:`browser_set_site_js`).
+
+        Returns:
+            e.g. ``<script type="text/javascript"
+            src="https://support.example.com/api/start_session.js"></script>`` and
+            ``<script type="text/javascript">BG.setSite("support.example.com");</script>``,
+            on two lines; the URL is HTML-escaped, the host a script-safe JSON string.
+        """
+        site = urlsplit(self.base_url).netloc
+        src = html.escape(self.script_url(), quote=True)
+        return (
+            f'<script type="text/javascript" src="{src}"></script>\n'
+            f'<script type="text/javascript">{browser_set_site_js(site)}</script>'
+        )

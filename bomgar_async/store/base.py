@@ -29,6 +29,7 @@ from .rows import Parts, Row, Rows, Values
 __all__ = ["BatchSource", "SessionStore", "StoreSyncResult"]
 
 _PAGE = 500
+_NAMES = {"SupportSession": "rs", "AccessSession": "pra"}
 
 
 class _Batch(Protocol):
@@ -41,8 +42,11 @@ class _Batch(Protocol):
 
 
 class BatchSource(Protocol):
-    """What :meth:`SessionStore.sync` drives: ``bg.reporting.sync(...)`` (and any sync
-    whose batches carry ``sessions``, ``checkpoint`` and ``progress``)."""
+    """What :meth:`SessionStore.sync` drives: ``bg.reporting.sync(...)`` or
+    ``bg.pra.sync(...)`` (and any sync whose batches carry ``sessions``, ``checkpoint`` and
+    ``progress``, and that names its ``report``)."""
+
+    report: str
 
     def batches(
         self,
@@ -141,7 +145,7 @@ class SessionStore(abc.ABC):
         self,
         sync: BatchSource,
         *,
-        name: str = "rs",
+        name: str | None = None,
         catch_up: CatchUp | None = None,
         progress: ProgressCallback | None = None,
         lock_timeout: float = 30.0,
@@ -156,10 +160,14 @@ class SessionStore(abc.ABC):
         up to ``lock_timeout`` seconds, then raises ``SyncLockedError``.
 
         Args:
+            name: the checkpoint's key in ``sync_checkpoints`` (default: ``rs`` for
+                ``SupportSession`` syncs, ``pra`` for ``AccessSession`` ones).
             catch_up: window scheduling (default ``CatchUp()``: 4 windows at once, resized
                 to their contents).
             progress: called after each batch is committed.
         """
+        if name is None:
+            name = _NAMES.get(sync.report, sync.report)
         if not name or not isinstance(name, str):
             raise BomgarValidationError("name must be a non-empty string")
         plan = catch_up if catch_up is not None else CatchUp()

@@ -1,19 +1,19 @@
-"""Rows back into Remote Support models: the parts of :class:`SupportSessionCodec`'s
-``decode`` that rebuild references, participants, surveys, recordings and events (rows as
-the tables of :mod:`~bomgar_async.store.schema` hold them, in stored order)."""
+"""Rows back into models: the parts of the codecs' ``decode`` that rebuild the fields every
+product shares (references, Jump Group, participants, events, recordings, custom attributes)
+and Remote Support's exit surveys (rows as the tables of :mod:`~bomgar_async.store.schema`
+hold them, in stored order)."""
 
 from __future__ import annotations
 
 import json
-import typing
+from datetime import timedelta
 from typing import Any
-
-import attrs
 
 from ..reporting.models import (
     CustomerInfo,
     EventFile,
     EventParty,
+    JumpGroup,
     NamedRef,
     ParticipantRef,
     RecordingInstance,
@@ -21,20 +21,21 @@ from ..reporting.models import (
     SessionEvent,
     SessionRepresentative,
     SessionSurvey,
+    SessionTeam,
     SurveyQuestion,
     SystemInfoCategory,
 )
+from ..reporting.models.jump import CustomAttribute
 from .rows import Parts, Row, Values
 
 __all__ = [
+    "common_fields",
     "customer_of",
     "events_of",
-    "field_class",
     "named_of",
     "participant_of",
     "party_back_of",
     "recordings_of",
-    "ref_back",
     "rep_of",
     "surveys_of",
 ]
@@ -60,7 +61,12 @@ def customer_of(r: Row, bool_back: Any) -> SessionCustomer:
     info = None
     if bool_back(r[9]):
         info = CustomerInfo(
-            name=r[10], company=r[11], company_code=r[12], issue=r[13], details=r[14]
+            name=r[10],
+            company=r[11],
+            company_code=r[12],
+            issue=r[13],
+            details=r[14],
+            issue_text=r[15],
         )
     return SessionCustomer(
         gsnumber=r[2],
@@ -166,17 +172,47 @@ def json_value(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def field_class(model: type[Any], name: str) -> Any:
-    """The declared type of field ``name`` of ``model`` (``None`` when it has none)."""
-    if name not in attrs.fields_dict(model):
-        return None
-    return typing.get_type_hints(model)[name]
-
-
-def ref_back(kind: Any, id_: Any, name: Any, type_: Any) -> Any:
-    if id_ is None and name is None and type_ is None:
-        return None
-    classes = [c for c in typing.get_args(kind) if attrs.has(c)] or [kind]
-    cls = classes[0]
-    given = {"id": id_, "name": name, "type": type_}
-    return cls(**{k: v for k, v in given.items() if k in attrs.fields_dict(cls)})
+def common_fields(row: Row, parts: Parts, values: Values) -> dict[str, Any]:
+    """The model fields every product shares, from one ``sessions`` row and its parts."""
+    (lsid, _product, session_type, lseq, start, end, duration) = row[:7]
+    (jp_id, jp_name, jg_id, jg_name, jg_type) = row[9:14]
+    (external_key, chat_view, chat_download, rec_view, rec_download) = row[14:19]
+    (transfers, moves, deletes) = row[19:22]
+    (cust_name, cust_id, cust_gs, rep_name, rep_id, rep_gs, team_id, team_name) = row[22:30]
+    ts_back, bool_back = values.ts_back, values.bool_back
+    jump_group = None
+    if not (jg_id is None and jg_name is None and jg_type is None):
+        jump_group = JumpGroup(type=jg_type, id=jg_id, name=jg_name)
+    return {
+        "lsid": lsid,
+        "session_type": session_type,
+        "lseq": lseq,
+        "start_time": ts_back(start),
+        "end_time": ts_back(end),
+        "duration": None if duration is None else timedelta(seconds=duration),
+        "jump_group": jump_group,
+        "jumpoint": named_of(jp_id, jp_name),
+        "external_key": external_key,
+        "custom_attributes": tuple(
+            CustomAttribute(code_name=r[2], display_name=r[3], value=r[4])
+            for r in parts.of("session_attributes", lsid)
+        ),
+        "session_chat_view_url": chat_view,
+        "session_chat_download_url": chat_download,
+        "session_recording_view_url": rec_view,
+        "session_recording_download_url": rec_download,
+        "command_shell_recordings": recordings_of(parts, lsid, "command_shell"),
+        "file_transfer_count": transfers,
+        "file_move_count": moves,
+        "file_delete_count": deletes,
+        "primary_customer": participant_of(cust_name, cust_id, cust_gs),
+        "primary_rep": participant_of(rep_name, rep_id, rep_gs),
+        "primary_team": named_of(team_id, team_name),
+        "customers": tuple(customer_of(r, bool_back) for r in parts.of("session_customers", lsid)),
+        "reps": tuple(rep_of(r, bool_back) for r in parts.of("session_reps", lsid)),
+        "teams": tuple(
+            SessionTeam(id=r[2], name=r[3], primary_team=bool_back(r[4]))
+            for r in parts.of("session_teams", lsid)
+        ),
+        "events": events_of(parts, lsid, values),
+    }

@@ -90,7 +90,7 @@ CUSTOMERS = Table(
     _cols(
         f"{_REF} gsnumber:int username:text public_ip:text private_ip:text hostname:text"
         " os:text primary_cust:bool has_info:bool info_name:text info_company:text"
-        " info_company_code:text info_issue:text info_details:text"
+        " info_company_code:text info_issue:int info_details:text info_issue_text:text"
     ),
     key=("lsid", "position"),
 )
@@ -162,7 +162,7 @@ RECORDINGS = Table(
 )
 ATTRIBUTES = Table(
     "session_attributes",
-    _cols(f"{_REF} name:text value:text"),
+    _cols(f"{_REF} name:text display_name:text value:text"),
     key=("lsid", "position"),
     indexes=(("name", "value"),),
 )

@@ -52,6 +52,10 @@ def test_demo_walks_through_everything_and_exits_0() -> None:
     assert "/api/start_session.ns?id=1&name=Admin" in out
     assert "sessions in 7-day windows (pulled 4 at a time)" in out
     assert "second run from the checkpoint: 0 new sessions" in out
+    assert "access sessions by Jump Group: {" in out
+    assert "access sessions in the quiet range: 0 (no exception)" in out
+    assert "raises BomgarNoDataError: Aucune information" in out
+    assert "checkpoint report=AccessSession" in out
     assert "Demo complete." in out
 
 

@@ -68,6 +68,70 @@ async def test_download_a_brcs_file(sim: Simulator, tmp_path: Path) -> None:
     assert record.query["action"] == "push_and_start_local"
 
 
+@pytest.mark.parametrize("action", ["login", "delete_script_file"])
+async def test_login_and_delete_script_file_are_served(
+    sim: Simulator, tmp_path: Path, action: str
+) -> None:
+    dest = tmp_path / f"{action}.brcs-support"
+    async with client(sim) as bg:
+        await bg.scripting.download(action, dest)
+    script = brcs.parse(dest.read_text())
+    assert [command.action for command in script.commands] == ["login", "delete_script_file"]
+    # No credentials in the request: the guide's bare login (the console's saved credentials),
+    # never a username_password mechanism without its username and password.
+    assert script.commands[0].params == ()
+
+
+async def test_the_login_line_carries_username_and_password(sim: Simulator) -> None:
+    form = {
+        "type": "rep",
+        "operation": "generate",
+        "action": "start_pinned_client_session",
+        "search_string": "ABCDEFGH02",
+        "username": "jdoe",
+        "password": "p&ss word",
+    }
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{sim.url}/api/client_script.ns", data=form) as response,
+    ):
+        assert response.status == 200
+        text = (await response.read()).decode()
+    script = brcs.parse(text)
+    assert [c.action for c in script.commands] == [
+        "login",
+        "start_pinned_client_session",
+        "delete_script_file",
+    ]
+    assert dict(script.commands[0].params) == {
+        "mechanism": "username_password",
+        "username": "jdoe",
+        "password": "p&ss word",
+    }
+    assert dict(script.commands[1].params) == {"search_string": "ABCDEFGH02"}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"username": "jdoe"},
+        {"password": "pw"},
+        {"mechanism": "username_password"},
+        {"mechanism": "kerberos", "username": "jdoe", "password": "pw"},
+    ],
+)
+async def test_an_incomplete_login_is_refused(sim: Simulator, extra: dict[str, str]) -> None:
+    form = {"type": "rep", "operation": "generate", "action": "login", **extra}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{sim.url}/api/client_script.ns", data=form) as response,
+    ):
+        assert response.status == 400
+        page = await response.text()
+    assert "unknown action" not in page
+    assert "username and password" in page or "mechanism must be" in page
+
+
 async def test_a_file_that_is_not_brcs_is_never_written(sim: Simulator, tmp_path: Path) -> None:
     sim.add_fault(Fault("non_xml", times=None))
     async with client(sim) as bg:

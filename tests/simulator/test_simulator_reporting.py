@@ -19,6 +19,7 @@ from bomgar_async.errors import (
     BomgarProtocolError,
 )
 from bomgar_async.reporting.models import SupportSession
+from bomgar_async.reporting.no_data import NoDataMatcher
 from bomgar_async.reporting.parse import (
     parse_exit_surveys,
     parse_license_usage,
@@ -51,6 +52,7 @@ WIDE = {"start_date": "2000-01-01", "duration": "0"}
 NOW = 1_700_000_000
 DAY = 86400
 EXPIRED = "This recording has expired and can no longer be viewed or downloaded."
+NO_SUPPORT_DATA = "No Support report information matching your chosen criteria is available."
 
 
 @pytest.fixture
@@ -82,7 +84,14 @@ async def report(sim: Simulator, **params: str) -> bytes:
 
 
 async def session_list(sim: Simulator, **params: str) -> list[SupportSession]:
-    return parse_session_list(await report(sim, generate_report="SupportSession", **params))
+    """The sessions of a SupportSession report; [] for the no-data answer (as the SDK does)."""
+    body = await report(sim, generate_report="SupportSession", **params)
+    try:
+        return parse_session_list(body)
+    except BomgarAPIError as err:
+        if NoDataMatcher().is_no_data(err):
+            return []
+        raise
 
 
 def root_of(body: bytes) -> tuple[str, dict[str, Any]]:
@@ -251,8 +260,9 @@ async def test_time_windows_in_seconds_and_days(sim: Simulator) -> None:
     to_present = await session_list(sim, start_date=day.isoformat(), duration="0")
     assert [s.lsid for s in to_present] == [r.lsid for r in records if r.start >= midnight]
     nothing = await report(sim, generate_report="SupportSession", start_time="1", duration="10")
-    assert parse_session_list(nothing) == []
-    assert b"<error>" not in nothing
+    assert error_of(nothing) == ("error", NO_SUPPORT_DATA)  # the real appliances' answer
+    with pytest.raises(BomgarAPIError, match="matching your chosen criteria"):
+        parse_session_list(nothing)
 
 
 async def test_lsid_and_lsids(sim: Simulator) -> None:
@@ -264,7 +274,7 @@ async def test_lsid_and_lsids(sim: Simulator) -> None:
     many = await session_list(sim, lsids=",".join(wanted), limit="site:99")  # limit ignored
     assert [s.lsid for s in many] == [history[3].lsid, history[200].lsid, active]
     unknown = await report(sim, generate_report="SupportSession", lsid="ffff0000")
-    assert parse_session_list(unknown) == []
+    assert error_of(unknown) == ("error", NO_SUPPORT_DATA)
 
 
 @pytest.mark.parametrize("limit", ["all", "rep:ID", "team:all", "team:ID", "members:ID", "site:2"])
@@ -357,9 +367,9 @@ async def test_credentials_and_permissions(sim: Simulator) -> None:
     _, _, body = await fetch(sim, params, user=readonly)
     assert error_of(body)[0] == "error" and "permission" in error_of(body)[1]
     admin = sim.world.users["admin"].permissions
-    admin["perm_view_reports"] = "own_sessions"
+    admin["perm_view_reports"] = "user_sessions"  # the guide's value: primary rep only
     own = await session_list(sim, **WIDE)
-    expected = [r.lsid for r in everything(sim) if any(rep.id == 1 for rep in r.reps)]
+    expected = [r.lsid for r in everything(sim) if r.primary_rep and r.primary_rep.id == 1]
     assert [s.lsid for s in own] == expected and 0 < len(own) < 306
     admin["perm_view_reports"] = "all_sessions"
     admin["perm_view_sd_recordings"] = "0"
@@ -410,8 +420,11 @@ async def test_namespaces_follow_the_command_api(
 
 
 async def test_default_namespace(sim: Simulator) -> None:
-    body = await report(sim, generate_report="SupportSessionListing", start_time="1", duration="1")
-    assert root_of(body) == ("session_summary_list", {"@xmlns": REPORTING_NS_BOMGAR})
+    body = await report(sim, generate_report="SupportSessionListing", **WIDE)
+    name, content = root_of(body)
+    assert (name, content["@xmlns"]) == ("session_summary_list", REPORTING_NS_BOMGAR)
+    empty = await report(sim, generate_report="SupportSessionListing", start_time="1", duration="1")
+    assert root_of(empty) == ("error", {"@xmlns": REPORTING_NS_BOMGAR, "#text": NO_SUPPORT_DATA})
 
 
 # -- the other reports ----------------------------------------------------------------------------

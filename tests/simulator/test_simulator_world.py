@@ -110,7 +110,8 @@ def test_resolve_queue(world: World) -> None:
     assert world.resolve_queue(f"team:{team.id}") == ("team", team.id)
     assert world.resolve_queue(f"embassy:{embassy.id}") == ("embassy", embassy.id)
     assert world.resolve_queue("rep_username:admin", allow_username=True) == ("rep", 1)
-    for bad in ("rep_username:admin", f"embassy:{team.id}", "rep:99999", "team:x", "nowhere"):
+    bad_queues = ("rep_username:admin", f"embassy:{team.id}", "rep:99999", "team:x", "rep:²")
+    for bad in (*bad_queues, "nowhere"):
         with pytest.raises(CommandError):
             world.resolve_queue(bad)
 

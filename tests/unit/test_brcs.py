@@ -85,6 +85,9 @@ def test_helpers_build_the_guides_parameters() -> None:
     assert Command.push_and_start_local("ABCDEFGH02").render() == (
         "action=push_and_start_local&hostname=ABCDEFGH02"
     )
+    assert Command.push_and_start_local("MY_PC").render() == (
+        "action=push_and_start_local&hostname=MY_PC"
+    )
     assert Command.start_vpro_session("pc.example.com", "My Jumpoint", "K").render() == (
         "action=start_vpro_session&target=pc.example.com&jumpoint=My%20Jumpoint"
         "&session.custom.external_key=K"
@@ -105,6 +108,7 @@ def test_helpers_build_the_guides_parameters() -> None:
         (lambda: Command.generate_session_key(public_portal_hostname="a" * 256), "hostname"),
         (lambda: Command.generate_session_key(public_portal_hostname="bad host"), "hostname"),
         (lambda: Command.push_and_start_local("a" * 256), "hostname"),
+        (lambda: Command.push_and_start_local("MY\nPC"), "control characters"),
         (lambda: Command.start_vpro_session("", "jp"), "target must not be empty"),
         (lambda: Command.start_vpro_session("t", ""), "jumpoint must not be empty"),
         (lambda: Command.login("admin"), "needs both username and password"),

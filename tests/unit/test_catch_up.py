@@ -8,7 +8,11 @@ import itertools
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
+from bomgar_async import BomgarValidationError
 from bomgar_async.reporting.catch_up import CatchUp, pull_windows
+from bomgar_async.reporting.time_range import MAX_WINDOWS
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 HOUR = timedelta(hours=1)
@@ -24,14 +28,15 @@ class Source:
         self.windows: list[tuple[datetime, datetime]] = []
 
     async def fetch(
-        self, start: datetime, end: datetime, on_bytes: Callable[[int], None]
+        self, start: datetime, end: datetime, /, *, on_bytes: Callable[[int], None] | None = None
     ) -> AsyncIterator[datetime]:
         self.windows.append((start, end))
         self.in_flight += 1
         self.most = max(self.most, self.in_flight)
         await asyncio.sleep(0.001 * (len(self.windows) % 3))  # finish out of order
         self.in_flight -= 1
-        on_bytes(100)
+        if on_bytes is not None:
+            on_bytes(100)
         for t in self.times:
             if start <= t < end:
                 yield t
@@ -81,3 +86,15 @@ def test_the_next_size_rule() -> None:
     assert plan.next_size(2 * HOUR, 10_000) == HOUR
     assert plan.next_size(timedelta(days=2), 0) == timedelta(days=2)
     assert CatchUp.fixed(3 * HOUR).next_size(3 * HOUR, 0) == 3 * HOUR
+
+
+async def test_too_many_windows_are_refused_before_any_pull() -> None:
+    source = Source([])
+    end = T0 + timedelta(days=200)
+    plan = CatchUp.fixed(timedelta(minutes=1))  # 288,000 windows
+    with pytest.raises(BomgarValidationError, match=str(MAX_WINDOWS)):
+        [r async for r in pull_windows(source.fetch, T0, end, timedelta(minutes=1), plan)]
+    assert source.windows == []
+    adaptive = CatchUp(min_window=timedelta(minutes=1))  # starts at 6 hours: 800 windows at most
+    results = [r async for r in pull_windows(source.fetch, T0, end, 6 * HOUR, adaptive)]
+    assert results[-1].window[1] == end and len(results) < 30

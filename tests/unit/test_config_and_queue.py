@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from bomgar_async import (
@@ -89,3 +90,59 @@ def test_bad_queues_are_refused(text: str) -> None:
 def test_queue_ids_must_be_positive_ints(bad: object) -> None:
     with pytest.raises(BomgarValidationError):
         Queue.rep(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("rep", -5),
+        ("rep", 0),
+        ("team", "x"),
+        ("embassy", None),
+        ("rep", True),
+        ("rep", 1.0),
+        ("rep", "²"),
+        ("bogus", "x"),
+        ("general", 3),
+        ("rep_username", "two words"),
+        ("rep_username", 7),
+        ("", None),
+    ],
+)
+def test_queue_constructor_validates(kind: str, value: object) -> None:
+    with pytest.raises(BomgarValidationError):
+        Queue(kind, value)  # type: ignore[arg-type]
+
+
+def test_queue_evolve_validates() -> None:
+    with pytest.raises(BomgarValidationError):
+        attrs.evolve(Queue.rep(3), value=-1)
+
+
+def test_queue_constructor_normalises_digit_strings() -> None:
+    assert Queue("rep", "12") == Queue.rep(12)  # type: ignore[arg-type]
+    assert Queue("rep", "12").value == 12  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["rep:²", "team:١٢", "rep:+1"])
+def test_queue_parse_refuses_non_ascii_digits(text: str) -> None:
+    with pytest.raises(BomgarValidationError):
+        Queue.parse(text)
+
+
+def test_session_key_and_transfer_refuse_a_bad_queue_object() -> None:
+    from bomgar_async.command import params as build
+
+    class Loose(Queue):
+        """A subclass that skips the check, as a careless caller might write."""
+
+        def __attrs_post_init__(self) -> None:
+            return None
+
+    loose = Loose("rep", -5)
+    with pytest.raises(BomgarValidationError):
+        build.session_key(
+            loose, external_key=None, priority=None, skills=None, ttl=None, url_hostname=None
+        )
+    with pytest.raises(BomgarValidationError):
+        build.transfer_session("c69a8e10bea9428f816cfababe9815fe", loose)

@@ -20,6 +20,7 @@ RANKS = {
     "_http": 2,
     "command": 3,
     "reporting": 3,
+    "pra": 3,
     "scripting": 3,
     "start_session": 3,
     "brcs": 3,

@@ -127,6 +127,31 @@ def test_full_session_has_every_element_of_the_guide() -> None:
     assert session.primary_team == NamedRef(id=4, name="Tier 2")
 
 
+@pytest.mark.parametrize(
+    ("text", "issue"),
+    [
+        ("5", 5),
+        (" 12 ", 12),
+        ("Other", None),
+        ("", None),
+        ("-3", None),
+        ("5_0", None),
+        ("\u0665", None),
+    ],
+)
+def test_customer_info_issue_is_the_numeric_id(text: str, issue: int | None) -> None:
+    info = CustomerInfo.of({"name": "Pat", "issue": text})
+    assert info is not None
+    assert info.issue == issue
+    assert info.issue_text == (text.strip() or None)
+
+
+def test_customer_info_without_an_issue() -> None:
+    info = CustomerInfo.of({"name": "Pat"})
+    assert info == CustomerInfo(name="Pat")
+    assert info.issue is None
+
+
 def test_full_session_customers() -> None:
     customers = parse.parse_session_list(load("session_list_many"))[0].customers
     assert customers == (
@@ -142,8 +167,9 @@ def test_full_session_customers() -> None:
                 name="Pat Customer",
                 company="Example Corp",
                 company_code="EX-42",
-                issue="5",
+                issue=5,
                 details="VPN drops every hour",
+                issue_text="5",
             ),
         ),
         SessionCustomer(

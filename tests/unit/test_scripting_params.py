@@ -92,11 +92,22 @@ def test_action_params_login_adds_the_mechanism() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "host",
+    ["MY_PC", "ABCDEFGH02", "my pc", "fe80::1%eth0", "192.168.9.14", "pc.example.com.", "PC-é"],
+)
+def test_push_and_start_local_takes_any_machine_name(host: str) -> None:
+    # The guide only limits the hostname to 255 characters: NetBIOS names, IPs and FQDNs pass.
+    assert sp.action_params("push_and_start_local", hostname=host) == (("hostname", host),)
+    assert sp.client_script_url("support.example.com", "push_and_start_local", hostname=host)
+
+
 def test_limits_are_inclusive() -> None:
     assert sp.action_params("start_pinned_client_session", search_string="s" * 1024)
     assert sp.action_params("generate_session_key", external_key="k" * 1024)
     host = ".".join(["a" * 63] * 3 + ["b" * 63])  # 255 characters
     assert sp.action_params("push_and_start_local", hostname=host) == (("hostname", host),)
+    assert sp.action_params("push_and_start_local", hostname="M" * 255)
     assert sp.action_params("start_vpro_session", target="t" * 255, jumpoint="j" * 1024)
 
 
@@ -128,7 +139,15 @@ def test_limits_are_inclusive() -> None:
         ("generate_session_key", {"queue": "general"}, "does not take 'queue'"),
         ("push_and_start_local", {}, "requires hostname"),
         ("push_and_start_local", {"hostname": "a" * 256}, "hostname"),
-        ("push_and_start_local", {"hostname": "bad_host!"}, "hostname"),
+        ("push_and_start_local", {"hostname": ""}, "must not be empty"),
+        ("push_and_start_local", {"hostname": "   "}, "must not be empty"),
+        ("push_and_start_local", {"hostname": "MY_PC\nX"}, "control characters"),
+        ("push_and_start_local", {"hostname": "MY\tPC"}, "control characters"),
+        ("push_and_start_local", {"hostname": "MY\x00PC"}, "control characters"),
+        ("push_and_start_local", {"hostname": "MY\x85PC"}, "control characters"),
+        ("push_and_start_local", {"hostname": "MY\ud800PC"}, "surrogate"),
+        ("push_and_start_local", {"hostname": 5}, "must be a string"),
+        ("start_vpro_session", {"target": "pc\r\n1", "jumpoint": "j"}, "control characters"),
         ("start_vpro_session", {"target": "t"}, "requires jumpoint"),
         ("start_vpro_session", {"jumpoint": "j"}, "requires target"),
         ("start_vpro_session", {"target": "t" * 256, "jumpoint": "j"}, "maximum is 255"),

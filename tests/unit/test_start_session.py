@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 from bomgar_async import BomgarValidationError
 from bomgar_async.start_session import (
     BrowserIssue,
+    IssueForm,
     StartSessionURLs,
     bomgar_button_args,
+    browser_set_site_js,
     browser_start_js,
     start_session_params,
 )
@@ -336,7 +338,9 @@ def test_browser_start_js_escapes_a_closing_script_tag() -> None:
         ((), {"issue": BrowserIssue()}, "exactly one of id and code_name"),
         ((), {"issue": BrowserIssue(id=1, code_name="x")}, "exactly one of id and code_name"),
         ((), {"issue": 0}, "issue id must be a positive integer"),
-        ((), {"issue": True}, "BrowserIssue, an issue id or a code name"),
+        ((), {"issue": True}, "BrowserIssue, an IssueForm, an issue id or a code name"),
+        ((), {"issue": IssueForm("f"), "external_key": "k"}, "only available with session_key"),
+        ((), {"issue": IssueForm("f"), "rep": (1, "A")}, "exactly one start method"),
         ((), {"issue": "not valid"}, "not a valid code name"),
         ((), {"issue": BrowserIssue(id=1, customer_name="n" * 101)}, "maximum is 100"),
         ((), {"issue": BrowserIssue(id=1, company_name="n" * 101)}, "maximum is 100"),
@@ -355,6 +359,90 @@ def test_browser_start_js_rejects(
 ) -> None:
     with pytest.raises(BomgarValidationError, match=match):
         browser_start_js(*args, **kwargs)
+
+
+# --- issue as a form element, BG.setSite -----------------------------------------------------
+
+_FORM_CALL = re.compile(
+    r'\ABG\.start\(BG\.START_TYPE\.(BROWSER|CHAT), \{"issue": '
+    r"document\.getElementById\((\"(?:[^\"\\]|\\.)*\")\)(.*)\}\);\Z",
+    re.DOTALL,
+)
+
+
+def test_browser_start_js_with_the_guides_issue_form() -> None:
+    # The guide: BG.start(BG.START_TYPE.BROWSER, {issue: document.getElementById('formID')});
+    assert browser_start_js(issue=IssueForm("formID")) == (
+        'BG.start(BG.START_TYPE.BROWSER, {"issue": document.getElementById("formID")});'
+    )
+    assert browser_start_js("chat", issue=IssueForm("formID"), locale="en-us") == (
+        'BG.start(BG.START_TYPE.CHAT, {"issue": document.getElementById("formID"), '
+        '"locale": "en-us"});'
+    )
+
+
+@settings(deadline=None, max_examples=300)
+@given(element_id=st.text(min_size=1, max_size=200))
+def test_an_issue_form_id_cannot_inject_code(element_id: str) -> None:
+    try:
+        js = browser_start_js(issue=IssueForm(element_id))
+    except BomgarValidationError:
+        assert set(element_id) & set(" \t\n\f\r") or any(
+            ord(ch) < 32 or ord(ch) == 127 for ch in element_id
+        )
+        return
+    assert js.isascii()
+    assert not set(js) & set("<>&\u2028\u2029")
+    match = _FORM_CALL.match(js)
+    assert match is not None, js
+    assert json.loads(match.group(2)) == element_id  # one string literal, the id intact
+    assert match.group(3) == ""
+
+
+@pytest.mark.parametrize("bad", ["", "form id", "a\tb", "a\x00b", "x" * 1025, 5, None])
+def test_issue_form_rejects(bad: object) -> None:
+    with pytest.raises(BomgarValidationError):
+        IssueForm(bad)  # type: ignore[arg-type]
+
+
+def test_browser_set_site_js_the_guides_snippet() -> None:
+    assert browser_set_site_js("support.example.com") == 'BG.setSite("support.example.com");'
+    assert browser_set_site_js("support.example.com:8443") == (
+        'BG.setSite("support.example.com:8443");'
+    )
+    assert browser_set_site_js("[::1]:8443") == 'BG.setSite("[::1]:8443");'
+
+
+@pytest.mark.parametrize(
+    ("site", "match"),
+    [
+        ("https://support.example.com", "without the protocol"),
+        ("support.example.com/path", "not a valid hostname"),
+        ('x");alert(1);("', "not a valid hostname"),
+        ("</script>", "not a valid hostname"),
+        ("support.example.com:0", "invalid port"),
+        ("support.example.com:99999", "invalid port"),
+        ("support.example.com:", "invalid port"),
+        ("[::g]", "invalid IPv6"),
+        ("[::1]x", "not host"),
+        ("", "not a valid hostname"),
+        (None, "must be a string"),
+    ],
+)
+def test_browser_set_site_js_rejects(site: object, match: str) -> None:
+    with pytest.raises(BomgarValidationError, match=match):
+        browser_set_site_js(site)  # type: ignore[arg-type]
+
+
+def test_head_html_is_the_guides_head() -> None:
+    assert SITE.head_html() == (
+        '<script type="text/javascript" '
+        'src="https://support.example.com/api/start_session.js"></script>\n'
+        '<script type="text/javascript">BG.setSite("support.example.com");</script>'
+    )
+    local = StartSessionURLs("http://127.0.0.1:8080/bomgar").head_html()
+    assert 'src="http://127.0.0.1:8080/bomgar/api/start_session.js"' in local
+    assert 'BG.setSite("127.0.0.1:8080");' in local
 
 
 # --- embedded Bomgar Button -----------------------------------------------------------------

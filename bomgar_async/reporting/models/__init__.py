@@ -16,6 +16,9 @@ from .events import (
     SystemInfoCategory,
     TeamEvent,
 )
+from .jump import (
+    JumpGroup,
+)
 from .other import (
     ActiveRepresentative,
     ExitSurvey,
@@ -53,6 +56,7 @@ __all__ = [
     "EventFile",
     "EventParty",
     "ExitSurvey",
+    "JumpGroup",
     "LicenseCount",
     "LicenseInterval",
     "LicenseUsageReport",

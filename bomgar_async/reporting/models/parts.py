@@ -10,6 +10,7 @@ the strings the appliance sent; :class:`Endpoint` parses them on request.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 
 import attrs
@@ -39,6 +40,8 @@ __all__ = [
     "SessionTeam",
     "own_text",
 ]
+
+_DIGITS = re.compile(r"[0-9]{1,18}")
 
 _PLACEHOLDERS = frozenset({"unknown", "n/a", "none", "-"})
 
@@ -165,29 +168,41 @@ class ParticipantRef:
         )
 
 
+def _numeric_id(value: str | None) -> int | None:
+    # Only plain ASCII digits: int() would also take "+5", "5_0" or other scripts' digits.
+    return int(value) if value is not None and _DIGITS.fullmatch(value) else None
+
+
 @attrs.frozen(kw_only=True)
 class CustomerInfo:
     """What the customer entered in the front-end survey, or what was set
-    programmatically (``customer/info``). ``issue`` is kept as sent (an issue or
-    representative id)."""
+    programmatically (``customer/info``).
+
+    ``issue`` is the guide's "numeric ID of the issue or the representative" the customer
+    selected (or that was set programmatically), as an ``int``; a value that is not a
+    number leaves it ``None`` (never an error) and ``issue_text`` keeps the text as sent.
+    """
 
     name: str | None = None
     company: str | None = None
     company_code: str | None = None
-    issue: str | None = None
+    issue: int | None = None
     details: str | None = None
+    issue_text: str | None = None
 
     @classmethod
     def of(cls, node: Node) -> CustomerInfo | None:
         """The info, or ``None`` when ``<info>`` is absent or empty."""
         if not isinstance(node, Mapping):
             return None
+        issue = str_of(node, "issue")
         return cls(
             name=str_of(node, "name"),
             company=str_of(node, "company"),
             company_code=str_of(node, "company_code"),
-            issue=str_of(node, "issue"),
+            issue=_numeric_id(issue),
             details=str_of(node, "details"),
+            issue_text=issue,
         )
 
 

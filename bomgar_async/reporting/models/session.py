@@ -11,6 +11,7 @@ is required; everything else is tolerant of empty elements and placeholders.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
@@ -35,6 +36,11 @@ from ..._xml.values import (
 )
 from ...errors import BomgarProtocolError
 from .events import SessionEvent
+from .jump import (
+    CustomAttribute,
+    JumpGroup,
+    custom_attributes_of,
+)
 from .parts import (
     NamedRef,
     ParticipantRef,
@@ -49,6 +55,7 @@ __all__ = [
     "SessionListingEntry",
     "SessionSummary",
     "SupportSession",
+    "common_session_fields",
     "required_lsid",
     "session_participants",
 ]
@@ -105,13 +112,48 @@ def session_participants(
     )
 
 
+def common_session_fields(node: Node) -> dict[str, Any]:
+    """The fields every session report shares (Remote Support's ``SupportSession`` and
+    PRA's ``AccessSession``), read from one ``<session>`` node."""
+    customers, reps, teams = session_participants(node)
+    events = children(child(node, "session_details"), "event")
+    return {
+        "lsid": required_lsid(node, "session"),
+        "session_type": str_of(node, "session_type"),
+        "lseq": int_of(node, "lseq"),
+        "start_time": datetime_of(node, "start_time"),
+        "end_time": datetime_of(node, "end_time"),
+        "duration": timedelta_of(node, "duration"),
+        "jump_group": JumpGroup.of(child(node, "jump_group")),
+        "jumpoint": NamedRef.of(child(node, "jumpoint")),
+        "external_key": str_of(node, "external_key"),
+        "custom_attributes": custom_attributes_of(node),
+        "session_chat_view_url": str_of(node, "session_chat_view_url"),
+        "session_chat_download_url": str_of(node, "session_chat_download_url"),
+        "session_recording_view_url": str_of(node, "session_recording_view_url"),
+        "session_recording_download_url": str_of(node, "session_recording_download_url"),
+        "command_shell_recordings": _recordings(node, "command_shell"),
+        "file_transfer_count": int_of(node, "file_transfer_count"),
+        "file_move_count": int_of(node, "file_move_count"),
+        "file_delete_count": int_of(node, "file_delete_count"),
+        "primary_customer": ParticipantRef.of(child(node, "primary_customer")),
+        "primary_rep": ParticipantRef.of(child(node, "primary_rep")),
+        "primary_team": NamedRef.of(child(node, "primary_team")),
+        "customers": customers,
+        "reps": reps,
+        "teams": teams,
+        "events": tuple(SessionEvent.from_node(e) for e in events),
+    }
+
+
 @attrs.frozen(kw_only=True)
 class SupportSession:
     """A support session with everything the report holds (``/session_list/session``).
 
     ``end_time`` is ``None`` for sessions still in progress or closed abnormally.
     ``cust_surveys`` / ``rep_surveys`` are the exit surveys submitted, ``events`` the
-    session's events in chronological order.
+    session's events in chronological order. ``jump_group`` and ``custom_attributes`` are
+    sent by newer appliances (not in the 1.11.0 guide).
     """
 
     lsid: str
@@ -121,8 +163,10 @@ class SupportSession:
     end_time: datetime | None = None
     duration: timedelta | None = None
     public_site: NamedRef | None = None
+    jump_group: JumpGroup | None = None
     jumpoint: NamedRef | None = None
     external_key: str | None = None
+    custom_attributes: tuple[CustomAttribute, ...] = ()
     session_chat_view_url: str | None = None
     session_chat_download_url: str | None = None
     session_recording_view_url: str | None = None
@@ -144,36 +188,12 @@ class SupportSession:
 
     @classmethod
     def from_node(cls, node: Node) -> SupportSession:
-        customers, reps, teams = session_participants(node)
-        events = children(child(node, "session_details"), "event")
         return cls(
-            lsid=required_lsid(node, "session"),
-            session_type=str_of(node, "session_type"),
-            lseq=int_of(node, "lseq"),
-            start_time=datetime_of(node, "start_time"),
-            end_time=datetime_of(node, "end_time"),
-            duration=timedelta_of(node, "duration"),
+            **common_session_fields(node),
             public_site=NamedRef.of(child(node, "public_site")),
-            jumpoint=NamedRef.of(child(node, "jumpoint")),
-            external_key=str_of(node, "external_key"),
-            session_chat_view_url=str_of(node, "session_chat_view_url"),
-            session_chat_download_url=str_of(node, "session_chat_download_url"),
-            session_recording_view_url=str_of(node, "session_recording_view_url"),
-            session_recording_download_url=str_of(node, "session_recording_download_url"),
             show_my_screen_recordings=_recordings(node, "show_my_screen"),
-            command_shell_recordings=_recordings(node, "command_shell"),
-            file_transfer_count=int_of(node, "file_transfer_count"),
-            file_move_count=int_of(node, "file_move_count"),
-            file_delete_count=int_of(node, "file_delete_count"),
-            primary_customer=ParticipantRef.of(child(node, "primary_customer")),
-            primary_rep=ParticipantRef.of(child(node, "primary_rep")),
-            primary_team=NamedRef.of(child(node, "primary_team")),
-            customers=customers,
-            reps=reps,
-            teams=teams,
             cust_surveys=_surveys(node, "cust"),
             rep_surveys=_surveys(node, "rep"),
-            events=tuple(SessionEvent.from_node(e) for e in events),
         )
 
 
