@@ -1,8 +1,9 @@
 """A sync in its own process, for the crash tests (they SIGKILL it at random points).
 
-Run: python -m tests.store.sync_child URL sqlite|postgres PATH_OR_DSN SINCE_UNIX
-Small windows (many batches, each its own transaction) and two windows in flight; prints
-``committed`` after each batch's transaction.
+Run: python -m tests.store.sync_child URL sqlite|postgres PATH_OR_DSN SINCE_UNIX [rs|pra]
+(``pra`` syncs Privileged Remote Access's access sessions). Small windows (many batches,
+each its own transaction) and two windows in flight; prints ``committed`` after each
+batch's transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from bomgar_async.reporting.catch_up import CatchUp
 from bomgar_async.store import PostgresSessionStore, SessionStore, SQLiteSessionStore
 
 
-async def main(url: str, kind: str, target: str, since: datetime) -> None:
+async def main(url: str, kind: str, target: str, since: datetime, product: str) -> None:
     store: SessionStore
     store = SQLiteSessionStore(target) if kind == "sqlite" else PostgresSessionStore(target)
     plan = CatchUp(
@@ -31,8 +32,21 @@ async def main(url: str, kind: str, target: str, since: datetime) -> None:
         ) as bg,
         store,
     ):
-        sync = bg.reporting.sync(since=since, window=timedelta(hours=12))
-        await store.sync(sync, catch_up=plan, lock_timeout=60, progress=_committed)
+        window = timedelta(hours=12)
+        if product == "pra":
+            await store.sync(
+                bg.pra.sync(since=since, window=window),
+                catch_up=plan,
+                lock_timeout=60,
+                progress=_committed,
+            )
+        else:
+            await store.sync(
+                bg.reporting.sync(since=since, window=window),
+                catch_up=plan,
+                lock_timeout=60,
+                progress=_committed,
+            )
 
 
 def _committed(_progress: object) -> None:
@@ -41,4 +55,6 @@ def _committed(_progress: object) -> None:
 
 if __name__ == "__main__":
     url, kind, target, since = sys.argv[1:5]
-    asyncio.run(main(url, kind, target, datetime.fromtimestamp(int(since), timezone.utc)))
+    product = sys.argv[5] if len(sys.argv) > 5 else "rs"
+    start = datetime.fromtimestamp(int(since), timezone.utc)
+    asyncio.run(main(url, kind, target, start, product))

@@ -1,6 +1,6 @@
 """A sync process SIGKILLed at random points, over and over, while sessions keep arriving
 late: in the database every session is there exactly once (delivered once: revision 1),
-complete, and none is missing. SQLite and PostgreSQL."""
+complete, and none is missing. SQLite and PostgreSQL, Remote Support and PRA syncs."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ import os
 import random
 import signal
 import sys
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bomgar_async import BomgarClient
+from bomgar_async import AccessSession, BomgarClient, SupportSession
 from bomgar_async.simulator import Simulator
 from bomgar_async.store import PostgresSessionStore, SessionStore, SQLiteSessionStore
 
@@ -24,7 +26,9 @@ RUNS = 16
 Kill = tuple[int, float]
 
 
-async def _child(url: str, kind: str, target: str, since: datetime, kill: Kill | None) -> int:
+async def _child(
+    url: str, kind: str, target: str, since: datetime, kill: Kill | None, product: str
+) -> int:
     """Run a sync child; with ``kill=(batches, delay)``, SIGKILL it ``delay`` seconds after
     its ``batches``-th commit (or as soon as it has started, for 0 batches)."""
     process = await asyncio.create_subprocess_exec(
@@ -35,6 +39,7 @@ async def _child(url: str, kind: str, target: str, since: datetime, kill: Kill |
         kind,
         target,
         str(int(since.timestamp())),
+        product,
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=asyncio.subprocess.PIPE,
@@ -64,12 +69,13 @@ async def _revisions(store: SessionStore) -> dict[str, int]:
 
 
 @pytest.mark.timeout(240)
+@pytest.mark.parametrize("product", ["rs", "pra"])
 async def test_sigkilled_syncs_store_every_session_exactly_once(
-    store_kind: str, store_target: str
+    store_kind: str, store_target: str, product: str
 ) -> None:
-    rng = random.Random(f"crash-{store_kind}")
+    rng = random.Random(f"crash-{store_kind}-{product}")
     since = datetime.now(UTC) - timedelta(days=40)
-    async with Simulator(seed=5, latency=0.02) as sim:
+    async with Simulator(seed=5, latency=0.02, product=product) as sim:
         killed = finished = 0
         late: list[str] = []
         for _run in range(RUNS):
@@ -77,18 +83,23 @@ async def test_sigkilled_syncs_store_every_session_exactly_once(
                 started = since + timedelta(days=rng.uniform(1, 38))
                 late.append(sim.add_closed_session(started, datetime.now(UTC)))
             kill = (rng.randrange(0, 4), rng.uniform(0.0, 0.05))
-            code = await _child(sim.url, store_kind, store_target, since, kill)
+            code = await _child(sim.url, store_kind, store_target, since, kill, product)
             if code == -signal.SIGKILL:
                 killed += 1
             else:
                 assert code == 0
                 finished += 1
         late.append(sim.add_closed_session(since + timedelta(days=2), datetime.now(UTC)))
-        assert await _child(sim.url, store_kind, store_target, since, None) == 0
+        assert await _child(sim.url, store_kind, store_target, since, None, product) == 0
         async with BomgarClient(
             sim.url, username="admin", password="s3cret-admin", allow_http=True
         ) as bg:
-            expected = {s.lsid: s async for s in bg.reporting.support_sessions(since, by="end")}
+            pulled: AsyncIterator[Any] = (
+                bg.pra.access_sessions(since, by="end")
+                if product == "pra"
+                else bg.reporting.support_sessions(since, by="end")
+            )
+            expected = {s.lsid: s async for s in pulled}
     store = (
         SQLiteSessionStore(store_target)
         if store_kind == "sqlite"
@@ -102,3 +113,5 @@ async def test_sigkilled_syncs_store_every_session_exactly_once(
     assert set(stored) == set(expected)  # none missing, none extra
     assert set(revisions.values()) == {1}  # each delivered exactly once, never re-written
     assert stored == expected  # and complete: every part of every session
+    model = AccessSession if product == "pra" else SupportSession
+    assert {type(s) for s in stored.values()} == {model}
