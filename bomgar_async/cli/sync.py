@@ -169,6 +169,7 @@ def open_target(url: str) -> SessionTarget:
     "to",
     required=True,
     envvar="BOMGAR_SYNC_TO",
+    metavar="TARGET",
     help=(
         "Where to: sqlite:///FILE.db (sqlite:////abs/path.db), postgresql://USER@HOST/DB "
         "(needs the postgres extra; the password from PGPASSWORD, ~/.pgpass or the URL, "
