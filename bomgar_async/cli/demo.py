@@ -27,6 +27,7 @@ from ..simulator import (
 )
 from ..start_session import browser_start_js
 from .demo_pra import pra_tour
+from .demo_store import store_tour
 from .demo_tours import (
     closing_summary,
     polling_tour,
@@ -74,6 +75,7 @@ async def run_demo(seed: int = 1) -> int:
                 ("backups, client scripts, start links", lambda: _files_tour(bg, sim)),
                 ("a recording download", lambda: recording_tour(bg, sim)),
                 ("reports and the incremental sync", lambda: _reporting_tour(bg)),
+                ("the sync into SQLite (and a query of it)", lambda: store_tour(bg)),
                 ("validation, retries, no retry of changes", lambda: _failure_tour(bg, sim)),
                 ("permissions", lambda: _permissions_tour(sim)),
             ]

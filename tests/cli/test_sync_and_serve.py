@@ -1,5 +1,5 @@
-"""``sync`` killed and resumed (every session exactly once), ``--follow`` until Ctrl-C, the
-``--to`` targets, and ``serve`` (the export line, a taken or invalid port, Ctrl-C)."""
+"""``sync`` into JSON lines killed and resumed (every session exactly once), ``--follow``
+until Ctrl-C, and ``serve`` (the export line, a taken or invalid port, Ctrl-C)."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ async def test_sync_killed_and_resumed_writes_every_session_once(tmp_path: Path)
     target = tmp_path / "sessions.jsonl"
     since = (datetime.now(timezone.utc) - timedelta(days=31)).replace(microsecond=0)
     argv = ["sync", "--to", str(target), "--since", since.isoformat(), "--window", "1d"]
+    argv += ["--concurrency", "1"]  # one window at a time: the kill lands mid-way
     async with Simulator(seed=3, latency=0.05) as sim:
         env = subprocess_env(sim)
         child = await _spawn(argv, env)
@@ -90,22 +91,6 @@ async def test_sync_follow_until_interrupted(tmp_path: Path) -> None:
     assert child.returncode == 130
     assert err.decode().strip().splitlines()[-1] == "interrupted"
     assert first["sessions"] == len(_lines(target)) and second["sessions"] == 0
-
-
-@pytest.mark.parametrize(
-    ("to", "message"),
-    [
-        ("sqlite:///sessions.db", "this version has no session store"),
-        ("postgresql://db/sessions", "this version has no session store"),
-        ("ftp://x/y", "unknown target"),
-    ],
-)
-async def test_sync_targets_this_version_cannot_write(sim, cli_env, invoke, to, message) -> None:  # type: ignore[no-untyped-def]
-    cli_env(sim)
-    result = await invoke("sync", "--to", to)
-    assert result.code == 2
-    assert message in result.err and result.err.count("\n") == 1
-    assert sim.requests == []  # refused before anything was sent
 
 
 async def test_serve_prints_the_export_line_and_stops_on_ctrl_c() -> None:

@@ -3,6 +3,7 @@ capability against the simulator (the other commands: ``tests/cli``)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -50,6 +51,14 @@ def test_demo_walks_through_everything_and_exits_0() -> None:
     assert "access sessions in the quiet range: 0 (no exception)" in out
     assert "raises BomgarNoDataError: Aucune information" in out
     assert "checkpoint report=AccessSession" in out
+    assert "== sync into SQLite: SQLiteSessionStore" in out
+    stored = re.search(r"first run: (\d+) sessions stored in (\d+) transactions", out)
+    assert stored is not None and int(stored[1]) > 0 and int(stored[2]) > 0
+    assert "sessions per primary rep" in out and "GROUP BY primary_rep_name" in out
+    per_rep = re.findall(r"^   (\S.*?) +(\d+) sessions, avg [\d.]+ min$", out, re.MULTILINE)
+    assert len(per_rep) == 3 and all(int(count) > 0 for _rep, count in per_rep)
+    assert "second run from the stored checkpoint: 0 new sessions stored" in out
+    assert "   - the sync into SQLite (and a query of it)" in out
     assert "round 2: + 990001 LAPTOP-NEWCOMER connected" in out
     assert "round 2: - " in out and " left" in out
     assert "download_recording" in out and " bytes, sha256 " in out
