@@ -26,6 +26,10 @@ from ._http.download import (
     DownloadResult,
     check_destination,
 )
+from ._http.limit import (
+    Limiter,
+    LocalLimiter,
+)
 from ._http.paths import ApiPaths
 from ._http.pipeline import Pipeline
 from ._http.request import (
@@ -35,6 +39,11 @@ from ._http.request import (
     Timeout,
 )
 from ._http.retry import RetryPolicy
+from ._http.stats import (
+    ClientStats,
+    client_stats,
+)
+from ._http.tokens import TokenStore
 from ._http.transport import (
     AiohttpTransport,
     StreamedResponse,
@@ -103,7 +112,11 @@ class BomgarClient:
         ssl: ``True`` (verify), ``False`` (no verification; warns) or an ``ssl.SSLContext``.
         timeout: seconds or a timeout object (``aiohttp.ClientTimeout`` works) for API calls.
         download_timeout: the same for reports, recordings and backups (longer).
-        max_concurrency: calls in flight to this appliance at once.
+        max_concurrency: calls in flight to this appliance at once (the default limiter's).
+        limiter: what limits the calls to the appliance: default ``LocalLimiter(max_concurrency)``
+            (this process); ``bomgar_async.fleet.RedisLimiter`` shares limits across a fleet.
+        token_store: where OAuth tokens live (default: this client's own memory);
+            ``bomgar_async.fleet.RedisTokenStore`` shares one token per account with a fleet.
         retries: automatic retries of read-only calls on connection errors, timeouts, 5xx, 429.
         retry_backoff: the base of the exponential backoff, in seconds.
         method: ``"POST"`` (credentials in the body) or ``"GET"`` (credentials in the URL).
@@ -149,9 +162,18 @@ class BomgarClient:
         cache_ttl: float = 60.0,
         no_data_messages: Iterable[str | re.Pattern[str]] = (),
         transport: Transport | None = None,
+        limiter: Limiter | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
         self._base_url = base_url(host, allow_http=allow_http)
-        self._auth = auth_from_options(username, password, client_id, client_secret)
+        self._auth = auth_from_options(
+            username,
+            password,
+            client_id,
+            client_secret,
+            token_store=token_store,
+            appliance=self._base_url,
+        )
         if method not in ("POST", "GET"):
             raise BomgarConfigError(f"method must be 'POST' or 'GET', not {method!r}")
         paths = ApiPaths.choose(
@@ -190,11 +212,12 @@ class BomgarClient:
             cache = MemoryCache(ttl=cache_ttl)
         self.cache: Cache | None = cache
         self._closed = False
+        self._limit = (limiter or LocalLimiter(max_concurrency)).bind(self._base_url)
         self._pipeline = Pipeline(
             auth=self._auth,
             transport=self._transport,
             retry=RetryPolicy(retries=retries, backoff=retry_backoff),
-            max_concurrency=max_concurrency,
+            limit=self._limit,
             timeout=self.timeout,
             download_timeout=self.download_timeout,
             check_open=self._check_open,
@@ -242,6 +265,11 @@ class BomgarClient:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"BomgarClient({self._base_url!r}, auth={self._auth!r}, {state})"
+
+    def stats(self) -> ClientStats:
+        """This client's counters: tokens fetched, 401 refreshes, rate-limit and limiter waits."""
+        fetched = getattr(self._auth, "fetch_count", 0)
+        return client_stats(fetched, self._pipeline.unauthorized_refreshes, self._limit.counts)
 
     def _check_open(self) -> None:
         if self._closed:

@@ -1,7 +1,8 @@
 """The path every call takes: credentials, concurrency limit, transport, status, retries.
 
 ``Pipeline.send`` authorizes a request (fetching an OAuth token if needed), sends it under
-the ``max_concurrency`` semaphore, fetches a new token once on HTTP 401, turns non-2xx
+the client's limit (:mod:`._http.limit`: a slot, counted against the call's timeout; the
+answer's rate-limit headers are reported back), fetches a new token once on HTTP 401, turns non-2xx
 statuses into ``BomgarHTTPError`` and retries read-only calls on the failures the retry
 policy allows. ``Pipeline.stream`` does the same for responses read in chunks, and
 ``Pipeline.download`` streams one into a file (see ``_http.download``).
@@ -17,6 +18,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
 
+import attrs
+
 from ..errors import (
     BomgarAuthError,
     BomgarError,
@@ -26,6 +29,7 @@ from .download import (
     DownloadResult,
     stream_to_file,
 )
+from .limit import Limit
 from .request import (
     Request,
     Response,
@@ -61,7 +65,7 @@ class Pipeline:
         auth: Auth,
         transport: Transport,
         retry: RetryPolicy,
-        max_concurrency: int,
+        limit: Limit,
         timeout: Timeout,
         download_timeout: Timeout,
         check_open: Callable[[], None],
@@ -70,7 +74,9 @@ class Pipeline:
         self._transport = transport
         self._retry = retry
         self._rng = random.Random()
-        self._slots = asyncio.Semaphore(max_concurrency)
+        self._limit = limit
+        self.unauthorized_refreshes = 0
+        """Calls answered 401 that fetched a new token (or took the one another caller got)."""
         self._timeout = timeout
         self._download_timeout = download_timeout
         self._check_open = check_open
@@ -84,10 +90,15 @@ class Pipeline:
         try:
             return await self._send_checked(authed, timeout)
         except _Unauthorized:
-            if not self._auth.invalidate(authed):
+            if not self._may_refresh(authed):
                 raise
         logger.info("%s: HTTP 401, fetching a new token once", request.label)
         return await self._send_checked(await self._authorize(request), timeout)
+
+    def _may_refresh(self, authed: Request) -> bool:
+        refresh = self._auth.invalidate(authed)
+        self.unauthorized_refreshes += refresh
+        return refresh
 
     async def _send_checked(self, request: Request, timeout: Timeout) -> Response:
         response = await self._send_raw(request, timeout)
@@ -103,8 +114,10 @@ class Pipeline:
 
     async def _send_raw(self, request: Request, timeout: Timeout) -> Response:
         self._check_open()
-        async with self._slots:
-            return await self._transport.send(request, timeout=timeout)
+        async with self._limit.slot(timeout.total) as left:
+            response = await self._transport.send(request, timeout=_within(timeout, left))
+        await self._limit.observe(response.status, response.headers)
+        return response
 
     async def _with_retries(self, request: Request, attempt_once: Callable[[], Awaitable[T]]) -> T:
         attempt = 0
@@ -132,10 +145,12 @@ class Pipeline:
         """Open an already authorized ``request`` under the concurrency limit and yield its
         2xx response before the body is read (``download_timeout`` applies)."""
         self._check_open()
+        timeout = self._download_timeout
         async with (
-            self._slots,
-            self._transport.stream(request, timeout=self._download_timeout) as response,
+            self._limit.slot(timeout.total) as left,
+            self._transport.stream(request, timeout=_within(timeout, left)) as response,
         ):
+            await self._limit.observe(response.status, response.headers)
             if response.status == 401:
                 raise _unauthorized(request.label)
             if not 200 <= response.status < 300:
@@ -155,7 +170,7 @@ class Pipeline:
             try:
                 response = await stack.enter_async_context(self.stream(authed))
             except _Unauthorized:
-                if not self._auth.invalidate(authed):
+                if not self._may_refresh(authed):
                     raise
                 authed = await self._authorize(request)
                 response = await stack.enter_async_context(self.stream(authed))
@@ -194,8 +209,15 @@ class Pipeline:
             try:
                 return await once(authed)
             except _Unauthorized:
-                if not self._auth.invalidate(authed):
+                if not self._may_refresh(authed):
                     raise
             return await once(await self._authorize(request))
 
         return await self._with_retries(request, attempt)
+
+
+def _within(timeout: Timeout, left: float | None) -> Timeout:
+    """``timeout`` with its total cut to what waiting for the limit ``left`` of it."""
+    if left is None or timeout.total is None or left >= timeout.total:
+        return timeout
+    return attrs.evolve(timeout, total=left)

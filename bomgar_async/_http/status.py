@@ -8,11 +8,15 @@ import time
 from ..errors import BomgarHTTPError
 from .request import Response
 
-__all__ = ["check_status"]
+__all__ = ["check_status", "retry_after_seconds"]
 
 
 def _retry_after(response: Response) -> float | None:
-    value = response.header("Retry-After")
+    return retry_after_seconds(response.header("Retry-After"))
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A ``Retry-After`` value (seconds or an HTTP date) in seconds from now, or ``None``."""
     if value is None:
         return None
     value = value.strip()
