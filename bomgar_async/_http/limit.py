@@ -38,6 +38,7 @@ __all__ = [
     "Limit",
     "LimitCounts",
     "Limiter",
+    "LocalLimit",
     "LocalLimiter",
     "RateBucket",
     "appliance_pause",
@@ -175,7 +176,9 @@ def remaining(timeout: float | None, started: float) -> float | None:
     return max(0.001, timeout - (time.monotonic() - started))
 
 
-class _LocalLimit:
+class LocalLimit:
+    """The limit of one appliance in this process (see :class:`LocalLimiter`)."""
+
     def __init__(self, max_in_flight: int, bucket: RateBucket) -> None:
         self._slots = asyncio.Semaphore(max_in_flight)
         self._bucket = bucket
@@ -183,6 +186,7 @@ class _LocalLimit:
 
     @asynccontextmanager
     async def slot(self, timeout: float | None) -> AsyncIterator[float | None]:
+        """Wait for a turn of the rate and a slot (see :class:`Limit`)."""
         started = time.monotonic()
         turn = self._bucket.reserve(started, timeout)
         if turn is None:
@@ -208,9 +212,13 @@ class _LocalLimit:
             self._slots.release()
 
     async def observe(self, status: int, headers: Mapping[str, str]) -> None:
-        pause = appliance_pause(status, headers, self.counts)
-        if pause > 0:
-            self._bucket.pause(time.monotonic(), pause)
+        """Pause after ``X-RateLimit-Remaining: 0`` or a 429 (see :class:`Limit`)."""
+        self.pause(appliance_pause(status, headers, self.counts))
+
+    def pause(self, seconds: float) -> None:
+        """Hold this process's callers off for ``seconds``."""
+        if seconds > 0:
+            self._bucket.pause(time.monotonic(), seconds)
 
 
 class LocalLimiter:
@@ -231,10 +239,10 @@ class LocalLimiter:
         self.burst = burst or max_in_flight
         self._shared: dict[str, tuple[asyncio.Semaphore, RateBucket]] = {}
 
-    def bind(self, appliance: str) -> Limit:
+    def bind(self, appliance: str) -> LocalLimit:
         """The limit of ``appliance`` (slots and rate shared with other clients bound to it)."""
         shared = self._shared.get(appliance)
-        limit = _LocalLimit(self.max_in_flight, RateBucket(self.rate, self.burst))
+        limit = LocalLimit(self.max_in_flight, RateBucket(self.rate, self.burst))
         if shared is None:
             self._shared[appliance] = (limit._slots, limit._bucket)
         else:
