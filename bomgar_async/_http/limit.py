@@ -207,6 +207,14 @@ class LocalLimit:
         except TimeoutError:
             raise timed_out("a concurrency slot", timeout) from None
         try:
+            pause = self._bucket.paused_until - time.monotonic()  # began while we waited
+            if pause > 0:
+                left = remaining(timeout, started)
+                if left is not None and pause >= left:
+                    raise timed_out("the end of the appliance's rate-limit pause", timeout)
+                self.counts.rate_limit_waits += 1
+                waited = True
+                await asyncio.sleep(pause)
             yield remaining(timeout, started) if waited else timeout
         finally:
             self._slots.release()

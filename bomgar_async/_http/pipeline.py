@@ -116,7 +116,7 @@ class Pipeline:
         self._check_open()
         async with self._limit.slot(timeout.total) as left:
             response = await self._transport.send(request, timeout=_within(timeout, left))
-        await self._limit.observe(response.status, response.headers)
+            await self._limit.observe(response.status, response.headers)  # before others go
         return response
 
     async def _with_retries(self, request: Request, attempt_once: Callable[[], Awaitable[T]]) -> T:

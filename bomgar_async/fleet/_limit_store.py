@@ -58,9 +58,13 @@ end
 return {1, wait, paused}
 """
 )
-# KEYS: slots; ARGV: lease id, max in flight, lease ms. Returns 1 if the slot was taken.
+# KEYS: slots, pause; ARGV: lease id, max in flight, lease ms.
+# Returns 1 if the slot was taken, 0 if none is free, or minus the µs a pause still lasts.
 _TAKE = """
 local t = redis.call('TIME')
+local now_us = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0') - now_us
+if pause > 0 then return -math.max(1, pause) end
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
@@ -148,11 +152,15 @@ class LimitStore:
         reserved, wait_us, paused = (int(part) for part in reply)
         return Turn(bool(reserved), max(0, wait_us) / 1_000_000, bool(paused))
 
-    async def take(self, keys: LimitKeys, lease_id: str, max_in_flight: int, lease_ms: int) -> bool:
-        """Take a slot under ``lease_id`` if one is free."""
+    async def take(
+        self, keys: LimitKeys, lease_id: str, max_in_flight: int, lease_ms: int
+    ) -> bool | float:
+        """Take a slot under ``lease_id`` if one is free (``True``); ``False`` if none is; or
+        the seconds a pause of the fleet still lasts (no slot is given out during one)."""
+        args = [lease_id, max_in_flight, lease_ms]
         with self._guard():
-            taken = await self._take(keys=[keys.slots], args=[lease_id, max_in_flight, lease_ms])
-        return bool(taken)
+            taken = int(await self._take(keys=[keys.slots, keys.pause], args=args))
+        return -taken / 1_000_000 if taken < 0 else bool(taken)
 
     async def renew(self, slots: str, lease_ids: list[str], lease_ms: int) -> None:
         """Extend the leases still held (an expired one is not brought back)."""

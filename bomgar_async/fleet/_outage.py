@@ -6,6 +6,7 @@ every ``retry_interval`` seconds (one probe at a time) and used again as soon as
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -72,7 +73,7 @@ class Outage:
         self._interval = retry_interval
         self._secrets = secrets
         self._down_until: float | None = None
-        self._probing = False
+        self._probe: asyncio.Future[bool] | None = None
         self.failures = 0
         """Redis commands that failed."""
 
@@ -86,7 +87,7 @@ class Outage:
         self.failures += 1
         if self._down_until is None:
             logger.warning(
-                "%s %s is unreachable (%s); %s, retrying Redis every %.0f s",
+                "%s %s is unreachable (%s); %s, retrying Redis every %g s",
                 self._what,
                 self._where,
                 redact(str(err), self._secrets),
@@ -96,21 +97,28 @@ class Outage:
         self._down_until = time.monotonic() + self._interval
 
     async def usable(self, probe: Callable[[], Awaitable[object]]) -> bool:
-        """Whether to use Redis now: it is up, or a due ``probe`` (one at a time) succeeds."""
-        down_until = self._down_until
-        if down_until is None:
+        """Whether to use Redis now: it is up, or a due ``probe`` succeeds (callers arriving
+        during a probe wait for its answer, so none of them limits itself meanwhile)."""
+        if self._down_until is None:
             return True
-        if self._probing or time.monotonic() < down_until:
-            return False
-        self._probing = True
+        if self._probe is None:
+            if time.monotonic() < self._down_until:
+                return False
+            self._probe = asyncio.ensure_future(self._try(probe))
+        probing = self._probe
+        try:
+            return await asyncio.shield(probing)
+        finally:
+            if probing.done() and self._probe is probing:
+                self._probe = None
+
+    async def _try(self, probe: Callable[[], Awaitable[object]]) -> bool:
         try:
             await probe()
         except RedisUnavailable:
             self.failures += 1
             self._down_until = time.monotonic() + self._interval
             return False
-        finally:
-            self._probing = False
         self._down_until = None
         logger.info("%s %s is back: shared by every process again", self._what, self._where)
         return True

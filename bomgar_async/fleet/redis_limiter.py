@@ -206,17 +206,28 @@ class _RedisLimit:
                 self.counts.limiter_waits += 1
             await asyncio.sleep(turn.wait)
         lease_id = secrets.token_hex(8)
-        delay = _POLL_FIRST
-        while not await owner.store.take(self._keys, lease_id, owner.max_in_flight, owner.lease_ms):
-            if delay == _POLL_FIRST:
-                self.counts.limiter_waits += 1
+        delay, paused, polled = _POLL_FIRST, False, False
+        while True:
+            taken = await owner.store.take(
+                self._keys, lease_id, owner.max_in_flight, owner.lease_ms
+            )
+            if taken is True:
+                return lease_id
             left = remaining(timeout, started)
-            if left is not None and left <= 0.001:
-                raise timed_out("a concurrency slot", timeout)
-            pause = delay * random.uniform(0.5, 1.0)
+            if taken is False:
+                self.counts.limiter_waits += not polled
+                polled = True
+                if left is not None and left <= 0.001:
+                    raise timed_out("a concurrency slot", timeout)
+                pause = delay * random.uniform(0.5, 1.0)  # spreads the polls
+                delay = min(_POLL_MAX, delay * 2)
+            else:  # the fleet is paused (a 429 or X-RateLimit-Remaining: 0)
+                self.counts.rate_limit_waits += not paused
+                paused = True
+                pause = float(taken)
+                if left is not None and pause >= left:
+                    raise timed_out("the end of the appliance's rate-limit pause", timeout)
             await asyncio.sleep(pause if left is None else min(pause, left))
-            delay = min(_POLL_MAX, delay * 2)
-        return lease_id
 
     async def observe(self, status: int, headers: Mapping[str, str]) -> None:
         """Pause the fleet after a 429 or ``X-RateLimit-Remaining: 0`` (see ``Limit``)."""
