@@ -157,7 +157,7 @@ class LimitStore:
     ) -> bool | float:
         """Take a slot under ``lease_id`` if one is free (``True``); ``False`` if none is; or
         the seconds a pause of the fleet still lasts (no slot is given out during one)."""
-        args = [lease_id, max_in_flight, lease_ms]
+        args: list[str | int] = [lease_id, max_in_flight, lease_ms]
         with self._guard():
             taken = int(await self._take(keys=[keys.slots, keys.pause], args=args))
         return -taken / 1_000_000 if taken < 0 else bool(taken)
