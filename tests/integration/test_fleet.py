@@ -25,6 +25,7 @@ import pytest
 from bomgar_async import (
     BomgarClient,
     RedisLimiter,
+    RedisTokenStore,
 )
 from bomgar_async.errors import BomgarConfigError
 from bomgar_async.simulator import (
@@ -347,3 +348,121 @@ def test_limiter_configuration_errors(redis_url: str) -> None:
         RedisLimiter()
     shown = repr(RedisLimiter("redis://:hunter2@127.0.0.1:1/0", max_in_flight=3))
     assert "hunter2" not in shown and "max_in_flight=3" in shown
+
+
+# -- RedisTokenStore ---------------------------------------------------------------------
+
+
+async def test_40_token_holders_share_one_token_under_the_30_token_cap(
+    redis_url: str, prefix: str, raw: Any
+) -> None:
+    options = {"redis": redis_url, "prefix": prefix, "clients": 5, "calls": 20, "oauth": True}
+    async with Simulator() as sim:
+        reports = await run_fleet(sim, 8, {**options, "store": True}, timeout=120)
+        assert (total(reports, "ok"), total(reports, "failed")) == (800, 0)
+        assert sim.tokens_issued <= 2
+        assert total(reports, "tokens") == sim.tokens_issued
+        assert total(reports, "refreshes") == 0
+
+
+async def test_without_the_shared_store_40_holders_log_each_other_out(
+    redis_url: str, prefix: str
+) -> None:
+    """The failure the shared store prevents, and a test of the simulator's cap."""
+    options = {"redis": redis_url, "prefix": prefix, "clients": 5, "calls": 20, "oauth": True}
+    async with Simulator() as sim:
+        reports = await run_fleet(sim, 8, options, timeout=120)
+        assert sim.tokens_issued > 40  # 40 first tokens, then refreshes evicting others
+        assert total(reports, "refreshes") > 0
+        assert total(reports, "ok") + total(reports, "failed") == 800
+
+
+async def test_a_401_replaces_the_shared_token_once_for_everyone(
+    redis_url: str, prefix: str, raw: Any
+) -> None:
+    stores = [RedisTokenStore(redis_url, prefix=prefix) for _ in range(4)]
+    async with Simulator() as sim:
+        clients = [BomgarClient(sim.url, token_store=store, **OAUTH) for store in stores]
+        await asyncio.gather(*(bg.command.get_api_info() for bg in clients for _ in range(5)))
+        assert sim.tokens_issued == 1
+        sim.expire_tokens()
+        await asyncio.gather(*(bg.command.get_api_info() for bg in clients for _ in range(5)))
+        assert sim.tokens_issued == 2
+        assert sum(bg.stats().unauthorized_refreshes for bg in clients) >= 4
+        assert sum(bg.stats().tokens_fetched for bg in clients) == 2
+        for bg in clients:
+            await bg.close()
+    for store in stores:
+        await store.aclose()
+
+
+async def test_the_fleet_replaces_its_token_before_it_expires(
+    redis_url: str, prefix: str, raw: Any
+) -> None:
+    stores = [RedisTokenStore(redis_url, prefix=prefix) for _ in range(3)]
+    async with Simulator(token_ttl=1) as sim:
+        clients = [BomgarClient(sim.url, token_store=store, **OAUTH) for store in stores]
+
+        async def busy(bg: BomgarClient) -> None:
+            deadline = time.monotonic() + 2.5
+            while time.monotonic() < deadline:
+                await bg.command.get_api_info()
+                await asyncio.sleep(0.01)
+
+        await asyncio.gather(*(busy(bg) for bg in clients))
+        assert sum(bg.stats().unauthorized_refreshes for bg in clients) == 0
+        assert 3 <= sim.tokens_issued <= 4  # one per 0.9 s for the fleet, not per process
+        for bg in clients:
+            await bg.close()
+    for store in stores:
+        await store.aclose()
+
+
+async def test_tokens_in_redis_are_sealed_under_a_key_that_names_no_account(
+    redis_url: str, prefix: str, raw: Any
+) -> None:
+    from bomgar_async._http.tokens import TokenAccount
+    from bomgar_async.fleet._sealing import Sealer
+
+    store = RedisTokenStore(redis_url, prefix=prefix)
+    async with Simulator() as sim, BomgarClient(sim.url, token_store=store, **OAUTH) as bg:
+        await bg.command.get_api_info()
+        issued = next(iter(sim._tokens))
+        appliance = sim.url
+    names = [name async for name in raw.scan_iter(match=f"{prefix}*")]
+    assert len(names) == 1
+    name = names[0].decode()
+    assert "api-client" not in name and "127.0.0.1" not in name
+    stored = await raw.get(names[0])
+    assert issued.encode() not in stored and b"api-client" not in stored
+    account = TokenAccount(appliance, "api-client", "s3cret-oauth")
+    assert Sealer(account, prefix).name == name
+    opened = Sealer(account, prefix).open(stored)
+    assert opened is not None and opened.token == issued
+    wrong = Sealer(TokenAccount(appliance, "api-client", "not-the-secret"), prefix)
+    assert wrong.name != name
+    assert Sealer.open(wrong, stored) is None  # the secret is needed to read it
+    assert "s3cret" not in repr(store) and issued not in repr(opened)
+    await store.aclose()
+
+
+async def test_the_token_store_falls_back_when_redis_is_down(
+    redis_server_factory: Any, prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = redis_server_factory(None)
+    store = RedisTokenStore(server.url, prefix=prefix, retry_interval=0.2)
+    async with Simulator() as sim, BomgarClient(sim.url, token_store=store, **OAUTH) as bg:
+        await bg.command.get_api_info()
+        server.stop()
+        with caplog.at_level(logging.WARNING, logger="bomgar_async"):
+            for _ in range(3):
+                await bg.command.get_api_info()
+        warnings = [r for r in caplog.records if "Redis token store" in r.getMessage()]
+        assert len(warnings) == 1
+        assert sim.tokens_issued == 2  # this process's own token while Redis is away
+        redis_server_factory(server.port)
+        await asyncio.sleep(0.3)
+        await bg.command.get_api_info()
+        assert store.outage.up
+        assert sim.tokens_issued == 3  # the emptied Redis got the fleet's token again
+    await store.aclose()
