@@ -196,15 +196,8 @@ class _RedisLimit:
 
     async def _acquire(self, timeout: float | None, started: float) -> str:
         owner = self._owner
-        turn = await owner.store.reserve(self._keys, owner.rate, owner.burst, timeout)
-        if not turn.reserved:
-            raise timed_out("the rate limit", timeout)
-        if turn.wait > 0:
-            if turn.paused:
-                self.counts.rate_limit_waits += 1
-            else:
-                self.counts.limiter_waits += 1
-            await asyncio.sleep(turn.wait)
+        if owner.rate is not None:  # without one, taking a slot checks the pause
+            await self._reserve(timeout)
         lease_id = secrets.token_hex(8)
         delay, paused, polled = _POLL_FIRST, False, False
         while True:
@@ -228,6 +221,18 @@ class _RedisLimit:
                 if left is not None and pause >= left:
                     raise timed_out("the end of the appliance's rate-limit pause", timeout)
             await asyncio.sleep(pause if left is None else min(pause, left))
+
+    async def _reserve(self, timeout: float | None) -> None:
+        owner = self._owner
+        turn = await owner.store.reserve(self._keys, owner.rate, owner.burst, timeout)
+        if not turn.reserved:
+            raise timed_out("the rate limit", timeout)
+        if turn.wait > 0:
+            if turn.paused:
+                self.counts.rate_limit_waits += 1
+            else:
+                self.counts.limiter_waits += 1
+            await asyncio.sleep(turn.wait)
 
     async def observe(self, status: int, headers: Mapping[str, str]) -> None:
         """Pause the fleet after a 429 or ``X-RateLimit-Remaining: 0`` (see ``Limit``)."""

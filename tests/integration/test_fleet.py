@@ -157,6 +157,7 @@ def total(reports: list[dict[str, Any]], name: str) -> int:
 # -- RedisLimiter ------------------------------------------------------------------------
 
 
+@pytest.mark.timeout(240)
 async def test_8_processes_of_200_calls_never_exceed_4_in_flight(
     redis_url: str, prefix: str, raw: Any
 ) -> None:
@@ -176,6 +177,7 @@ async def test_8_processes_of_200_calls_never_exceed_4_in_flight(
         assert total(reports, "limiter_waits") > 0
 
 
+@pytest.mark.timeout(240)
 async def test_rate_20_across_4_processes_lets_20_calls_a_second_through(
     redis_url: str, prefix: str, raw: Any
 ) -> None:
@@ -279,6 +281,7 @@ async def test_redis_down_falls_back_to_local_limits_and_comes_back(
     await limiter.aclose()
 
 
+@pytest.mark.timeout(240)
 async def test_a_fleet_under_the_appliances_20_per_second_draws_no_429(
     redis_url: str, prefix: str, raw: Any
 ) -> None:
@@ -296,6 +299,7 @@ async def test_a_fleet_under_the_appliances_20_per_second_draws_no_429(
         assert total(reports, "rate_limited") == 0
 
 
+@pytest.mark.timeout(240)
 async def test_without_a_rate_the_fleet_follows_the_remaining_header(
     redis_url: str, prefix: str, raw: Any
 ) -> None:
@@ -353,6 +357,7 @@ def test_limiter_configuration_errors(redis_url: str) -> None:
 # -- RedisTokenStore ---------------------------------------------------------------------
 
 
+@pytest.mark.timeout(240)
 async def test_40_token_holders_share_one_token_under_the_30_token_cap(
     redis_url: str, prefix: str, raw: Any
 ) -> None:
@@ -365,6 +370,7 @@ async def test_40_token_holders_share_one_token_under_the_30_token_cap(
         assert total(reports, "refreshes") == 0
 
 
+@pytest.mark.timeout(240)
 async def test_without_the_shared_store_40_holders_log_each_other_out(
     redis_url: str, prefix: str
 ) -> None:
