@@ -21,11 +21,13 @@ import argparse
 import asyncio
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 
-from bench_cache import redis_server
+from bench_cache import (
+    best_async,
+    redis_server,
+)
 
 from bomgar_async import (
     BomgarClient,
@@ -34,20 +36,7 @@ from bomgar_async import (
 )
 from bomgar_async._http.limit import Limit
 
-REPEATS = 5
 APPLIANCE = "https://support.example.com"
-
-
-async def best(count: int, once: Callable[[], Awaitable[object]]) -> float:
-    """Best seconds per ``once()`` over the repeats."""
-    await once()
-    fastest = float("inf")
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        for _ in range(count):
-            await once()
-        fastest = min(fastest, time.perf_counter() - started)
-    return fastest / count
 
 
 def through(limit: Limit) -> Callable[[], Awaitable[None]]:
@@ -61,7 +50,7 @@ def through(limit: Limit) -> Callable[[], Awaitable[None]]:
 async def calls(url: str, limiter: LocalLimiter | RedisLimiter, count: int) -> float:
     options = {"username": "admin", "password": "s3cret-admin", "allow_http": True}
     async with BomgarClient(url, limiter=limiter, **options) as bg:
-        return await best(count, bg.command.get_api_info)
+        return await best_async(count, bg.command.get_api_info)
 
 
 async def main(slots: int, count: int, redis_url: str) -> None:
@@ -70,10 +59,10 @@ async def main(slots: int, count: int, redis_url: str) -> None:
     shared = RedisLimiter(redis_url, max_in_flight=8, prefix=prefix)
     rated = RedisLimiter(redis_url, max_in_flight=8, rate=1e6, prefix=prefix + "r")
     figures = {
-        "slot: local": await best(slots, through(local.bind(APPLIANCE))),
-        "slot: redis": await best(slots, through(shared.bind(APPLIANCE))),
-        "slot: redis+rate": await best(slots, through(rated.bind(APPLIANCE))),
-        "redis PING": await best(slots, shared.store.ping),
+        "slot: local": await best_async(slots, through(local.bind(APPLIANCE))),
+        "slot: redis": await best_async(slots, through(shared.bind(APPLIANCE))),
+        "slot: redis+rate": await best_async(slots, through(rated.bind(APPLIANCE))),
+        "redis PING": await best_async(slots, shared.store.ping),
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "bomgar_async", "serve"], stdout=subprocess.PIPE, text=True

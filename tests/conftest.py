@@ -3,7 +3,8 @@
 ``redis_url`` is ``$REDIS_URL`` when set; otherwise a throw-away ``redis-server`` (no
 persistence) is started once per session on a free loopback port. Tests that need it are
 skipped, saying why, when there is neither. ``redis_server_factory`` starts private servers
-that a test may stop and restart (outages).
+that a test may stop and restart (outages). ``prefix`` is a fresh key namespace per test and
+``raw`` a plain redis-py client that deletes the keys under it afterwards.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -140,3 +143,22 @@ def redis_server_factory() -> Iterator[Callable[[int | None], RedisServer]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def prefix() -> str:
+    """A Redis key namespace of this test's own."""
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def raw(redis_url: str, prefix: str) -> AsyncIterator[Any]:
+    """A plain redis-py client; deletes every key of the test's prefix afterwards."""
+    import redis.asyncio
+
+    client = redis.asyncio.Redis.from_url(redis_url)
+    yield client
+    names = [name async for name in client.scan_iter(match=f"{prefix}*")]
+    if names:
+        await client.delete(*names)
+    await client.aclose()

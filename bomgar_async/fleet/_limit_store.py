@@ -18,13 +18,14 @@ Any Redis failure surfaces as :class:`~bomgar_async.cache._redis_store.RedisUnav
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 import attrs
 
-from ..cache._redis_store import RedisUnavailable
+from ..cache._redis_store import (
+    unavailable_on,
+)
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -127,12 +128,8 @@ class LimitStore:
         self._renew = client.register_script(_RENEW)
         self._pause = client.register_script(_PAUSE)
 
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        try:
-            yield
-        except self._errors as err:
-            raise RedisUnavailable(f"{type(err).__name__}: {err}") from err
+    def _guard(self) -> AbstractContextManager[None]:
+        return unavailable_on(self._errors)
 
     def keys(self, scope: str) -> LimitKeys:
         """The keys for ``scope`` (the appliance's base URL or the limiter's key), digested."""

@@ -11,7 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from .._http.redact import redact
@@ -24,9 +24,10 @@ from ..errors import BomgarConfigError
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-__all__ = ["Outage", "open_redis"]
+__all__ = ["Outage", "RedisOwner", "open_redis"]
 
 logger = logging.getLogger("bomgar_async")
+_Owner = TypeVar("_Owner", bound="RedisOwner")
 
 
 def open_redis(
@@ -122,3 +123,24 @@ class Outage:
         self._down_until = None
         logger.info("%s %s is back: shared by every process again", self._what, self._where)
         return True
+
+
+class RedisOwner:
+    """``aclose()`` and ``async with`` for an object that may have opened its Redis client."""
+
+    _owned: Redis | None
+
+    async def _stop(self) -> None:
+        """Stop background work before the connections close (nothing by default)."""
+
+    async def aclose(self) -> None:
+        """Close the Redis connections this object opened (not those of a given ``client``)."""
+        await self._stop()
+        if self._owned is not None:
+            await self._owned.aclose()
+
+    async def __aenter__(self: _Owner) -> _Owner:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

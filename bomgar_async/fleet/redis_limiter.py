@@ -38,6 +38,7 @@ from ._limit_store import (
 )
 from ._outage import (
     Outage,
+    RedisOwner,
     open_redis,
 )
 
@@ -50,7 +51,7 @@ _POLL_FIRST, _POLL_MAX = 0.002, 0.02
 _FALLBACK = "each process keeps to the limits on its own"
 
 
-class RedisLimiter:
+class RedisLimiter(RedisOwner):
     """Limits shared through Redis by every process using the same Redis, prefix and key.
 
     Args:
@@ -137,20 +138,11 @@ class RedisLimiter:
                 with contextlib.suppress(RedisUnavailable):
                     await self.store.renew(slots, sorted(lease_ids), self.lease_ms)
 
-    async def aclose(self) -> None:
-        """Stop renewing and close the Redis connections this limiter opened."""
+    async def _stop(self) -> None:
         if self._renewer is not None:
             self._renewer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._renewer
-        if self._owned is not None:
-            await self._owned.aclose()
-
-    async def __aenter__(self) -> RedisLimiter:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return (

@@ -16,8 +16,7 @@ from __future__ import annotations
 import asyncio
 import random
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from .._http.tokens import (
@@ -26,10 +25,15 @@ from .._http.tokens import (
     TokenAccount,
     safety_margin,
 )
-from ..cache._redis_store import RedisUnavailable
+from ..cache._redis_store import (
+    RELEASE_SCRIPT,
+    RedisUnavailable,
+    unavailable_on,
+)
 from ..errors import BomgarConfigError
 from ._outage import (
     Outage,
+    RedisOwner,
     open_redis,
 )
 from ._sealing import Sealer
@@ -49,14 +53,9 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
 return 1
 """
-# KEYS: lease; ARGV: lease id.
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
 
 
-class RedisTokenStore:
+class RedisTokenStore(RedisOwner):
     """OAuth tokens shared through Redis by every process using the same Redis and prefix.
 
     Args:
@@ -93,17 +92,13 @@ class RedisTokenStore:
         self._lease_ms = max(1, int(lease * 1000))
         self._read = self._redis.register_script(_READ)
         self._save = self._redis.register_script(_SAVE)
-        self._release = self._redis.register_script(_RELEASE)
+        self._release = self._redis.register_script(RELEASE_SCRIPT)
         self._sealers: dict[TokenAccount, Sealer] = {}
         self.outage = Outage("Redis token store", where, retry_interval, hidden)
         self._fallback = MemoryTokenStore()
 
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        try:
-            yield
-        except self._errors as err:
-            raise RedisUnavailable(f"{type(err).__name__}: {err}") from err
+    def _guard(self) -> AbstractContextManager[None]:
+        return unavailable_on(self._errors)
 
     async def _ping(self) -> None:
         with self._guard():
@@ -174,17 +169,6 @@ class RedisTokenStore:
                 await self._release(keys=[sealer.lease], args=[lease_id])
         except RedisUnavailable as err:  # the lease expires by itself
             self.outage.went_down(err, _FALLBACK)
-
-    async def aclose(self) -> None:
-        """Close the Redis connections this store opened (not those of a given ``client``)."""
-        if self._owned is not None:
-            await self._owned.aclose()
-
-    async def __aenter__(self) -> RedisTokenStore:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"RedisTokenStore({self._where!r}, prefix={self._prefix!r})"

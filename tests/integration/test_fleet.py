@@ -16,8 +16,6 @@ import os
 import signal
 import sys
 import time
-import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -33,12 +31,10 @@ from bomgar_async.simulator import (
     Simulator,
 )
 
-ADMIN: dict[str, Any] = {"username": "admin", "password": "s3cret-admin", "allow_http": True}
-OAUTH: dict[str, Any] = {
-    "client_id": "api-client",
-    "client_secret": "s3cret-oauth",
-    "allow_http": True,
-}
+from .accounts import (
+    ADMIN,
+    OAUTH,
+)
 
 WORKER = """
 import asyncio, json, sys, time
@@ -94,24 +90,6 @@ async def main(sim_url, raw):
 
 asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
-
-
-@pytest.fixture
-def prefix() -> str:
-    return f"fleet-{uuid.uuid4().hex[:12]}"
-
-
-@pytest.fixture
-async def raw(redis_url: str, prefix: str) -> AsyncIterator[Any]:
-    """A plain redis-py client; deletes every key of the test's prefix afterwards."""
-    import redis.asyncio
-
-    client = redis.asyncio.Redis.from_url(redis_url)
-    yield client
-    names = [name async for name in client.scan_iter(match=f"{prefix}*")]
-    if names:
-        await client.delete(*names)
-    await client.aclose()
 
 
 async def run_fleet(
@@ -183,11 +161,11 @@ async def test_rate_20_across_4_processes_lets_20_calls_a_second_through(
 ) -> None:
     seconds = 4.0
     async with Simulator() as sim:
-        start = time.time() + 3.0  # every worker is up by then
+        start = time.time() + 5.0  # every worker is up by then
         options = {
             "redis": redis_url,
             "prefix": prefix,
-            "clients": 1,
+            "clients": 3,  # callers to spare: the rate, not the CPU, sets the pace
             "start": start,
             "until": start + seconds,
             "limiter": {"max_in_flight": 8, "rate": 20, "burst": 1},

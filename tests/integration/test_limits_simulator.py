@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
 import pytest
 
@@ -27,12 +26,10 @@ from bomgar_async.simulator import (
     Simulator,
 )
 
-ADMIN: dict[str, Any] = {"username": "admin", "password": "s3cret-admin", "allow_http": True}
-OAUTH: dict[str, Any] = {
-    "client_id": "api-client",
-    "client_secret": "s3cret-oauth",
-    "allow_http": True,
-}
+from .accounts import (
+    ADMIN,
+    OAUTH,
+)
 
 
 async def test_remaining_zero_makes_callers_wait_instead_of_drawing_429s() -> None:
