@@ -204,7 +204,7 @@ class LocalLimit:
         left = None if timeout is None else timeout - (time.monotonic() - started)
         try:
             await asyncio.wait_for(self._slots.acquire(), left)
-        except TimeoutError:
+        except asyncio.TimeoutError:  # not the builtin on Python 3.10
             raise timed_out("a concurrency slot", timeout) from None
         try:
             pause = self._bucket.paused_until - time.monotonic()  # began while we waited
