@@ -8,7 +8,9 @@ token once on 401, and retry read-only calls with backoff.
 
 from __future__ import annotations
 
+import copy
 import logging
+import math
 import os
 import re
 import ssl as ssl_module
@@ -18,7 +20,9 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, TypeVar
+from typing import Final, Literal, TypeVar
+
+import attrs
 
 from ._http.auth import auth_from_options
 from ._http.config import base_url
@@ -45,8 +49,10 @@ from ._http.stats import (
 )
 from ._http.tokens import TokenStore
 from ._http.transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     AiohttpTransport,
     StreamedResponse,
+    TimeoutOption,
     Transport,
     to_timeout,
 )
@@ -79,7 +85,32 @@ __all__ = ["DEFAULT_CACHE", "BomgarClient", "InsecureTLSWarning"]
 logger = logging.getLogger("bomgar_async")
 T = TypeVar("T")
 USER_AGENT = "bomgar_async/0.1"
+IDENTITY_ENCODING = ("Accept-Encoding", "identity")
 DEFAULT_DOWNLOAD_TIMEOUT = Timeout(total=3600.0, connect=10.0, sock_read=120.0)
+
+
+def _check_proxy(proxy: object, trust_env: object, transport: object) -> None:
+    if proxy is not None and (
+        not isinstance(proxy, str) or not proxy.lower().startswith(("http://", "https://"))
+    ):
+        raise BomgarConfigError("proxy must be an http:// or https:// URL")
+    if not isinstance(trust_env, bool):
+        raise BomgarConfigError("trust_env must be True or False")
+    if transport is not None and (proxy is not None or trust_env):
+        raise BomgarConfigError("proxy and trust_env apply to the built-in transport only")
+
+
+def _check_sharing(limiter: object, token_store: object) -> None:
+    if limiter is not None and not callable(getattr(limiter, "bind", None)):
+        raise BomgarConfigError(
+            "limiter must be a limiter (LocalLimiter, RedisLimiter) or None, "
+            f"not {type(limiter).__name__}"
+        )
+    if token_store is not None and not callable(getattr(token_store, "token", None)):
+        raise BomgarConfigError(
+            "token_store must be a token store (MemoryTokenStore, RedisTokenStore) or None, "
+            f"not {type(token_store).__name__}"
+        )
 
 
 class InsecureTLSWarning(UserWarning):
@@ -91,8 +122,23 @@ class _DefaultCache:
         return "DEFAULT_CACHE"
 
 
-DEFAULT_CACHE: Any = _DefaultCache()
+DEFAULT_CACHE: Final = _DefaultCache()
 """Sentinel: use a fresh ``MemoryCache(ttl=cache_ttl)``."""
+
+
+def _check_seconds(value: object, name: str, *, allow_zero: bool) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+        or (value == 0 and not allow_zero)
+    ):
+        raise BomgarConfigError(f"{name} must be a finite, non-negative number, not {value!r}")
+
+
+def _is_cache(value: object) -> bool:
+    return all(callable(getattr(value, name, None)) for name in ("get_or_fetch", "invalidate"))
 
 
 class BomgarClient:
@@ -132,6 +178,12 @@ class BomgarClient:
             ``<error>`` answers, beyond the built-in catalog (see
             ``bomgar_async.reporting.no_data``); report calls treat them as empty reports.
         transport: a custom transport (tests use ``bomgar_async.testing.FakeTransport``).
+        max_response_bytes: the largest answer a call buffers, after decompression (128 MiB
+            by default); a larger one raises ``BomgarProtocolError``. Downloads and streamed
+            reports are not buffered and not limited by it.
+        proxy: an ``http://`` or ``https://`` proxy for every request (credentials in it
+            stay out of reprs and logs).
+        trust_env: use the proxies named by ``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY``.
 
     Raises:
         BomgarConfigError: for an unusable or unsafe configuration.
@@ -147,8 +199,8 @@ class BomgarClient:
         client_secret: str | None = None,
         allow_http: bool = False,
         ssl: bool | ssl_module.SSLContext = True,
-        timeout: float | Timeout | Any = 30.0,
-        download_timeout: float | Timeout | Any = DEFAULT_DOWNLOAD_TIMEOUT,
+        timeout: TimeoutOption = 30.0,
+        download_timeout: TimeoutOption = DEFAULT_DOWNLOAD_TIMEOUT,
         max_concurrency: int = 8,
         retries: int = 2,
         retry_backoff: float = 0.5,
@@ -158,14 +210,19 @@ class BomgarClient:
         backup_path: str | None = None,
         client_script_path: str | None = None,
         api_paths: Literal["classic", "modern"] = "classic",
-        cache: Cache | Any | None = DEFAULT_CACHE,
+        cache: Cache | _DefaultCache | None = DEFAULT_CACHE,
         cache_ttl: float = 60.0,
         no_data_messages: Iterable[str | re.Pattern[str]] = (),
         transport: Transport | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        proxy: str | None = None,
+        trust_env: bool = False,
         limiter: Limiter | None = None,
         token_store: TokenStore | None = None,
     ) -> None:
         self._base_url = base_url(host, allow_http=allow_http)
+        _check_proxy(proxy, trust_env, transport)
+        _check_sharing(limiter, token_store)
         self._auth = auth_from_options(
             username,
             password,
@@ -189,6 +246,18 @@ class BomgarClient:
             raise BomgarConfigError("max_concurrency must be a positive integer")
         if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
             raise BomgarConfigError("retries must be a non-negative integer")
+        _check_seconds(retry_backoff, "retry_backoff", allow_zero=True)
+        _check_seconds(cache_ttl, "cache_ttl", allow_zero=False)
+        if (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1
+        ):
+            raise BomgarConfigError("max_response_bytes must be a positive integer")
+        if cache is not None and not isinstance(cache, _DefaultCache) and not _is_cache(cache):
+            raise BomgarConfigError(
+                f"cache must be a cache object (MemoryCache, RedisCache) or None, not {cache!r}"
+            )
         if ssl is False:
             warnings.warn(
                 "TLS certificate verification is disabled (ssl=False): anyone on the path "
@@ -198,7 +267,7 @@ class BomgarClient:
             )
         elif not isinstance(ssl, bool | ssl_module.SSLContext):
             raise BomgarConfigError("ssl must be True, False or an ssl.SSLContext")
-        no_data = NoDataMatcher(no_data_messages)
+        self._no_data = NoDataMatcher(no_data_messages)
         self._method: Literal["POST", "GET"] = method
         self.paths = paths
         self.command_path = paths.command
@@ -206,11 +275,18 @@ class BomgarClient:
         self.download_timeout = to_timeout(download_timeout)
         self.max_concurrency = max_concurrency
         self._transport: Transport = transport or AiohttpTransport(
-            self._base_url, ssl=ssl, user_agent=USER_AGENT
+            self._base_url,
+            ssl=ssl,
+            user_agent=USER_AGENT,
+            max_response_bytes=max_response_bytes,
+            proxy=proxy,
+            trust_env=trust_env,
         )
-        if cache is DEFAULT_CACHE:
-            cache = MemoryCache(ttl=cache_ttl)
-        self.cache: Cache | None = cache
+        self._retries, self._retry_backoff = retries, retry_backoff
+        self._parent: BomgarClient | None = None
+        self.cache: Cache | None = (
+            MemoryCache(ttl=cache_ttl) if isinstance(cache, _DefaultCache) else cache
+        )
         self._closed = False
         self._limit = (limiter or LocalLimiter(max_concurrency)).bind(self._base_url)
         self._pipeline = Pipeline(
@@ -222,6 +298,12 @@ class BomgarClient:
             download_timeout=self.download_timeout,
             check_open=self._check_open,
         )
+        self._build_groups()
+        self.start_session = StartSessionURLs(self._base_url)
+
+    def _build_groups(self) -> None:
+        """The endpoint groups, bound to this client (or view)."""
+        paths, no_data = self.paths, self._no_data
         self.command = CommandAPI(self)
         self.backup = BackupAPI(self, path=paths.backup)
         self.reporting = ReportingAPI(
@@ -231,7 +313,6 @@ class BomgarClient:
             self, appliance_time=self._appliance_time, path=paths.reporting, no_data=no_data
         )
         self.scripting = ScriptingAPI(self, path=paths.client_script)
-        self.start_session = StartSessionURLs(self._base_url)
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -246,9 +327,52 @@ class BomgarClient:
         return self._closed
 
     async def close(self) -> None:
-        """Close the client and its connections; later calls raise BomgarClientClosed."""
+        """Close the client and its connections; later calls raise BomgarClientClosed.
+        Closing a :meth:`with_options` view closes only the view."""
         self._closed = True
-        await self._transport.close()
+        if self._parent is None:
+            await self._transport.close()
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutOption | None = None,
+        download_timeout: TimeoutOption | None = None,
+        retries: int | None = None,
+        retry_backoff: float | None = None,
+    ) -> BomgarClient:
+        """A view of this client with other timeouts or retries, for some calls::
+
+            await bg.with_options(timeout=5, retries=0).command.check_health()
+
+        The view shares the credentials (and OAuth token store), the connections, the
+        limiter (``max_concurrency``), the cache and :meth:`stats`; options not given are
+        this client's.
+        Closing this client closes its views.
+
+        Raises:
+            BomgarConfigError: an invalid option.
+        """
+        self._check_open()
+        if retries is not None and (
+            isinstance(retries, bool) or not isinstance(retries, int) or retries < 0
+        ):
+            raise BomgarConfigError("retries must be a non-negative integer")
+        view = copy.copy(self)
+        view._parent = self._parent or self
+        view.timeout = self.timeout if timeout is None else to_timeout(timeout)
+        if download_timeout is not None:
+            view.download_timeout = to_timeout(download_timeout)
+        view._retries = self._retries if retries is None else retries
+        view._retry_backoff = self._retry_backoff if retry_backoff is None else retry_backoff
+        view._pipeline = self._pipeline.derive(
+            retry=RetryPolicy(retries=view._retries, backoff=view._retry_backoff),
+            timeout=view.timeout,
+            download_timeout=view.download_timeout,
+            check_open=view._check_open,
+        )
+        view._build_groups()
+        return view
 
     async def __aenter__(self) -> BomgarClient:
         self._check_open()
@@ -272,7 +396,7 @@ class BomgarClient:
         return client_stats(fetched, self._pipeline.unauthorized_refreshes, self._limit.counts)
 
     def _check_open(self) -> None:
-        if self._closed:
+        if self._closed or (self._parent is not None and self._parent._closed):
             raise BomgarClientClosed("this BomgarClient is closed")
 
     # -- the pipeline ------------------------------------------------------------------
@@ -336,6 +460,8 @@ class BomgarClient:
             request = Request("GET", path, query=params, read_only=True, label=label)
         else:
             request = self.build_request(path, params, read_only=True, label=label)
+        # The size check counts the bytes received: ask for them uncompressed.
+        request = attrs.evolve(request, headers=(*request.headers, IDENTITY_ENCODING))
         return await self._pipeline.download(
             request,
             target,

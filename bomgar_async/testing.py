@@ -3,6 +3,8 @@
 ``FakeTransport`` answers each request with a handler you supply and records every
 request, so code built on ``BomgarClient`` can be tested without an appliance::
 
+    from bomgar_async.testing import FakeTransport, Request, Response, xml_response
+
     def answer(request: Request) -> Response:
         return xml_response("<logged_in_reps/>")
 
@@ -18,20 +20,32 @@ For a full simulated appliance on loopback, see ``bomgar_async.simulator``.
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from ._http.request import (
+    Headers,
     Request,
     Response,
     Timeout,
 )
 from .errors import BomgarClientClosed
 
-__all__ = ["FakeTransport", "RecordedRequest", "xml_response"]
+__all__ = [
+    "FakeTransport",
+    "Handler",
+    "RecordedRequest",
+    "Request",
+    "Response",
+    "Timeout",
+    "xml_response",
+]
 
 Handler = Callable[[Request], Response | Awaitable[Response]]
+"""What a :class:`FakeTransport` handler is: takes the :class:`Request` (``method``,
+``path``, ``query``, ``form``, ``headers``), returns a :class:`Response` or an awaitable of
+one, or raises a ``BomgarError``."""
 
 
 def xml_response(body: str | bytes, status: int = 200) -> Response:
@@ -60,10 +74,10 @@ class RecordedRequest:
 class _FakeStream:
     def __init__(self, response: Response) -> None:
         self.status = response.status
-        self.headers = dict(response.headers)
+        self.headers = Headers(response.headers)
         self._body = response.body
 
-    async def iter_chunks(self, size: int = 65536) -> AsyncIterator[bytes]:
+    async def iter_chunks(self, size: int = 65536) -> AsyncGenerator[bytes, None]:
         for start in range(0, len(self._body), size):
             yield self._body[start : start + size]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
@@ -42,6 +43,7 @@ __all__ = ["Auth", "OAuth2ClientCredentials", "PasswordAuth", "auth_from_options
 
 Send = Callable[[Request], Awaitable[Response]]
 TOKEN_PATH = "/oauth2/token"  # noqa: S105 (a URL path, not a secret)
+MAX_TOKEN_LIFETIME = 366 * 86400.0  # a longer expires_in is taken as a year
 
 
 class Auth(Protocol):
@@ -154,14 +156,18 @@ class OAuth2ClientCredentials:
         if response.status != 200:
             raise BomgarHTTPError(f"oauth2_token: HTTP {response.status}", status=response.status)
         try:
+            if len(response.body) > 1 << 16:  # a token answer is a few hundred bytes
+                raise ValueError("token answer too large")
             payload = json.loads(response.body)
             token = str(payload["access_token"])
             expires_in = float(payload.get("expires_in", 3600))
-        except (ValueError, KeyError, TypeError) as err:
+            if not 0 <= expires_in < math.inf:  # NaN fails too
+                raise ValueError("expires_in is not a number of seconds")
+        except (ValueError, KeyError, TypeError, RecursionError) as err:
             raise BomgarProtocolError(
                 "oauth2_token: the token answer is not the expected JSON"
             ) from err
-        return TokenGrant(token, expires_in)
+        return TokenGrant(token, min(expires_in, MAX_TOKEN_LIFETIME))
 
     async def authorize(self, request: Request, send: Send) -> Request:
         """Add ``Authorization: Bearer <token>``."""

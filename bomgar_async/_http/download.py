@@ -7,8 +7,11 @@ and Windows). On any failure, cancellation included, the temporary file is remov
 existing ``dest`` is left as it was.
 
 Appliances answer errors with HTTP 200 and an XML ``<error>`` body (an expired recording,
-bad credentials): a body that starts like XML or HTML where a file was expected is read
-(bounded) and raised as ``BomgarAPIError`` / ``BomgarProtocolError``, and nothing is written.
+bad credentials): the first bytes are buffered (at least 16 past a BOM and whitespace, at
+most 512) before deciding, so a body that starts like XML or HTML where a file was expected,
+however it is split into chunks, is read (bounded) and raised as ``BomgarAPIError`` /
+``BomgarProtocolError``, and nothing is written. An empty (or whitespace-only) body is never
+a file either.
 """
 
 from __future__ import annotations
@@ -17,8 +20,7 @@ import asyncio
 import contextlib
 import hashlib
 import os
-import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
@@ -29,13 +31,19 @@ from ..errors import (
     BomgarProtocolError,
     BomgarValidationError,
 )
+from .redact import redact_error_text
+from .tempfiles import HAS_FLOCK, create_locked, sweep_stale
 from .transport import StreamedResponse
 
 __all__ = ["DownloadResult", "check_destination", "stream_to_file"]
 
 CHUNK_SIZE = 1 << 16
+_TEMP_EXTRA = len(".") + len(".12345678.part")  # what the temp file adds to the name
 _MAX_ERROR_BODY = 1 << 20  # an <error> answer is small; never buffer more than this
 _MARKUP_STARTS = (b"<?xml", b"<error", b"<!doctype", b"<html")
+_BLANK = b"\xef\xbb\xbf \t\r\n"
+_HEAD_WANTED = 16  # bytes past a BOM and whitespace needed to tell a file from a page
+_HEAD_MAX = 512  # never buffer more than this before deciding
 
 OpenStream = Callable[[], AbstractAsyncContextManager[StreamedResponse]]
 
@@ -65,26 +73,77 @@ def check_destination(dest: str | os.PathLike[str]) -> Path:
     """
     if not isinstance(dest, str | os.PathLike) or not os.fspath(dest):
         raise BomgarValidationError("dest must be a file path")
-    path = Path(dest).expanduser()
-    if path.is_dir():
-        raise BomgarValidationError(f"dest {str(path)!r} is a directory; name a file")
-    if not path.parent.is_dir():
-        raise BomgarValidationError(f"the folder of dest {str(path.parent)!r} does not exist")
+    try:
+        path = Path(dest).expanduser()
+        if "\x00" in str(path):
+            raise ValueError("embedded null byte")
+        if path.is_dir():
+            raise BomgarValidationError(f"dest {str(path)!r} is a directory; name a file")
+        if not path.parent.is_dir():
+            raise BomgarValidationError(f"the folder of dest {str(path.parent)!r} does not exist")
+        name_max = _name_max(path.parent)
+    except (ValueError, OSError) as err:
+        if isinstance(err, BomgarValidationError):
+            raise
+        raise BomgarValidationError(f"dest is not a usable file path: {err}") from None
+    if len(os.fsencode(path.name)) + _TEMP_EXTRA > name_max:
+        raise BomgarValidationError(
+            f"the file name of dest is too long: at most {name_max - _TEMP_EXTRA} bytes"
+        )
     return path
 
 
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, ValueError, OSError):
+        return 255
+
+
+async def _read_head(chunks: AsyncIterator[bytes]) -> bytes:
+    """The first bytes of the body: enough to decide, or all of it when it is shorter."""
+    head = b""
+    while len(head) < _HEAD_MAX and len(head.lstrip(_BLANK)) < _HEAD_WANTED:
+        try:
+            head += await chunks.__anext__()
+        except StopAsyncIteration:
+            break
+    return head
+
+
 def _looks_like_markup(head: bytes) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:9].lower().startswith(_MARKUP_STARTS)
+    start = head.lstrip(_BLANK)[:9].lower()
+    return any(start.startswith(m) or m.startswith(start) for m in _MARKUP_STARTS)
 
 
-async def _raise_markup(first: bytes, chunks: AsyncIterator[bytes], label: str) -> None:
+async def _raise_markup(
+    first: bytes, chunks: AsyncIterator[bytes], label: str, secrets: tuple[str, ...]
+) -> None:
     body = bytearray(first)
     async for chunk in chunks:
         body += chunk
         if len(body) > _MAX_ERROR_BODY:
-            break
-    parse_document(bytes(body[:_MAX_ERROR_BODY]), action=label)  # raises for <error>/HTML
+            raise BomgarProtocolError(
+                f"{label}: the appliance sent a document of more than {_MAX_ERROR_BODY} bytes "
+                "that starts like XML/HTML instead of a file"
+            )
+    parse_document(
+        redact_error_text(bytes(body), secrets).lstrip(_BLANK), action=label
+    )  # raises: <error>, HTML, junk
     raise BomgarProtocolError(f"{label}: the appliance sent an XML document instead of a file")
+
+
+def _expected_size(headers: Mapping[str, str]) -> int | None:
+    """The announced size of the body as received, when it can be checked.
+
+    Downloads ask for ``Accept-Encoding: identity``; a server that compresses anyway sends
+    the compressed size, which the transport (not this count) checks, so it is skipped.
+    """
+    encoding = headers.get("Content-Encoding", "identity").strip().lower()
+    value = headers.get("Content-Length", "").strip()
+    if encoding not in ("", "identity") or not (value.isascii() and value.isdigit()):
+        return None
+    return int(value)
 
 
 def _replace_durably(temp: Path, dest: Path) -> None:
@@ -105,6 +164,7 @@ async def stream_to_file(
     chunk_size: int = CHUNK_SIZE,
     allow_markup: bool = False,
     validate: Callable[[Path], None] | None = None,
+    secrets: tuple[str, ...] = (),
 ) -> DownloadResult:
     """Stream the body of ``open_stream()``'s response into ``dest`` (see the module docstring).
 
@@ -116,6 +176,7 @@ async def stream_to_file(
         allow_markup: accept a body that starts like XML/HTML (text files such as BRCS).
         validate: called with the complete temporary file before it is renamed into place;
             whatever it raises aborts the download (nothing appears at ``dest``).
+        secrets: credentials to redact from an ``<error>`` answer's text.
 
     Raises:
         BomgarAPIError: the appliance answered ``<error>`` instead of a file.
@@ -123,16 +184,19 @@ async def stream_to_file(
             differs from ``Content-Length``.
         BomgarTransportError: the connection failed.
     """
-    async with open_stream() as response:
-        chunks = response.iter_chunks(chunk_size)
-        first = b""
-        async for first in chunks:
-            if first:
-                break
+    async with (
+        open_stream() as response,
+        contextlib.aclosing(response.iter_chunks(chunk_size)) as chunks,
+    ):
+        first = await _read_head(chunks)
+        if not first.lstrip(_BLANK):
+            raise BomgarProtocolError(f"{label}: the appliance sent an empty body, not a file")
         if not allow_markup and _looks_like_markup(first):
-            await _raise_markup(first, chunks, label)
-        fd, temp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-        temp = Path(temp_name)
+            await _raise_markup(first, chunks, label, secrets)
+        await asyncio.to_thread(sweep_stale, dest.parent, ".part")
+        # Created synchronously: a cancellation cannot land between creating the file and
+        # the try block that removes it (to_thread would leave it, and its fd, behind).
+        fd, temp = create_locked(dest, ".part")
         digest = hashlib.sha256()
         size = 0
         try:
@@ -148,19 +212,23 @@ async def stream_to_file(
                     chunk = await chunks.__anext__()
                 except StopAsyncIteration:
                     break
-            expected = response.headers.get("Content-Length")
-            if expected is not None and expected.isdigit() and int(expected) != size:
+            expected = _expected_size(response.headers)
+            if expected is not None and expected != size:
                 error = BomgarProtocolError(
                     f"{label}: received {size} bytes of the {expected} announced"
                 )
                 error.retryable = True
                 raise error
             await asyncio.to_thread(os.fsync, fd)
-            os.close(fd)
-            fd = -1
+            if not HAS_FLOCK:  # Windows cannot rename an open file
+                os.close(fd)
+                fd = -1
             if validate is not None:
                 await asyncio.to_thread(validate, temp)
             await asyncio.to_thread(_replace_durably, temp, dest)
+            if fd != -1:  # closed (and unlocked) only once renamed: never swept meanwhile
+                os.close(fd)
+                fd = -1
         except BaseException:
             if fd != -1:
                 os.close(fd)

@@ -121,7 +121,8 @@ def appliance_pause(status: int, headers: Mapping[str, str], counts: LimitCounts
     lowered = {key.lower(): value for key, value in headers.items()}
     pause = 0.0
     remaining = lowered.get("x-ratelimit-remaining", "").strip()
-    if remaining.isdigit():
+    # isdigit() alone accepts "\u00b2"; int() refuses more than 4300 digits
+    if remaining.isascii() and remaining.isdigit() and len(remaining) <= 18:
         counts.remaining = int(remaining)
         if counts.remaining == 0:
             pause = RATE_LIMIT_WINDOW

@@ -11,6 +11,8 @@ policy allows. ``Pipeline.stream`` does the same for responses read in chunks, a
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import copy
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -21,8 +23,10 @@ from typing import TypeVar
 import attrs
 
 from ..errors import (
+    BomgarAPIError,
     BomgarAuthError,
     BomgarError,
+    BomgarTimeoutError,
 )
 from .auth import Auth
 from .download import (
@@ -30,6 +34,7 @@ from .download import (
     stream_to_file,
 )
 from .limit import Limit
+from .redact import redact, redact_error_text
 from .request import (
     Request,
     Response,
@@ -48,8 +53,20 @@ logger = logging.getLogger("bomgar_async")
 T = TypeVar("T")
 
 
+@attrs.define
+class _Count:
+    value: int = 0
+
+
 class _Unauthorized(BomgarAuthError):
     """HTTP 401: the credential may be refreshed once."""
+
+
+def _redact_in_place(err: BomgarAPIError, secrets: tuple[str, ...]) -> None:
+    """Replace the credentials an appliance echoed in its ``<error>`` text by ``***`` in
+    ``err`` itself (a new exception would keep the original as its ``__context__``)."""
+    err.message = redact(err.message, secrets)
+    err.args = tuple(redact(a, secrets) if isinstance(a, str) else a for a in err.args)
 
 
 def _unauthorized(label: str) -> _Unauthorized:
@@ -75,11 +92,28 @@ class Pipeline:
         self._retry = retry
         self._rng = random.Random()
         self._limit = limit
-        self.unauthorized_refreshes = 0
-        """Calls answered 401 that fetched a new token (or took the one another caller got)."""
+        self._refreshes = _Count()  # shared with derived pipelines
         self._timeout = timeout
         self._download_timeout = download_timeout
         self._check_open = check_open
+
+    def derive(
+        self,
+        *,
+        retry: RetryPolicy,
+        timeout: Timeout,
+        download_timeout: Timeout,
+        check_open: Callable[[], None],
+    ) -> Pipeline:
+        """A pipeline with other retries and timeouts that shares this one's credentials,
+        transport, limit and counters (``BomgarClient.with_options``)."""
+        derived = copy.copy(self)
+        derived._retry = retry
+        derived._rng = random.Random()
+        derived._timeout = timeout
+        derived._download_timeout = download_timeout
+        derived._check_open = check_open
+        return derived
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
         """Authorize and send ``request``; a 2xx response, retried if read-only."""
@@ -95,16 +129,26 @@ class Pipeline:
         logger.info("%s: HTTP 401, fetching a new token once", request.label)
         return await self._send_checked(await self._authorize(request), timeout)
 
+    @property
+    def unauthorized_refreshes(self) -> int:
+        """Calls answered 401 that fetched a new token (or took the one another caller got),
+        through this pipeline and the ones derived from it."""
+        return self._refreshes.value
+
     def _may_refresh(self, authed: Request) -> bool:
         refresh = self._auth.invalidate(authed)
-        self.unauthorized_refreshes += refresh
+        self._refreshes.value += refresh
         return refresh
 
     async def _send_checked(self, request: Request, timeout: Timeout) -> Response:
         response = await self._send_raw(request, timeout)
         if response.status == 401:
             raise _unauthorized(request.label)
-        return check_status(response, request.label)
+        check_status(response, request.label)
+        # An appliance may echo a credential (in an <error> text): it must not reach an
+        # exception, a model or a cache record.
+        body = redact_error_text(response.body, request.secrets)
+        return response if body is response.body else attrs.evolve(response, body=body)
 
     async def _authorize(self, request: Request) -> Request:
         return await self._auth.authorize(request, self._send_token_request)
@@ -114,10 +158,26 @@ class Pipeline:
 
     async def _send_raw(self, request: Request, timeout: Timeout) -> Response:
         self._check_open()
-        async with self._limit.slot(timeout.total) as left:
-            response = await self._transport.send(request, timeout=_within(timeout, left))
+        async with AsyncExitStack() as stack:
+            left = await self._take_slot(stack, request, timeout)
+            response = await self._transport.send(request, timeout=left)
             await self._limit.observe(response.status, response.headers)  # before others go
         return response
+
+    async def _take_slot(
+        self, stack: AsyncExitStack, request: Request, timeout: Timeout
+    ) -> Timeout:
+        """Take a slot of the limit, held until ``stack`` closes, within ``timeout.total``;
+        what is left of ``timeout`` for the call. An open report stream holds its slot until
+        it is read to the end or closed."""
+        try:
+            left = await stack.enter_async_context(self._limit.slot(timeout.total))
+        except BomgarTimeoutError as err:
+            raise BomgarTimeoutError(
+                f"{request.label or request.path}: {err} "
+                "(max_concurrency; open report streams hold one until closed)"
+            ) from None
+        return _within(timeout, left)
 
     async def _with_retries(self, request: Request, attempt_once: Callable[[], Awaitable[T]]) -> T:
         attempt = 0
@@ -145,19 +205,20 @@ class Pipeline:
         """Open an already authorized ``request`` under the concurrency limit and yield its
         2xx response before the body is read (``download_timeout`` applies)."""
         self._check_open()
-        timeout = self._download_timeout
-        async with (
-            self._limit.slot(timeout.total) as left,
-            self._transport.stream(request, timeout=_within(timeout, left)) as response,
-        ):
+        async with AsyncExitStack() as stack:
+            timeout = await self._take_slot(stack, request, self._download_timeout)
+            response = await stack.enter_async_context(
+                self._transport.stream(request, timeout=timeout)
+            )
             await self._limit.observe(response.status, response.headers)
             if response.status == 401:
                 raise _unauthorized(request.label)
             if not 200 <= response.status < 300:
                 head = b""
-                async for chunk in response.iter_chunks(4096):
-                    head = chunk
-                    break
+                async with contextlib.aclosing(response.iter_chunks(4096)) as chunks:
+                    async for chunk in chunks:
+                        head = chunk
+                        break
                 check_status(Response(response.status, response.headers, head), request.label)
             yield response
 
@@ -174,7 +235,11 @@ class Pipeline:
                     raise
                 authed = await self._authorize(request)
                 response = await stack.enter_async_context(self.stream(authed))
-            yield response
+            try:
+                yield response
+            except BomgarAPIError as err:  # parsed from the body by the caller
+                _redact_in_place(err, authed.secrets)
+                raise
 
     def retry_delay(self, request: Request, attempt: int, err: BaseException) -> float | None:
         """Seconds to wait before retry ``attempt`` (0-based) of ``request``, or ``None``."""
@@ -200,6 +265,7 @@ class Pipeline:
                 label=request.label,
                 allow_markup=allow_markup,
                 validate=validate,
+                secrets=authed.secrets,
             )
 
         async def attempt() -> DownloadResult:

@@ -2,19 +2,53 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
+from xml.sax.saxutils import escape
 
-__all__ = ["RedactedError", "redact", "scrub_exception", "secret_forms"]
+from yarl import URL
+
+__all__ = [
+    "RedactedError",
+    "redact",
+    "redact_bytes",
+    "redact_error_text",
+    "scrub_exception",
+    "secret_forms",
+]
 
 MASK = "***"
 
 
 def secret_forms(secret: str) -> tuple[str, ...]:
-    """A secret as it may appear in text: raw and URL-encoded (both flavours)."""
+    """A secret as it may appear in text: raw, URL-encoded (``quote``, ``quote_plus`` and
+    yarl's query encoding, which aiohttp puts in its error messages) and XML-escaped."""
     if not secret:
         return ()
-    return tuple(dict.fromkeys((secret, quote(secret, safe=""), quote_plus(secret, safe=""))))
+    yarl_query = URL("http://h/").with_query({"s": secret}).raw_query_string[2:]
+    found = (
+        secret,
+        quote(secret, safe=""),
+        quote(secret),
+        quote_plus(secret, safe=""),
+        quote_plus(secret),
+        yarl_query,
+        escape(secret),
+        escape(secret, {'"': "&quot;", "'": "&apos;"}),
+    )
+    return tuple(dict.fromkeys(found))
+
+
+def redact_bytes(body: bytes, secrets: Iterable[str]) -> bytes:
+    """``body`` with every form of every secret (UTF-8) replaced by ``***`` (longest first)."""
+    forms = sorted(
+        {f.encode() for s in secrets if s for f in secret_forms(s)}, key=len, reverse=True
+    )
+    for form in forms:
+        if form in body:
+            body = body.replace(form, MASK.encode())
+    return body
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -23,6 +57,18 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     for form in forms:
         text = text.replace(form, MASK)
     return text
+
+
+_ERROR_ELEMENT = re.compile(rb"(<(?:[\w.-]+:)?error\b[^>]*>)(.*?)(</(?:[\w.-]+:)?error\s*>)", re.S)
+
+
+def redact_error_text(body: bytes, secrets: Iterable[str]) -> bytes:
+    """``body`` with the secrets redacted inside the text of its ``<error>`` elements only
+    (the rest of a document is data and stays byte for byte as sent)."""
+    secrets = tuple(s for s in secrets if s)
+    if not secrets or b"error" not in body:
+        return body
+    return _ERROR_ELEMENT.sub(lambda m: m[1] + redact_bytes(m[2], secrets) + m[3], body)
 
 
 class RedactedError(Exception):

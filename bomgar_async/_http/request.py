@@ -5,15 +5,41 @@ Nothing here performs I/O; the transport turns a Request into a Response.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
 
 import attrs
 
-__all__ = ["Params", "Request", "Response", "Timeout"]
+__all__ = ["Headers", "Params", "Request", "Response", "Timeout"]
 
 Params = tuple[tuple[str, str], ...]
 Method = Literal["GET", "POST"]
+
+
+class Headers(Mapping[str, str]):
+    """Read-only HTTP headers whose names match case-insensitively (``headers["content-length"]``
+    finds ``Content-Length``); a repeated name keeps its first value."""
+
+    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
+        pairs = items.items() if isinstance(items, Mapping) else items
+        self._items: dict[str, tuple[str, str]] = {}
+        for name, value in pairs:
+            self._items.setdefault(name.lower(), (name, value))
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower()][1]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _value in self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Headers({dict(self.items())!r})"
 
 
 @attrs.frozen

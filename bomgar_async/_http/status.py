@@ -16,17 +16,19 @@ def _retry_after(response: Response) -> float | None:
 
 
 def retry_after_seconds(value: str | None) -> float | None:
-    """A ``Retry-After`` value (seconds or an HTTP date) in seconds from now, or ``None``."""
+    """Seconds from a ``Retry-After`` value (delta-seconds or an HTTP date), or ``None``
+    for anything else: a value that cannot be read falls back to the backoff, never raises."""
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():  # isdigit() alone accepts "\u00b2"
+        return float(value)  # a huge value becomes inf: longer than any max_retry_after
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        seconds = when.timestamp() - time.time()
+    except (TypeError, ValueError, OverflowError, IndexError, OSError):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return max(0.0, seconds)
 
 
 def check_status(response: Response, label: str) -> Response:

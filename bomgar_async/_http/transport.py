@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import ssl as ssl_module
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
@@ -31,24 +32,33 @@ from .redact import (
     scrub_exception,
 )
 from .request import (
+    Headers,
     Request,
     Response,
     Timeout,
 )
 
-__all__ = ["AiohttpTransport", "StreamedResponse", "Transport", "to_timeout"]
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "AiohttpTransport",
+    "StreamedResponse",
+    "Transport",
+    "to_timeout",
+]
 
 logger = logging.getLogger("bomgar_async")
 SSLOption = bool | ssl_module.SSLContext
+DEFAULT_MAX_RESPONSE_BYTES = 128 << 20
 
 
 class StreamedResponse(Protocol):
     """A response whose body is read in chunks."""
 
     status: int
-    headers: dict[str, str]
+    headers: Mapping[str, str]
+    """Case-insensitive (a :class:`~bomgar_async._http.request.Headers`)."""
 
-    def iter_chunks(self, size: int = 65536) -> AsyncIterator[bytes]:
+    def iter_chunks(self, size: int = 65536) -> AsyncGenerator[bytes, None]:
         """The body, chunk by chunk."""
 
     async def read(self) -> bytes:
@@ -68,19 +78,53 @@ class Transport(Protocol):
         """Release every resource; the transport is not used afterwards."""
 
 
-def to_timeout(value: float | Timeout | Any, *, default_connect: float = 10.0) -> Timeout:
-    """Normalize seconds, a :class:`Timeout` or an ``aiohttp.ClientTimeout``-like object."""
-    if isinstance(value, Timeout):
-        return value
+class TimeoutLike(Protocol):
+    """An ``aiohttp.ClientTimeout``-like object (``total``, ``sock_read``; ``connect`` or
+    ``sock_connect`` are read when present)."""
+
+    @property
+    def total(self) -> float | None:
+        """The limit for the whole call."""
+
+    @property
+    def sock_read(self) -> float | None:
+        """The longest silence while reading."""
+
+
+TimeoutOption = float | Timeout | TimeoutLike
+
+
+def _limit(value: object, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BomgarConfigError(f"{name} must be a number of seconds or None, not {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise BomgarConfigError(f"{name} must be a positive, finite number of seconds")
+    return float(value)
+
+
+def to_timeout(value: TimeoutOption, *, default_connect: float = 10.0) -> Timeout:
+    """Normalize seconds, a :class:`Timeout` or an ``aiohttp.ClientTimeout``-like object.
+
+    Raises:
+        BomgarConfigError: not a positive finite number, or no ``total`` nor ``sock_read``
+            limit (a call could then never time out).
+    """
     if isinstance(value, bool):
         raise BomgarConfigError("timeout must be a number of seconds or a timeout object")
     if isinstance(value, int | float):
-        if value <= 0:
-            raise BomgarConfigError("timeout must be positive")
-        return Timeout(total=float(value), connect=min(float(value), default_connect))
-    total = getattr(value, "total", None)
-    connect = getattr(value, "connect", None) or getattr(value, "sock_connect", None)
-    sock_read = getattr(value, "sock_read", None)
+        seconds = _limit(value, "timeout")
+        assert seconds is not None
+        return Timeout(total=seconds, connect=min(seconds, default_connect))
+    if isinstance(value, str) or not hasattr(value, "total"):
+        raise BomgarConfigError(f"timeout must be seconds or a timeout object, not {value!r}")
+    total = _limit(getattr(value, "total", None), "timeout total")
+    connect = getattr(value, "connect", None)
+    if connect is None and not isinstance(value, Timeout):
+        connect = getattr(value, "sock_connect", None)
+    connect = _limit(connect, "timeout connect")
+    sock_read = _limit(getattr(value, "sock_read", None), "timeout sock_read")
     if total is None and sock_read is None:
         raise BomgarConfigError("a timeout needs a total or a sock_read limit: calls never hang")
     return Timeout(total=total, connect=connect, sock_read=sock_read)
@@ -92,9 +136,9 @@ class _AiohttpStream:
         self._request = request
         self._url = url
         self.status = response.status
-        self.headers = dict(response.headers)
+        self.headers = Headers(response.headers.items())
 
-    async def iter_chunks(self, size: int = 65536) -> AsyncIterator[bytes]:
+    async def iter_chunks(self, size: int = 65536) -> AsyncGenerator[bytes, None]:
         while True:
             try:
                 chunk = await self._response.content.read(size)
@@ -118,12 +162,28 @@ class AiohttpTransport:
         base_url: ``scheme://host[:port][/prefix]`` of the appliance.
         ssl: ``True`` (verify), ``False`` (no verification) or an ``ssl.SSLContext``.
         user_agent: the ``User-Agent`` header.
+        max_response_bytes: the largest body :meth:`send` buffers (after decompression).
+        proxy: an ``http://`` or ``https://`` proxy URL every request goes through.
+        trust_env: take proxies from ``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY`` (and
+            proxy credentials from ``~/.netrc``), as aiohttp does with ``trust_env``.
     """
 
-    def __init__(self, base_url: str, *, ssl: SSLOption = True, user_agent: str) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        ssl: SSLOption = True,
+        user_agent: str,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        proxy: str | None = None,
+        trust_env: bool = False,
+    ) -> None:
         self._base_url = base_url.rstrip("/")
+        self._max_response_bytes = max_response_bytes
         self._ssl = ssl
         self._user_agent = user_agent
+        self._proxy = proxy
+        self._trust_env = trust_env
         self._session: aiohttp.ClientSession | None = None
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -135,7 +195,7 @@ class AiohttpTransport:
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self._user_agent, "Connection": "close"},
-                trust_env=False,
+                trust_env=self._trust_env,
             )
             # aiohttp silently resends an idempotent-method request (GET) once after a
             # dropped connection; with method="GET" that would repeat state changes such as
@@ -154,6 +214,8 @@ class AiohttpTransport:
             ),
             "allow_redirects": False,
         }
+        if self._proxy is not None:
+            kwargs["proxy"] = self._proxy
         if request.form is not None:
             kwargs["data"] = list(request.form)
         return url, kwargs
@@ -164,7 +226,7 @@ class AiohttpTransport:
         started = time.perf_counter()
         try:
             async with self._get_session().request(request.method, url, **kwargs) as resp:
-                body = await resp.read()
+                body = await self._read_capped(resp, request)
                 result = Response(status=resp.status, headers=dict(resp.headers), body=body)
         except Exception as err:
             failure = _mapped(err, request, url)
@@ -180,6 +242,17 @@ class AiohttpTransport:
             )
             return result
         raise failure
+
+    async def _read_capped(self, resp: aiohttp.ClientResponse, request: Request) -> bytes:
+        body = bytearray()
+        async for chunk in resp.content.iter_chunked(1 << 16):
+            body += chunk
+            if len(body) > self._max_response_bytes:
+                raise BomgarProtocolError(
+                    f"{request.label or request.path}: the answer is larger than "
+                    f"max_response_bytes ({self._max_response_bytes} bytes)"
+                )
+        return bytes(body)
 
     @asynccontextmanager
     async def stream(self, request: Request, *, timeout: Timeout) -> AsyncIterator[_AiohttpStream]:
@@ -206,26 +279,32 @@ class AiohttpTransport:
 
 
 def _mapped(err: BaseException, request: Request, url: str) -> BomgarError:
-    """Translate an aiohttp/asyncio/socket failure into a scrubbed BomgarError."""
+    """Translate an aiohttp/asyncio/socket failure into a scrubbed BomgarError.
+
+    The message names the method, path and action, never the URL (in GET mode its query
+    holds the credentials), and keeps the reason, redacted.
+    """
     if isinstance(err, BomgarError):
         return err
-    shown = redact(url, request.secrets)
-    what = f"{request.method} {shown} ({request.label})" if request.label else shown
+    what = f"{request.method} {request.path}" + (f" ({request.label})" if request.label else "")
+    reason = redact(
+        f"{type(err).__name__}: {err}" if str(err) else type(err).__name__, request.secrets
+    ).replace(redact(url, request.secrets), request.path)
     error: BomgarError
     if isinstance(err, asyncio.TimeoutError | aiohttp.ServerTimeoutError):
         error = BomgarTimeoutError(f"timed out: {what}")
     elif isinstance(err, aiohttp.ClientSSLError | ssl_module.SSLError):
-        error = BomgarTransportError(f"TLS failure talking to {what}: {type(err).__name__}")
+        error = BomgarTransportError(f"TLS failure talking to {what}: {reason}")
         error.retryable = False
     elif isinstance(err, aiohttp.ClientPayloadError):
-        error = BomgarProtocolError(f"the response body was cut short: {what}")
+        error = BomgarProtocolError(f"the response body was cut short: {what}: {reason}")
         error.retryable = True
     elif isinstance(err, aiohttp.InvalidURL):
-        error = BomgarConfigError(f"invalid appliance URL: {shown}")
+        error = BomgarConfigError(f"invalid appliance URL for {what}")
     elif isinstance(err, aiohttp.ClientError | OSError):
-        error = BomgarTransportError(f"connection failed: {what}: {type(err).__name__}")
+        error = BomgarTransportError(f"connection failed: {what}: {reason}")
     else:
-        return BomgarTransportError(f"unexpected transport failure: {what}: {type(err).__name__}")
+        error = BomgarTransportError(f"unexpected transport failure: {what}: {reason}")
     error.__cause__ = scrub_exception(err, request.secrets)
     error.__suppress_context__ = True
     return error

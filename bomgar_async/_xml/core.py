@@ -8,6 +8,7 @@
 - An ``<error>`` root, or an ``<error>`` child of the root, becomes a ``BomgarAPIError``
   (its text stripped, its ``code`` attribute kept as ``.code``).
 - HTML, empty, non-XML or truncated bodies become ``BomgarProtocolError``.
+- Documents nested deeper than ``MAX_DEPTH`` (64) levels are refused (``_xml.limits``).
 - Entity expansion stays disabled (xmltodict's ``disable_entities``), so a hostile body
   cannot expand entities or reach external resources.
 
@@ -29,8 +30,10 @@ from ..errors import (
     BomgarProtocolError,
     api_error,
 )
+from .limits import MAX_DEPTH, DepthLimitedExpat
 
 __all__ = [
+    "MAX_DEPTH",
     "Node",
     "attr",
     "child",
@@ -98,14 +101,15 @@ def parse_document(
 
     Raises:
         BomgarAPIError: (or a subclass) for an ``<error>`` root or an ``<error>`` child.
-        BomgarProtocolError: for HTML, empty, malformed or truncated bodies, or an
-            unexpected root.
+        BomgarProtocolError: for HTML, empty, malformed, truncated or too deeply nested
+            bodies, or an unexpected root.
     """
     _sniff(body)
     try:
         parsed = xmltodict.parse(
             body,
             disable_entities=True,
+            expat=DepthLimitedExpat,
             postprocessor=_postprocessor,  # type: ignore[arg-type]
             force_list=_force_list(frozenset(list_paths)),
         )
@@ -116,6 +120,8 @@ def parse_document(
         raise BomgarProtocolError(f"the appliance sent a {what} XML body ({reason})") from err
     except ValueError as err:  # xmltodict refuses entity declarations this way
         raise BomgarProtocolError(f"the appliance's XML was refused: {err}") from err
+    except LookupError as err:  # an unknown encoding in the XML declaration
+        raise BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}") from err
     if not isinstance(parsed, Mapping) or len(parsed) != 1:
         raise BomgarProtocolError("the appliance's XML has no single root element")
     root, node = next(iter(parsed.items()))

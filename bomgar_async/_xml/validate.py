@@ -130,6 +130,9 @@ def client_types(value: object) -> str | None:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, Iterable):
         raise BomgarValidationError("types must be a client type or a list of them")
+    items = list(items)
+    if not all(isinstance(item, str) for item in items):
+        raise BomgarValidationError("types must be a client type name or a list of names")
     names = list(dict.fromkeys(items))
     if not names:
         raise BomgarValidationError("types must name at least one client type")

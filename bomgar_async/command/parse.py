@@ -20,6 +20,7 @@ from .._xml.core import (
     parse_document,
     text,
 )
+from .._xml.limits import MAX_DEPTH, too_deep
 from ..errors import BomgarProtocolError
 from .appliance import (
     ApiInfo,
@@ -185,6 +186,8 @@ def _root_child_order(body: bytes) -> list[str]:
     def start(name: str, _attrs: object) -> None:
         nonlocal depth
         depth += 1
+        if depth > MAX_DEPTH:
+            raise too_deep()
         if depth == 2:
             names.append(name.rsplit(":", 1)[-1])
 

@@ -10,6 +10,7 @@ last known clients), and ``max_failures`` consecutive failures raise the last er
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -56,7 +57,12 @@ class ClientSnapshot:
 
 
 def _check(interval: float, max_failures: int) -> None:
-    if isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0:
+    if (
+        isinstance(interval, bool)
+        or not isinstance(interval, int | float)
+        or not math.isfinite(interval)
+        or interval <= 0
+    ):
         raise BomgarValidationError(f"interval must be a positive number of seconds: {interval!r}")
     if isinstance(max_failures, bool) or not isinstance(max_failures, int) or max_failures < 1:
         raise BomgarValidationError(f"max_failures must be a positive integer: {max_failures!r}")

@@ -27,7 +27,7 @@ from .streams import (
     stream_report,
     windowed,
 )
-from .time_range import split_windows
+from .time_range import iter_windows
 
 __all__ = ["ReportEndpoint", "TimeBound"]
 
@@ -112,14 +112,21 @@ class ReportEndpoint:
         lsids: Iterable[str] | None,
         window: timedelta | None,
         concurrency: int,
+        on_bytes: Callable[[int], None] | None = None,
         **extra: object,
     ) -> AsyncIterator[R]:
         """Stream a session report: one body, or ``window``-long windows pulled
-        ``concurrency`` at a time (``build(start, stop, by=..., **extra)`` makes each query)."""
+        ``concurrency`` at a time (``build(start, stop, by=..., **extra)`` makes each query);
+        ``on_bytes`` is called with the size of each body chunk received."""
         if window is None:
             params = build(since, until, by=by, lsids=lsids, **extra)
             return stream_report(
-                self._client, params, parser=parser, path=self.path, no_data=self.no_data
+                self._client,
+                params,
+                parser=parser,
+                path=self.path,
+                no_data=self.no_data,
+                on_bytes=on_bytes,
             )
         if lsids is not None:
             raise BomgarValidationError("window splits a time range; it cannot be used with lsids")
@@ -128,9 +135,10 @@ class ReportEndpoint:
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise BomgarValidationError("concurrency must be a positive integer")
         end = until if until is not None else _now_for(since)
-        queries = [
-            build(start, stop, by=by, **extra) for start, stop in split_windows(since, end, window)
-        ]
+        queries = (
+            build(start, stop, by=by, **extra)
+            for start, stop in iter_windows(since, end, window)  # checked now, built lazily
+        )
         return windowed(
             self._client,
             queries,
@@ -138,6 +146,7 @@ class ReportEndpoint:
             parser=parser,
             path=self.path,
             no_data=self.no_data,
+            on_bytes=on_bytes,
         )
 
     async def _appliance_now(self) -> datetime:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 from xml.parsers import expat
 
+from .._xml.limits import MAX_DEPTH, MAX_TEXT_BYTES, too_deep, too_much_text
 from ..errors import (
     BomgarError,
     BomgarProtocolError,
@@ -38,12 +39,13 @@ def _local(name: str) -> str:
 class _Frame:
     """An element being built: its local name, its node (attributes and children) and text."""
 
-    __slots__ = ("data", "item", "name")
+    __slots__ = ("data", "item", "name", "size")
 
     def __init__(self, name: str, item: dict[str, Any] | None) -> None:
         self.name = name
         self.item = item
         self.data: list[str] = []
+        self.size = 0
 
 
 class RecordStreamParser(Generic[T]):
@@ -154,6 +156,11 @@ class RecordStreamParser(Generic[T]):
             failure = BomgarProtocolError(f"the appliance sent a {what} XML body ({err})")
             self._failure = failure
             raise failure from err
+        except LookupError as err:  # an unknown encoding in the XML declaration
+            self._ready.clear()
+            failure = BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}")
+            self._failure = failure
+            raise failure from err
         except BomgarError as err:  # raised by a handler: <error>, wrong root, DTD
             self._ready.clear()
             self._failure = err
@@ -163,6 +170,8 @@ class RecordStreamParser(Generic[T]):
 
     def _start(self, raw_name: str, attributes: dict[str, str]) -> None:
         self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise too_deep()
         name = _local(raw_name)
         if self._depth == 1:
             self._root = name
@@ -185,8 +194,14 @@ class RecordStreamParser(Generic[T]):
 
     def _characters(self, data: str) -> None:
         if self._stack:
-            self._stack[-1].data.append(data)
+            frame = self._stack[-1]
+            frame.size += len(data)
+            if frame.size > MAX_TEXT_BYTES:
+                raise too_much_text()
+            frame.data.append(data)
         elif self._error_text is not None:
+            if sum(map(len, self._error_text)) + len(data) > MAX_TEXT_BYTES:
+                raise too_much_text()
             self._error_text.append(data)
 
     def _end(self, raw_name: str) -> None:

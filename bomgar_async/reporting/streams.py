@@ -16,8 +16,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Protocol, TypeVar
 
 from .._http.host import Host
@@ -65,6 +66,7 @@ async def stream_report(
     parser: Callable[[], RecordStreamParser[R]],
     path: str = REPORTING_PATH,
     no_data: NoDataMatcher = _DEFAULT_NO_DATA,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> AsyncIterator[R]:
     """Yield the records of one session report as they are parsed (none for a no-data
     answer).
@@ -73,6 +75,7 @@ async def stream_report(
         parser: makes a fresh parser for each attempt.
         path: the Reporting API's path.
         no_data: recognises the appliance's no-data answers.
+        on_bytes: called with the size of each body chunk received.
     """
     label = dict(params).get("generate_report", "SupportSession")
     request = client.build_request(path, params, read_only=True, label=label)
@@ -80,9 +83,14 @@ async def stream_report(
     while True:
         yielded = 0
         try:
-            async with client.open_stream(request) as response:
+            async with (
+                client.open_stream(request) as response,
+                contextlib.aclosing(response.iter_chunks()) as chunks,
+            ):
                 records = parser()
-                async for chunk in response.iter_chunks():
+                async for chunk in chunks:
+                    if on_bytes is not None:
+                        on_bytes(len(chunk))
                     for record in records.feed(chunk):
                         yielded += 1
                         yield record
@@ -106,20 +114,24 @@ async def _collect(
     parser: Callable[[], RecordStreamParser[R]],
     path: str,
     no_data: NoDataMatcher,
+    on_bytes: Callable[[int], None] | None,
 ) -> list[R]:
-    stream = stream_report(client, params, parser=parser, path=path, no_data=no_data)
+    stream = stream_report(
+        client, params, parser=parser, path=path, no_data=no_data, on_bytes=on_bytes
+    )
     return [record async for record in stream]
 
 
 async def windowed(
     client: Host,
-    window_params: list[Params],
+    window_params: Iterable[Params],
     *,
     concurrency: int,
     parser: Callable[[], RecordStreamParser[R]],
     path: str = REPORTING_PATH,
     no_data: NoDataMatcher = _DEFAULT_NO_DATA,
     skip: Callable[[str], bool] | None = None,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> AsyncIterator[R]:
     """Yield the records of each window's report, windows in order, each lsid once; a
     window answered with the no-data ``<error>`` contributes nothing.
@@ -132,15 +144,23 @@ async def windowed(
         window_params: one report query per window, in order.
         concurrency: windows pulled at once (the client's ``max_concurrency`` also applies).
         skip: called with each new lsid; a True answer leaves that session out.
+        on_bytes: called with the size of each body chunk received (any window).
     """
     previous: set[str] = set()
     pending: deque[asyncio.Task[list[R]]] = deque()
-    queue = deque(window_params)
+    queue = iter(window_params)  # consumed as windows start: never all built up front
+    exhausted = False
     try:
-        while queue or pending:
-            while queue and len(pending) < concurrency:
-                pull = _collect(client, queue.popleft(), parser, path, no_data)
+        while not exhausted or pending:
+            while not exhausted and len(pending) < concurrency:
+                params = next(queue, None)
+                if params is None:
+                    exhausted = True
+                    break
+                pull = _collect(client, params, parser, path, no_data, on_bytes)
                 pending.append(asyncio.create_task(pull))
+            if not pending:
+                break
             current: set[str] = set()
             for session in await pending.popleft():
                 if session.lsid in previous or session.lsid in current:

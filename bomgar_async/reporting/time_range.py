@@ -7,13 +7,14 @@ docstring describes the conventions. Each check raises ``BomgarValidationError``
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import TypeVar
 
 from .._http.request import Params
 from ..errors import BomgarValidationError
 
-__all__ = ["split_windows", "time_range"]
+__all__ = ["MAX_WINDOWS", "iter_windows", "split_windows", "time_range"]
 
 _D = TypeVar("_D", bound=date)
 
@@ -77,8 +78,19 @@ def time_range(
     return ((f"{by}_time", str(start)), ("duration", str(seconds)))
 
 
+MAX_WINDOWS = 100_000
+"""The most windows one range may be split into (a finer split is refused)."""
+
+
 def split_windows(since: _D, until: _D, window: timedelta) -> list[tuple[_D, _D]]:
-    """Split ``[since, until)`` into consecutive windows of at most ``window``.
+    """``list(iter_windows(since, until, window))``; see :func:`iter_windows`."""
+    return list(iter_windows(since, until, window))
+
+
+def iter_windows(since: _D, until: _D, window: timedelta) -> Iterator[tuple[_D, _D]]:
+    """Split ``[since, until)`` into consecutive windows of at most ``window``, lazily.
+
+    The arguments are checked at once (not when iteration starts).
 
     Args:
         since: start of the range: a ``date``, or an aware ``datetime``.
@@ -87,12 +99,13 @@ def split_windows(since: _D, until: _D, window: timedelta) -> list[tuple[_D, _D]
             datetimes); the last window may be shorter.
 
     Returns:
-        ``(start, end)`` pairs covering the range without gaps or overlaps, in order;
-        datetimes are returned in UTC.
+        An iterator of ``(start, end)`` pairs covering the range without gaps or overlaps,
+        in order; datetimes are returned in UTC.
 
     Raises:
-        BomgarValidationError: mixed or naive bounds, ``until`` not after ``since``, or a
-            window that is not positive or not whole days (dates) / seconds (datetimes).
+        BomgarValidationError: mixed or naive bounds, ``until`` not after ``since``, a
+            window that is not positive or not whole days (dates) / seconds (datetimes),
+            or more than :data:`MAX_WINDOWS` windows.
     """
     if until is None:
         raise BomgarValidationError("split_windows needs until (the end of the range)")
@@ -108,10 +121,18 @@ def split_windows(since: _D, until: _D, window: timedelta) -> list[tuple[_D, _D]
     if isinstance(since, datetime) and isinstance(until, datetime):
         since = since.astimezone(timezone.utc)
         until = until.astimezone(timezone.utc)
-    windows: list[tuple[_D, _D]] = []
+    count = -((since - until) // window)  # ceil((until - since) / window)
+    if count > MAX_WINDOWS:
+        raise BomgarValidationError(
+            f"{count} windows of {window} over this range; at most {MAX_WINDOWS}: "
+            "use a longer window"
+        )
+    return _windows(since, until, window)
+
+
+def _windows(since: _D, until: _D, window: timedelta) -> Iterator[tuple[_D, _D]]:
     start = since
     while start < until:
         end = min(start + window, until)
-        windows.append((start, end))
+        yield start, end
         start = end
-    return windows

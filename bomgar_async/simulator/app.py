@@ -162,6 +162,8 @@ class Simulator(SimulatorHandlers):
         """One entry per streamed report (chunks and bytes written, finished or not)."""
         self.faults = FaultPlan()
         self.client_ssl_context: ssl.SSLContext | None = None
+        self.ca_pem: bytes | None = None
+        """With ``tls=True``, once started: the generated CA certificate (PEM)."""
         self._tokens: dict[str, tuple[ApiUser, float]] = {}
         self._connections: weakref.WeakKeyDictionary[object, list[int]] = (
             weakref.WeakKeyDictionary()
@@ -180,6 +182,7 @@ class Simulator(SimulatorHandlers):
         if self.tls:
             contexts = make_tls_contexts()
             server_context, self.client_ssl_context = contexts.server, contexts.client
+            self.ca_pem = contexts.ca_pem
         app = web.Application(middlewares=[self._middleware])
         app.on_response_prepare.append(add_limit_headers)
         for path in COMMAND_PATHS:

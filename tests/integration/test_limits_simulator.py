@@ -130,3 +130,57 @@ async def test_stats_start_at_zero_and_bad_limits_are_refused() -> None:
     for options in ({"max_in_flight": 0}, {"rate": 0}, {"rate": True}, {"burst": 0}):
         with pytest.raises(BomgarConfigError):
             LocalLimiter(**options)
+
+
+async def test_a_view_shares_the_limiter_the_token_and_the_stats_of_its_client() -> None:
+    async with (
+        Simulator(rate_limit=4, rate_limit_window=0.3) as sim,
+        BomgarClient(sim.url, max_concurrency=1, **OAUTH) as bg,
+    ):
+        view = bg.with_options(timeout=5, retries=0)
+        sim.add_fault(Fault("latency", delay=0.5, action="get_api_info", times=1))
+        slow = asyncio.create_task(bg.command.get_api_info())
+        await asyncio.sleep(0.1)
+        with pytest.raises(BomgarTimeoutError, match="max_concurrency"):  # the client's slot
+            await view.call(
+                "/api/command.ns",
+                (("action", "check_health"),),
+                read_only=True,
+                label="check_health",
+                timeout=Timeout(total=0.2),
+            )
+        await slow
+        for _ in range(5):  # until an answer says remaining 0: both must wait for a window
+            await view.command.get_api_info()
+            if view.stats().rate_limit_remaining == 0:
+                break
+        assert bg.stats().rate_limit_remaining == 0
+        started = time.monotonic()
+        await bg.command.get_api_info()
+        assert time.monotonic() - started >= 0.5 * limit.RATE_LIMIT_WINDOW
+        assert sim.tokens_issued == 1  # one token for the client and its view
+        sim.expire_tokens()
+        await view.command.get_api_info()
+        await bg.command.get_api_info()
+        assert sim.tokens_issued == 2
+        assert sim.rate_limits.refused == 0
+        assert view.stats() == bg.stats()
+        stats = bg.stats()
+    assert (stats.tokens_fetched, stats.unauthorized_refreshes) == (2, 1)
+    assert stats.limiter_waits == 1 and stats.rate_limit_waits >= 1
+    assert stats.rate_limit_remaining is not None
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"limiter": 8},
+        {"limiter": "redis://localhost"},
+        {"limiter": MemoryTokenStore()},
+        {"token_store": {}},
+        {"token_store": LocalLimiter()},
+    ],
+)
+def test_limiter_and_token_store_options_are_checked(options: dict[str, object]) -> None:
+    with pytest.raises(BomgarConfigError, match=r"limiter|token_store"):
+        BomgarClient("support.example.com", **OAUTH, **options)

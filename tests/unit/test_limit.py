@@ -57,3 +57,20 @@ def test_a_pause_delays_every_turn_and_says_so() -> None:
     assert bucket.reserve(5.5, None) == (1.5, True)
     assert bucket.reserve(5.5, 1.0) is None
     assert bucket.reserve(8.0, None) == (0.0, False)
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "9" * 5000, "-1", "1e3", " ", "\u0663"])
+def test_hostile_remaining_values_are_ignored(value: str) -> None:
+    counts = LimitCounts(remaining=4)
+    assert appliance_pause(200, {"X-RateLimit-Remaining": value}, counts) == 0
+    assert counts.remaining == 4
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("\u00b2", limit.DEFAULT_429_BACKOFF), ("9" * 5000, limit.MAX_PAUSE), ("Mon, 99", 2.0)],
+)
+def test_hostile_retry_after_on_a_429_falls_back_or_is_capped(value: str, expected: float) -> None:
+    counts = LimitCounts()
+    assert appliance_pause(429, {"Retry-After": value}, counts) == expected
+    assert counts.rate_limited == 1

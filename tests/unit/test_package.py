@@ -27,6 +27,7 @@ RANKS = {
     "backup": 3,
     "cache": 3,
     "fleet": 3,
+    "store": 3,
     "models": 3,
     "testing": 3,
     "client": 4,
