@@ -206,7 +206,10 @@ class LocalLimit:
         try:
             await asyncio.wait_for(self._slots.acquire(), left)
         except asyncio.TimeoutError:  # not the builtin on Python 3.10
-            raise timed_out("a concurrency slot", timeout) from None
+            raise timed_out(
+                "a concurrency slot (max_concurrency; open report streams hold one until closed)",
+                timeout,
+            ) from None
         try:
             pause = self._bucket.paused_until - time.monotonic()  # began while we waited
             if pause > 0:

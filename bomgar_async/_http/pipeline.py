@@ -173,10 +173,7 @@ class Pipeline:
         try:
             left = await stack.enter_async_context(self._limit.slot(timeout.total))
         except BomgarTimeoutError as err:
-            raise BomgarTimeoutError(
-                f"{request.label or request.path}: {err} "
-                "(max_concurrency; open report streams hold one until closed)"
-            ) from None
+            raise BomgarTimeoutError(f"{request.label or request.path}: {err}") from None
         return _within(timeout, left)
 
     async def _with_retries(self, request: Request, attempt_once: Callable[[], Awaitable[T]]) -> T:

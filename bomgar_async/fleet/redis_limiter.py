@@ -203,7 +203,7 @@ class _RedisLimit:
                 self.counts.limiter_waits += not polled
                 polled = True
                 if left is not None and left <= 0.001:
-                    raise timed_out("a concurrency slot", timeout)
+                    raise timed_out("a concurrency slot (max_in_flight of the fleet)", timeout)
                 pause = delay * random.uniform(0.5, 1.0)  # spreads the polls
                 delay = min(_POLL_MAX, delay * 2)
             else:  # the fleet is paused (a 429 or X-RateLimit-Remaining: 0)
