@@ -30,6 +30,10 @@ from ._http.download import (
     DownloadResult,
     check_destination,
 )
+from ._http.limit import (
+    Limiter,
+    LocalLimiter,
+)
 from ._http.paths import ApiPaths
 from ._http.pipeline import Pipeline
 from ._http.request import (
@@ -39,6 +43,11 @@ from ._http.request import (
     Timeout,
 )
 from ._http.retry import RetryPolicy
+from ._http.stats import (
+    ClientStats,
+    client_stats,
+)
+from ._http.tokens import TokenStore
 from ._http.transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
     AiohttpTransport,
@@ -91,6 +100,19 @@ def _check_proxy(proxy: object, trust_env: object, transport: object) -> None:
         raise BomgarConfigError("proxy and trust_env apply to the built-in transport only")
 
 
+def _check_sharing(limiter: object, token_store: object) -> None:
+    if limiter is not None and not callable(getattr(limiter, "bind", None)):
+        raise BomgarConfigError(
+            "limiter must be a limiter (LocalLimiter, RedisLimiter) or None, "
+            f"not {type(limiter).__name__}"
+        )
+    if token_store is not None and not callable(getattr(token_store, "token", None)):
+        raise BomgarConfigError(
+            "token_store must be a token store (MemoryTokenStore, RedisTokenStore) or None, "
+            f"not {type(token_store).__name__}"
+        )
+
+
 class InsecureTLSWarning(UserWarning):
     """TLS certificate verification was turned off with ``ssl=False``."""
 
@@ -136,7 +158,11 @@ class BomgarClient:
         ssl: ``True`` (verify), ``False`` (no verification; warns) or an ``ssl.SSLContext``.
         timeout: seconds or a timeout object (``aiohttp.ClientTimeout`` works) for API calls.
         download_timeout: the same for reports, recordings and backups (longer).
-        max_concurrency: calls in flight to this appliance at once.
+        max_concurrency: calls in flight to this appliance at once (the default limiter's).
+        limiter: what limits the calls to the appliance: default ``LocalLimiter(max_concurrency)``
+            (this process); ``bomgar_async.fleet.RedisLimiter`` shares limits across a fleet.
+        token_store: where OAuth tokens live (default: this client's own memory);
+            ``bomgar_async.fleet.RedisTokenStore`` shares one token per account with a fleet.
         retries: automatic retries of read-only calls on connection errors, timeouts, 5xx, 429.
         retry_backoff: the base of the exponential backoff, in seconds.
         method: ``"POST"`` (credentials in the body) or ``"GET"`` (credentials in the URL).
@@ -191,10 +217,20 @@ class BomgarClient:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         proxy: str | None = None,
         trust_env: bool = False,
+        limiter: Limiter | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
         self._base_url = base_url(host, allow_http=allow_http)
         _check_proxy(proxy, trust_env, transport)
-        self._auth = auth_from_options(username, password, client_id, client_secret)
+        _check_sharing(limiter, token_store)
+        self._auth = auth_from_options(
+            username,
+            password,
+            client_id,
+            client_secret,
+            token_store=token_store,
+            appliance=self._base_url,
+        )
         if method not in ("POST", "GET"):
             raise BomgarConfigError(f"method must be 'POST' or 'GET', not {method!r}")
         paths = ApiPaths.choose(
@@ -252,11 +288,12 @@ class BomgarClient:
             MemoryCache(ttl=cache_ttl) if isinstance(cache, _DefaultCache) else cache
         )
         self._closed = False
+        self._limit = (limiter or LocalLimiter(max_concurrency)).bind(self._base_url)
         self._pipeline = Pipeline(
             auth=self._auth,
             transport=self._transport,
             retry=RetryPolicy(retries=retries, backoff=retry_backoff),
-            max_concurrency=max_concurrency,
+            limit=self._limit,
             timeout=self.timeout,
             download_timeout=self.download_timeout,
             check_open=self._check_open,
@@ -308,8 +345,9 @@ class BomgarClient:
 
             await bg.with_options(timeout=5, retries=0).command.check_health()
 
-        The view shares the credentials (and OAuth token), the connections, the
-        ``max_concurrency`` limit and the cache; options not given are this client's.
+        The view shares the credentials (and OAuth token store), the connections, the
+        limiter (``max_concurrency``), the cache and :meth:`stats`; options not given are
+        this client's.
         Closing this client closes its views.
 
         Raises:
@@ -351,6 +389,11 @@ class BomgarClient:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"BomgarClient({self._base_url!r}, auth={self._auth!r}, {state})"
+
+    def stats(self) -> ClientStats:
+        """This client's counters: tokens fetched, 401 refreshes, rate-limit and limiter waits."""
+        fetched = getattr(self._auth, "fetch_count", 0)
+        return client_stats(fetched, self._pipeline.unauthorized_refreshes, self._limit.counts)
 
     def _check_open(self) -> None:
         if self._closed or (self._parent is not None and self._parent._closed):

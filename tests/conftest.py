@@ -4,9 +4,10 @@ and a real PostgreSQL server for the ``PostgresSessionStore`` tests.
 ``redis_url`` is ``$REDIS_URL`` when set; otherwise a throw-away ``redis-server`` (no
 persistence) is started once per session on a free loopback port. Tests that need it are
 skipped, saying why, when there is neither. ``redis_server_factory`` starts private servers
-that a test may stop and restart (outages). ``postgres_dsn`` is ``$DATABASE_URL`` or a
-throw-away cluster (``initdb`` + ``postgres`` as ``nobody`` when run as root) on a free
-loopback port; ``postgres_db`` gives each test a fresh database on it.
+that a test may stop and restart (outages). ``prefix`` is a fresh key namespace per test and
+``raw`` a plain redis-py client that deletes the keys under it afterwards. ``postgres_dsn`` is
+``$DATABASE_URL`` or a throw-away cluster (``initdb`` + ``postgres`` as ``nobody`` when run as
+root) on a free loopback port; ``postgres_db`` gives each test a fresh database on it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,6 +148,25 @@ def redis_server_factory() -> Iterator[Callable[[int | None], RedisServer]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def prefix() -> str:
+    """A Redis key namespace of this test's own."""
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def raw(redis_url: str, prefix: str) -> AsyncIterator[Any]:
+    """A plain redis-py client; deletes every key of the test's prefix afterwards."""
+    import redis.asyncio
+
+    client = redis.asyncio.Redis.from_url(redis_url)
+    yield client
+    names = [name async for name in client.scan_iter(match=f"{prefix}*")]
+    if names:
+        await client.delete(*names)
+    await client.aclose()
 
 
 # -- PostgreSQL ------------------------------------------------------------------------------
