@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bomgar_async._http.redact import (
     RedactedError,
     redact,
+    redact_error_text,
     scrub_exception,
 )
 
@@ -54,3 +57,29 @@ def test_transport_error_mapping_scrubs_an_aiohttp_cause_that_leaks() -> None:
     assert error.__suppress_context__
     assert "hunter2" not in repr(error.__cause__)
     assert "***" in str(error.__cause__)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # only <error> elements: <errors>, <error_count> are data and stay as sent
+        (
+            b"<r><errors>pw1</errors><error>pw1 bad</error></r>",
+            b"<r><errors>pw1</errors><error>*** bad</error></r>",
+        ),
+        (b"<r><error_count>pw1</error_count></r>", b"<r><error_count>pw1</error_count></r>"),
+        # each element on its own: the data between two errors stays as sent
+        (
+            b"<r><error>pw1</error><data>pw1</data><error>pw1</error></r>",
+            b"<r><error>***</error><data>pw1</data><error>***</error></r>",
+        ),
+        # a closing tag with blanks, a namespace prefix, attributes, text over lines
+        (b"<error>pw1</error >", b"<error>***</error >"),
+        (
+            b"<api:error code='7'>\npw1\n</api:error\n>",
+            b"<api:error code='7'>\n***\n</api:error\n>",
+        ),
+    ],
+)
+def test_only_the_text_of_error_elements_is_redacted(body: bytes, expected: bytes) -> None:
+    assert redact_error_text(body, ["pw1"]) == expected
