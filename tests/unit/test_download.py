@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from pathlib import Path
 
@@ -291,3 +292,24 @@ async def test_a_blank_body_is_empty(tmp_path: Path) -> None:
     with pytest.raises(BomgarProtocolError) as info:
         await download(tmp_path, [b"\xef\xbb\xbf", b" \t\r\n" * 100])
     assert str(info.value) == "Recording: the appliance sent an empty body, not a file"
+
+
+async def test_an_error_answer_names_the_download(tmp_path: Path) -> None:
+    with pytest.raises(BomgarAPIError) as info:
+        await download(tmp_path, bytewise(ERROR))
+    assert info.value.action == "Recording"
+
+
+async def test_the_file_and_then_its_folder_are_flushed_to_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append("folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    await download(tmp_path, [b"FLV\x01", b"data"])
+    assert synced == ["file", "folder"]  # the data, then the rename itself

@@ -83,3 +83,10 @@ def test_transport_error_mapping_scrubs_an_aiohttp_cause_that_leaks() -> None:
 )
 def test_only_the_text_of_error_elements_is_redacted(body: bytes, expected: bytes) -> None:
     assert redact_error_text(body, ["pw1"]) == expected
+
+
+def test_overlapping_secrets_in_an_error_body_are_replaced_longest_first() -> None:
+    # by length, not by byte order: "b" sorts after "abc" but is shorter
+    body = b"<error>rejected: abc</error>"
+    assert redact_error_text(body, ["b", "abc"]) == b"<error>rejected: ***</error>"
+    assert redact_error_text(body, ["abc", "b"]) == b"<error>rejected: ***</error>"

@@ -123,3 +123,20 @@ def test_without_flock_a_new_temp_file_is_created_unlocked(
         assert sweep_stale(tmp_path, ".part") == 0  # fresh: kept by its age
     finally:
         os.close(fd)
+
+
+def test_a_file_gone_during_the_sweep_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in STALE:
+        leave(tmp_path, name)
+    real_scandir = os.scandir
+
+    def scandir(folder: Path) -> list[os.DirEntry[str]]:
+        entries = sorted(real_scandir(folder), key=lambda e: e.name)
+        (tmp_path / entries[0].name).unlink()  # removed by someone else meanwhile
+        return entries
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert sweep_stale(tmp_path, ".part") == len(STALE) - 1
+    assert list(tmp_path.iterdir()) == []
