@@ -80,3 +80,16 @@ def test_a_streamed_text_node_may_hold_exactly_the_limit() -> None:
         parser.feed(chunk)  # exactly MAX_TEXT_BYTES
     with pytest.raises(BomgarProtocolError, match="text node of more than 16777216"):
         parser.feed(b"y")
+
+
+def test_closing_an_element_gives_back_one_level() -> None:
+    with pytest.raises(BomgarProtocolError, match="nested deeper"):
+        parse_document(b"<r><a/><b><c/></b>" + tower(MAX_DEPTH) + b"</r>")
+
+
+def test_the_stand_in_accepts_keyword_arguments_as_expat_does() -> None:
+    names: list[str] = []
+    parser = DepthLimitedExpat.ParserCreate(encoding="utf-8", namespace_separator="|")
+    parser.StartElementHandler = lambda name, _attrs: names.append(name)
+    parser.Parse(b'<r xmlns="urn:n"/>', True)
+    assert names == ["urn:n|r"]

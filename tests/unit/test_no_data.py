@@ -297,3 +297,18 @@ def test_the_catalog_recognises_each_locales_variants(message: str) -> None:
 @pytest.mark.parametrize("message", CATALOG_NO)
 def test_the_catalog_matches_whole_sentences_only(message: str) -> None:
     assert not is_no_data_message(message)
+
+
+def test_the_matchers_errors_repr_and_own_errors() -> None:
+    with pytest.raises(BomgarConfigError) as info:
+        NoDataMatcher("nothing found")  # type: ignore[arg-type]
+    assert str(info.value) == "no_data_messages must be a list of strings or patterns"
+    with pytest.raises(BomgarConfigError) as info:
+        NoDataMatcher([3])  # type: ignore[list-item]
+    assert str(info.value) == (
+        "no_data_messages items must be non-empty strings or re.Pattern, not 3"
+    )
+    matcher = NoDataMatcher(["nothing found", re.compile("leeg")])
+    assert repr(matcher) == "NoDataMatcher(extra=2)"
+    assert matcher.is_no_data(BomgarNoDataError("an already recognised answer"))
+    assert not matcher.is_no_data(ValueError("nothing found"))

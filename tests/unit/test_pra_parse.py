@@ -78,3 +78,29 @@ def test_the_stream_parser_names_the_report_and_its_root() -> None:
     with pytest.raises(BomgarProtocolError, match="session_list"):
         parser.feed(f"<summary_list {SRA}><summary/></summary_list>".encode())
         parser.close()
+
+
+@pytest.mark.parametrize(
+    ("parse", "body", "missing"),
+    [
+        (parse_access_sessions, b"<session_list><session/></session_list>", "lsid"),
+        (
+            parse_access_session_listing,
+            b"<session_summary_list><session_summary/></session_summary_list>",
+            "lsid",
+        ),
+        (parse_access_session_summary, b"<summary_list><summary/></summary_list>", "id"),
+    ],
+)
+def test_an_empty_item_is_refused_not_dropped(
+    parse: Callable[[bytes], object], body: bytes, missing: str
+) -> None:
+    with pytest.raises(BomgarProtocolError, match=f"has no {missing} attribute"):
+        parse(body)
+
+
+def test_an_empty_vault_activity_is_one_item() -> None:
+    body = b"<vault_account_activity_list><vault_account_activity/></vault_account_activity_list>"
+    [activity] = parse_vault_account_activity(body)
+    assert activity.account_id is None
+    assert activity.timestamp is None
