@@ -90,6 +90,7 @@ def test_the_stream_parser_names_the_report_and_its_root() -> None:
             "lsid",
         ),
         (parse_access_session_summary, b"<summary_list><summary/></summary_list>", "id"),
+        (parse_team_activity, b"<team_activity_list><team_activity/></team_activity_list>", "id"),
     ],
 )
 def test_an_empty_item_is_refused_not_dropped(
