@@ -105,3 +105,19 @@ def test_an_empty_vault_activity_is_one_item() -> None:
     [activity] = parse_vault_account_activity(body)
     assert activity.account_id is None
     assert activity.timestamp is None
+
+
+def test_a_summary_per_user_is_read() -> None:
+    body = (
+        f'<summary_list {SRA}><summary id="7" type="user"><display_name>Ann</display_name>'
+        "<total_sessions>12</total_sessions></summary>"
+        '<summary id="9"><display_name>Bob</display_name></summary></summary_list>'
+    ).encode()
+    first, second = parse_access_session_summary(body)
+    assert (first.id, first.type, first.display_name, first.total_sessions) == (
+        7,
+        "user",
+        "Ann",
+        12,
+    )
+    assert (second.id, second.display_name, second.total_sessions) == (9, "Bob", None)
