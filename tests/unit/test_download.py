@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import stat
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from pathlib import Path
@@ -313,3 +314,46 @@ async def test_the_file_and_then_its_folder_are_flushed_to_disk(
     monkeypatch.setattr(os, "fsync", fsync)
     await download(tmp_path, [b"FLV\x01", b"data"])
     assert synced == ["file", "folder"]  # the data, then the rename itself
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+async def test_no_file_descriptor_stays_open_after_a_download_or_a_failure(
+    tmp_path: Path,
+) -> None:
+    before = open_fds()
+    await download(tmp_path, [b"FLV\x01", b"data"])
+    assert open_fds() == before
+    with pytest.raises(BomgarProtocolError):
+        await download(tmp_path, [b"FLV\x01", b"data"], headers={"Content-Length": "99"})
+    assert open_fds() == before
+
+
+async def test_a_download_removes_stale_temp_files_beside_its_destination(
+    tmp_path: Path,
+) -> None:
+    stale = tmp_path / ".rec.flv.k2j4h5g6.part"  # left by a killed download
+    stale.write_bytes(b"half a recording")
+    names: list[str] = []
+    await download(tmp_path, [b"FLV\x01", b"data"], validate=lambda p: names.append(p.name))
+    assert not stale.exists()
+    assert leftovers(tmp_path) == []
+    # its own temp file follows the pattern the next sweep recognises
+    assert re.fullmatch(r"\.rec\.flv\.[a-z0-9_]{8}\.part", names[0])
+
+
+def test_the_destination_errors_say_what_is_wrong(tmp_path: Path) -> None:
+    with pytest.raises(BomgarValidationError) as info:
+        check_destination("")
+    assert str(info.value) == "dest must be a file path"
+    with pytest.raises(BomgarValidationError) as info:
+        check_destination(str(tmp_path / "a\x00b"))
+    assert str(info.value) == "dest is not a usable file path: embedded null byte"
+    with pytest.raises(BomgarValidationError) as info:
+        check_destination(tmp_path)
+    assert str(info.value) == f"dest {str(tmp_path)!r} is a directory; name a file"
+    with pytest.raises(BomgarValidationError) as info:
+        check_destination(tmp_path / "missing" / "rec.flv")
+    assert str(info.value) == (f"the folder of dest {str(tmp_path / 'missing')!r} does not exist")
