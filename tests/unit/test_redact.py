@@ -90,3 +90,34 @@ def test_overlapping_secrets_in_an_error_body_are_replaced_longest_first() -> No
     body = b"<error>rejected: abc</error>"
     assert redact_error_text(body, ["b", "abc"]) == b"<error>rejected: ***</error>"
     assert redact_error_text(body, ["abc", "b"]) == b"<error>rejected: ***</error>"
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "a/b c\"d'e",  # raw
+        "a%2Fb%20c%22d%27e",  # quote(safe="")
+        "a/b%20c%22d%27e",  # quote
+        "a%2Fb+c%22d%27e",  # quote_plus
+        "a/b+c%22d'e",  # yarl's query encoding (aiohttp's error messages)
+        "a/b c&quot;d&apos;e",  # XML-escaped with quotes
+    ],
+)
+def test_every_way_a_secret_is_shown_is_redacted(shown: str) -> None:
+    assert redact(f"failed: {shown}!", ["a/b c\"d'e"]) == "failed: ***!"
+
+
+def test_overlapping_secrets_in_text_are_replaced_longest_first() -> None:
+    # by length, not by character order: "b" sorts after "abc" but is shorter
+    assert redact("rejected: abc", ["b", "abc"]) == "rejected: ***"
+
+
+class AppError(Exception):
+    """An exception class of some library."""
+
+
+def test_a_scrubbed_exception_keeps_its_qualified_type_name() -> None:
+    scrubbed = scrub_exception(AppError("token pw-123 refused"), ["pw-123"])
+    assert isinstance(scrubbed, RedactedError)
+    assert scrubbed.original_type == f"{__name__}.AppError"
+    assert str(scrubbed) == f"{__name__}.AppError: token *** refused"
