@@ -173,7 +173,11 @@ async def test_rate_20_across_4_processes_lets_20_calls_a_second_through(
         reports = await run_fleet(sim, 4, options)
     calls = total(reports, "ok")
     assert total(reports, "failed") == 0
-    assert abs(calls - 20 * seconds) <= 0.1 * 20 * seconds, calls
+    # Never more than the rate allows (the bucket's promise); not far below it either. The
+    # lower bound is loose because a loaded CI machine can slow the callers themselves; a
+    # limiter at half the rate (40 calls) still fails it.
+    assert calls <= 1.1 * 20 * seconds, calls
+    assert calls >= 0.6 * 20 * seconds, calls
     assert min(report["ok"] for report in reports) >= calls / 4 / 2  # nobody starves
 
 
