@@ -173,10 +173,13 @@ async def test_rate_20_across_4_processes_lets_20_calls_a_second_through(
         reports = await run_fleet(sim, 4, options)
     calls = total(reports, "ok")
     assert total(reports, "failed") == 0
-    # Never more than the rate allows (the bucket's promise); not far below it either. The
+    # Never more than the rate allows: 20/s over the window, plus the burst, plus at most one
+    # call per caller that had already reserved its turn when the window closed (each of the
+    # 4 x 3 callers counts a call it began before ``until``). Not far below it either: the
     # lower bound is loose because a loaded CI machine can slow the callers themselves; a
     # limiter at half the rate (40 calls) still fails it.
-    assert calls <= 1.1 * 20 * seconds, calls
+    callers = 4 * 3
+    assert calls <= 20 * seconds + 1 + callers, calls
     assert calls >= 0.6 * 20 * seconds, calls
     assert min(report["ok"] for report in reports) >= calls / 4 / 2  # nobody starves
 
