@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -76,6 +77,8 @@ class RequestRecord:
     connection_id: int
     request_number_on_connection: int
     peer: str
+    received_at: float = 0.0
+    """Wall-clock time (``time.time()``) the request arrived."""
 
 
 # -- the server ----------------------------------------------------------------------------
@@ -327,4 +330,5 @@ class Simulator(SimulatorHandlers):
             connection_id=connection[0],
             request_number_on_connection=connection[1],
             peer=f"{peer[0]}:{peer[1]}" if peer else "",
+            received_at=time.time(),
         )

@@ -159,7 +159,7 @@ async def test_8_processes_of_200_calls_never_exceed_4_in_flight(
 async def test_rate_20_across_4_processes_lets_20_calls_a_second_through(
     redis_url: str, prefix: str, raw: Any
 ) -> None:
-    seconds = 4.0
+    seconds = 10.0
     async with Simulator() as sim:
         start = time.time() + 5.0  # every worker is up by then
         options = {
@@ -171,16 +171,12 @@ async def test_rate_20_across_4_processes_lets_20_calls_a_second_through(
             "limiter": {"max_in_flight": 8, "rate": 20, "burst": 1},
         }
         reports = await run_fleet(sim, 4, options)
-    calls = total(reports, "ok")
+        arrived = [r for r in sim.requests if start <= r.received_at < start + seconds]
     assert total(reports, "failed") == 0
-    # Never more than the rate allows: 20/s over the window, plus the burst, plus at most one
-    # call per caller that had already reserved its turn when the window closed (each of the
-    # 4 x 3 callers counts a call it began before ``until``). Not far below it either: the
-    # lower bound is loose because a loaded CI machine can slow the callers themselves; a
-    # limiter at half the rate (40 calls) still fails it.
-    callers = 4 * 3
-    assert calls <= 20 * seconds + 1 + callers, calls
-    assert calls >= 0.6 * 20 * seconds, calls
+    # What the simulator saw during the window: 200 +- 10 % (the figure). Counted at
+    # the server, so calls a caller began just before the window closed do not count.
+    assert abs(len(arrived) - 20 * seconds) <= 0.1 * 20 * seconds, len(arrived)
+    calls = total(reports, "ok")
     assert min(report["ok"] for report in reports) >= calls / 4 / 2  # nobody starves
 
 
