@@ -1,0 +1,222 @@
+"""Parsing one whole XML answer into an element tree, hardened (pure).
+
+- No DTD is loaded and no entity is resolved; a body declaring entities is refused.
+- Documents nested deeper than ``MAX_DEPTH`` levels are refused (lxml stops at 2,048 levels
+  by itself, so a hostile 100,000-level body costs microseconds).
+- Parser errors become ``BomgarProtocolError`` naming what went wrong: a truncated,
+  malformed or undecodable body.
+
+:class:`Prolog` reads what comes before the root element (the XML declaration, comments,
+a DOCTYPE) so the streaming parser can refuse a DTD before the body reaches a parser.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import BomgarProtocolError
+from .limits import MAX_DEPTH, too_deep
+from .tree import BACKEND, Element, lxml_etree
+
+__all__ = [
+    "Prolog",
+    "doctype_error",
+    "lxml_error",
+    "lxml_options",
+    "parse_tree",
+    "syntax_error",
+    "too_deep_below",
+]
+
+_TRUNCATION_HINTS = (
+    "no element found",
+    "unclosed token",
+    "incomplete",
+    "unclosed cdata",
+    "premature end",
+    "couldn't find end",
+    "'</' not found",
+    "document is empty",
+    "unfinished",
+)
+
+
+def lxml_options() -> dict[str, Any]:
+    """The lxml parser options every parse uses: nothing fetched, nothing expanded, no
+    comments or processing instructions in the tree, libxml2's size limits lifted (the
+    SDK's own apply)."""
+    return {
+        "huge_tree": True,
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "remove_comments": True,
+        "remove_pis": True,
+    }
+
+
+def syntax_error(reason: str, *, truncated: bool | None = None) -> BomgarProtocolError:
+    """The error for a body a parser refused; ``truncated`` ``None``: guessed from ``reason``."""
+    lowered = reason.lower()
+    if "excessive depth" in lowered:
+        return too_deep()
+    if "encoding" in lowered and ("unsupported" in lowered or "unknown" in lowered):
+        return BomgarProtocolError(f"the appliance's XML cannot be decoded: {reason}")
+    if truncated is None:
+        truncated = any(hint in lowered for hint in _TRUNCATION_HINTS)
+    what = "truncated" if truncated else "malformed"
+    return BomgarProtocolError(f"the appliance sent a {what} XML body ({reason})")
+
+
+def lxml_error(err: Exception, *, truncated: bool | None = None) -> BomgarProtocolError:
+    """``syntax_error`` for an lxml ``XMLSyntaxError``."""
+    return syntax_error(str(err), truncated=truncated)
+
+
+def doctype_error(doctype: str) -> BomgarProtocolError:
+    """The error for a body that carries a DTD."""
+    if doctype.lower().lstrip("<!").lower().startswith("doctype html"):
+        return BomgarProtocolError(
+            "the appliance answered with an HTML page, not XML "
+            "(is the XML API enabled, and is this the right host and path?)"
+        )
+    return BomgarProtocolError("the appliance's XML was refused: DTDs are disabled")
+
+
+_DEEP_STEPS = "/".join(["*"] * (MAX_DEPTH - 1))
+
+
+def _compile_deep(steps: int) -> Any:
+    if lxml_etree is None:  # pragma: no cover
+        return None
+    return lxml_etree.XPath("boolean(" + "/".join(["*"] * steps) + ")")
+
+
+_DEEP_FROM_ROOT = _compile_deep(MAX_DEPTH)
+_DEEP_FROM_CHILD = _compile_deep(MAX_DEPTH - 1)
+
+
+def too_deep_below(element: Element, level: int) -> bool:
+    """Whether an lxml ``element`` at ``level`` (the root is 1; 1 or 2 here) holds
+    elements deeper than ``MAX_DEPTH``."""
+    check = _DEEP_FROM_ROOT if level == 1 else _DEEP_FROM_CHILD
+    return bool(check(element))
+
+
+class Prolog:
+    """Holds the start of a body until the root element begins, refusing a DOCTYPE.
+
+    ``feed()`` returns the bytes that may go to the parser (empty while still in the
+    prolog); ``state`` is ``"prolog"`` (undecided), ``"root"`` (the root began) or
+    ``"other"`` (not an ASCII-compatible prolog: left to the parser).
+    """
+
+    LIMIT = 64 << 10
+
+    def __init__(self) -> None:
+        self.state = "prolog"
+        self._held = bytearray()
+
+    def feed(self, chunk: bytes) -> bytes:
+        """Bytes ready for the parser (raises ``BomgarProtocolError`` on a DOCTYPE)."""
+        if self.state != "prolog":
+            return chunk
+        self._held += chunk
+        self.state = self._scan(bytes(self._held))
+        if self.state == "prolog" and len(self._held) <= self.LIMIT:
+            return b""
+        if self.state == "prolog":
+            self.state = "other"
+        ready, self._held = bytes(self._held), bytearray()
+        return ready
+
+    def flush(self) -> bytes:
+        """Whatever is still held (at the end of the body)."""
+        ready, self._held = bytes(self._held), bytearray()
+        return ready
+
+    @staticmethod
+    def _scan(head: bytes) -> str:
+        position = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+        size = len(head)
+        while True:
+            while position < size and head[position] in b" \t\r\n":
+                position += 1
+            if position >= size:
+                return "prolog"
+            if head[position] != 0x3C:  # "<"
+                return "other"
+            rest = head[position : position + 9]
+            if rest.startswith(b"<?"):
+                end = head.find(b"?>", position + 2)
+            elif rest.startswith(b"<!--"):
+                end = head.find(b"-->", position + 4)
+            elif rest.upper().startswith(b"<!DOCTYPE"):
+                raise doctype_error(head[position : position + 14].decode("latin-1"))
+            elif len(rest) < 9 and (b"<!--".startswith(rest) or b"<!DOCTYPE".startswith(rest)):
+                return "prolog"
+            elif rest.startswith(b"<!"):
+                return "other"
+            else:
+                return "root"
+            if end < 0:
+                return "prolog"
+            position = end + 2
+
+
+def parse_tree(body: bytes, backend: str = BACKEND) -> Element:
+    """The root element of a whole body (see the module docstring for what is refused)."""
+    if backend == "lxml":
+        return _parse_lxml(body)
+    return _parse_expat(body)
+
+
+def _parse_lxml(body: bytes) -> Element:
+    parser = lxml_etree.XMLParser(**lxml_options())
+    try:
+        root = lxml_etree.fromstring(body, parser)
+    except lxml_etree.XMLSyntaxError as err:
+        raise lxml_error(err) from err
+    if root is None:  # pragma: no cover - libxml2 raises for an empty document
+        raise BomgarProtocolError("the appliance's XML has no single root element")
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.entities()):
+        raise BomgarProtocolError("the appliance's XML was refused: entities are disabled")
+    if too_deep_below(root, 1):
+        raise too_deep()
+    return root
+
+
+def _parse_expat(body: bytes) -> Element:
+    from xml.etree.ElementTree import ParseError, XMLPullParser
+
+    prolog = Prolog()
+    try:
+        prolog.feed(body)
+    except BomgarProtocolError as err:
+        if "DTDs" not in str(err):
+            raise
+        if b"<!ENTITY" in body:  # a DOCTYPE without entities is harmless, as before
+            raise BomgarProtocolError(
+                "the appliance's XML was refused: entities are disabled"
+            ) from None
+    parser = XMLPullParser(events=("start", "end"))
+    depth = 0
+    root = None
+    try:
+        parser.feed(body)
+        parser.close()
+    except ParseError as err:
+        raise syntax_error(str(err)) from err
+    except LookupError as err:  # an unknown encoding in the XML declaration
+        raise BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}") from err
+    for event, element in parser.read_events():
+        if event == "start":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise too_deep()
+            if root is None:
+                root = element
+        else:
+            depth -= 1
+    return root
