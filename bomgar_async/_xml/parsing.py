@@ -16,7 +16,8 @@ from typing import Any
 
 from ..errors import BomgarProtocolError
 from .limits import MAX_DEPTH, too_deep
-from .tree import BACKEND, Element, lxml_etree
+from . import tree
+from .tree import Element, lxml_etree
 
 __all__ = [
     "Prolog",
@@ -164,9 +165,10 @@ class Prolog:
             position = end + 2
 
 
-def parse_tree(body: bytes, backend: str = BACKEND) -> Element:
-    """The root element of a whole body (see the module docstring for what is refused)."""
-    if backend == "lxml":
+def parse_tree(body: bytes, backend: str | None = None) -> Element:
+    """The root element of a whole body (see the module docstring for what is refused);
+    ``backend`` ``None``: :data:`~.tree.BACKEND`."""
+    if (backend or tree.BACKEND) == "lxml":
         return _parse_lxml(body)
     return _parse_expat(body)
 

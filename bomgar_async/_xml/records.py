@@ -22,7 +22,8 @@ from typing import Any
 from ..errors import BomgarError, BomgarProtocolError, api_error
 from .limits import MAX_DEPTH, MAX_TEXT_BYTES, too_deep, too_much_text
 from .parsing import Prolog, doctype_error, lxml_error, lxml_options, syntax_error, too_deep_below
-from .tree import BACKEND, Element, attr_of, local, lxml_etree
+from . import tree
+from .tree import Element, attr_of, local, lxml_etree
 
 __all__ = ["ElementStream"]
 
@@ -36,14 +37,16 @@ class ElementStream:
         root: the expected root's local name.
         item: the local name of each item (a child of the root).
         action: the report name, for error messages.
-        backend: ``"lxml"`` or ``"expat"`` (default: the fastest installed).
+        backend: ``"lxml"`` or ``"expat"`` (``None``: :data:`~.tree.BACKEND`).
     """
 
-    def __init__(self, *, root: str, item: str, action: str, backend: str = BACKEND) -> None:
+    def __init__(
+        self, *, root: str, item: str, action: str, backend: str | None = None
+    ) -> None:
         self._root_name = root
         self._item = item
         self._action = action
-        self._lxml = backend == "lxml"
+        self._lxml = (backend or tree.BACKEND) == "lxml"
         self._prolog = Prolog()
         self._fed = 0  # bytes given to the parser
         self._run = 0  # bytes since the last "<"

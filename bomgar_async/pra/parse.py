@@ -17,7 +17,6 @@ from .._xml.core import (
     children,
     parse_document,
 )
-from .._xml.tree import BACKEND
 from ..reporting.models import (
     SessionListingEntry,
     SessionSummary,
@@ -51,7 +50,7 @@ def access_session(element: Any) -> AccessSession:
     return AccessSession(**fields)
 
 
-def access_session_parser(backend: str = BACKEND) -> RecordStreamParser[AccessSession]:
+def access_session_parser(backend: str | None = None) -> RecordStreamParser[AccessSession]:
     """A fresh incremental parser of an ``AccessSession`` report (``<session_list>``)."""
     return RecordStreamParser(
         access_session,

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from .._xml.records import ElementStream
-from .._xml.tree import BACKEND
 from ..errors import (
     BomgarError,
     BomgarProtocolError,
@@ -40,7 +39,8 @@ class RecordStreamParser(Generic[T]):
         root: the expected root element.
         item: the element of each record (a child of the root).
         action: the report name, for error messages.
-        backend: ``"lxml"`` or ``"expat"`` (default: the fastest installed).
+        backend: ``"lxml"`` or ``"expat"`` (``None``: the fastest installed, see
+            :data:`bomgar_async._xml.tree.BACKEND`).
 
     Once an error has been raised, every later call raises it again; sessions completed
     by the chunk that raised are not returned (the report as a whole has failed).
@@ -53,7 +53,7 @@ class RecordStreamParser(Generic[T]):
         root: str,
         item: str,
         action: str,
-        backend: str = BACKEND,
+        backend: str | None = None,
     ) -> None:
         self._build = build
         self._action = action
@@ -127,7 +127,7 @@ class SessionStreamParser(RecordStreamParser[SupportSession]):
         parser.close()  # raises if the body was cut short
     """
 
-    def __init__(self, backend: str = BACKEND) -> None:
+    def __init__(self, backend: str | None = None) -> None:
         super().__init__(
             support_session,
             root="session_list",
