@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import BomgarProtocolError
-from .limits import MAX_DEPTH, too_deep
 from . import tree
+from .limits import MAX_DEPTH, too_deep
 from .tree import Element, lxml_etree
 
 __all__ = [
@@ -202,7 +202,7 @@ def _parse_expat(body: bytes) -> Element:
             raise BomgarProtocolError(
                 "the appliance's XML was refused: entities are disabled"
             ) from None
-    parser = XMLPullParser(events=("start", "end"))
+    parser: Any = XMLPullParser(events=("start", "end"))
     depth = 0
     root = None
     try:

@@ -20,9 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import BomgarError, BomgarProtocolError, api_error
-from .limits import MAX_DEPTH, MAX_TEXT_BYTES, too_deep, too_much_text
-from .parsing import Prolog, doctype_error, lxml_error, lxml_options, syntax_error, too_deep_below
 from . import tree
+from .limits import MAX_DEPTH, MAX_TEXT_BYTES, too_deep, too_much_text
+from .parsing import Prolog, doctype_error, lxml_options, syntax_error, too_deep_below
 from .tree import Element, attr_of, local, lxml_etree
 
 __all__ = ["ElementStream"]
@@ -40,9 +40,7 @@ class ElementStream:
         backend: ``"lxml"`` or ``"expat"`` (``None``: :data:`~.tree.BACKEND`).
     """
 
-    def __init__(
-        self, *, root: str, item: str, action: str, backend: str | None = None
-    ) -> None:
+    def __init__(self, *, root: str, item: str, action: str, backend: str | None = None) -> None:
         self._root_name = root
         self._item = item
         self._action = action
@@ -127,9 +125,7 @@ class ElementStream:
         if name == "error":
             raise self._error(root)
         if name != self._root_name:
-            raise BomgarProtocolError(
-                f"{self._action}: expected <{self._root_name}>, got <{name}>"
-            )
+            raise BomgarProtocolError(f"{self._action}: expected <{self._root_name}>, got <{name}>")
 
     def _error(self, element: Element) -> BomgarError:
         message = "".join(element.itertext()).strip() or "unspecified error"
@@ -207,7 +203,7 @@ class ElementStream:
                 finished += 1
                 self._current = None
                 name = local(element.tag)
-                in_error = local(self._root.tag) == "error"
+                in_error = self._root is not None and local(self._root.tag) == "error"
                 if name == "error" and not in_error:
                     raise self._error(element)
                 self._finish(element)
@@ -216,4 +212,3 @@ class ElementStream:
         if finished and self._root is not None:
             del self._root[:finished]
         return done
-

@@ -14,12 +14,13 @@ lxml is installed.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Collection, Iterator
 from typing import Any
 
-try:  # the optional fast parser
-    from lxml import etree as lxml_etree
+try:  # the optional fast parser (the ``fast`` extra)
+    lxml_etree: Any = importlib.import_module("lxml.etree")
 except ImportError:  # pragma: no cover - exercised where lxml is not installed
     lxml_etree = None
 
@@ -34,6 +35,7 @@ __all__ = [
     "is_blank_element",
     "is_mapping_element",
     "local",
+    "lxml_etree",
     "node_of",
     "own_text",
 ]
@@ -44,9 +46,7 @@ XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 BACKENDS: tuple[str, ...] = ("lxml", "expat") if lxml_etree is not None else ("expat",)
 """The parsers available here, fastest first."""
 
-BACKEND: str = (
-    "expat" if os.environ.get("BOMGAR_ASYNC_XML", "").lower() == "expat" else BACKENDS[0]
-)
+BACKEND: str = "expat" if os.environ.get("BOMGAR_ASYNC_XML", "").lower() == "expat" else BACKENDS[0]
 """The parser used unless a caller names one: ``"lxml"`` or ``"expat"``."""
 
 
@@ -101,18 +101,18 @@ def children_named(element: Element | None, name: str) -> Iterator[Element]:
 
 
 def _has_attributes(element: Element) -> bool:
-    keys = element.keys()
-    return bool(keys) and not all(key.startswith(XSI) for key in keys)
+    names = element.keys()
+    return bool(names) and any(not name.startswith(XSI) for name in names)
 
 
 def is_blank_element(element: Element | None) -> bool:
     """Absent, or without attributes, children and text (``<issue/>``)."""
     if element is None:
         return True
-    if len(element) or (element.keys() and _has_attributes(element)):
+    if len(element) or _has_attributes(element):
         return False
     text = element.text
-    return not text or text.isspace()  # type: ignore[no-any-return]
+    return not text or text.isspace()
 
 
 def is_mapping_element(element: Element | None) -> bool:

@@ -17,12 +17,12 @@ from .._xml.core import (
     children,
     parse_document,
 )
+from ..reporting.build import common_session_fields
 from ..reporting.models import (
     SessionListingEntry,
     SessionSummary,
     TeamActivityReport,
 )
-from ..reporting.build import common_session_fields
 from ..reporting.parse import (
     SESSION_LIST_PATHS,
     TEAM_ACTIVITY_PATHS,

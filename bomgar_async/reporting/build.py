@@ -59,7 +59,7 @@ def _text(element: Element | None) -> str | None:
     if len(element):
         return own_text(element)
     if text:
-        return text.strip() or None  # type: ignore[no-any-return]
+        return text.strip() or None
     return None
 
 
@@ -88,12 +88,21 @@ def _datetime(element: Element | None) -> Any:
 
 
 def _party(element: Element | None) -> EventParty | None:
-    if is_blank_element(element):
+    if element is None:
         return None
+    gsnumber = element.get("gsnumber")
+    kind = element.get("type")
+    if gsnumber is None or kind is None:
+        if is_blank_element(element):
+            return None
+        gsnumber, kind = attr_of(element, "gsnumber"), attr_of(element, "type")
+    if len(element):
+        name = own_text(element)
+    else:
+        name = element.text
+        name = (name.strip() or None) if name else None
     return EventParty(
-        gsnumber=_int(attr_of(element, "gsnumber")),
-        type=_stripped(attr_of(element, "type")),
-        name=_text(element),
+        gsnumber=_int(gsnumber), type=(kind.strip() or None) if kind else None, name=name
     )
 
 
@@ -260,6 +269,17 @@ def _event(element: Element) -> SessionEvent:
     )
 
 
+def _events(details: Element | None) -> tuple[SessionEvent, ...]:
+    if details is None:
+        return ()
+    found = []
+    for child in details:
+        tag = child.tag
+        if tag == "event" or (tag[0] == "{" and tag.endswith("}event")):
+            found.append(_event(child))
+    return tuple(found)
+
+
 def _recordings(kids: Kids, kind: str) -> tuple[RecordingInstance, ...]:
     found = []
     for item in children_named(kids.get(f"{kind}_recordings"), f"{kind}_recording"):
@@ -345,7 +365,7 @@ def common_session_fields(element: Element) -> tuple[dict[str, Any], Kids]:
         "customers": tuple(_customer(c) for c in customers if not is_blank_element(c)),
         "reps": tuple(_rep(r) for r in reps if not is_blank_element(r)),
         "teams": tuple(_team(t) for t in teams if not is_blank_element(t)),
-        "events": tuple(_event(e) for e in children_named(get("session_details"), "event")),
+        "events": _events(get("session_details")),
     }
     return fields, kids
 

@@ -2,7 +2,6 @@
 handlers building xmltodict-shaped nodes for streamed reports), kept only as the reference
 the tests compare the shipped parsers with: every model they build must be equal."""
 
-
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
@@ -160,8 +159,6 @@ def old_parse_document(
         wanted = ", ".join(f"<{r}>" for r in expected_roots)
         raise BomgarProtocolError(f"{action or 'call'}: expected {wanted}, got <{root}>")
     return root, node
-
-
 
 
 def _stream_local(name: str) -> str:
@@ -403,5 +400,3 @@ def _attach(parent: _Frame, name: str, value: Any, list_paths: frozenset[str]) -
 
 
 _MISSING = object()
-
-

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +47,19 @@ PARSERS = {
     for name, fn in vars(module).items()
     if name.startswith("parse_") and inspect.isfunction(fn) and fn.__module__ == module.__name__
 }
-ALL_PATHS = (*SESSION_LIST_PATHS, *EXIT_SURVEY_LIST_PATHS, *TEAM_ACTIVITY_PATHS, "rep", "permission")
+ALL_PATHS = (
+    *SESSION_LIST_PATHS,
+    *EXIT_SURVEY_LIST_PATHS,
+    *TEAM_ACTIVITY_PATHS,
+    "rep",
+    "permission",
+)
 
 
 @pytest.fixture(params=tree.BACKENDS)
-def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setattr(tree, "BACKEND", request.param)
-    yield request.param
+    return str(request.param)
 
 
 def outcome(call: Callable[[], Any]) -> Any:
