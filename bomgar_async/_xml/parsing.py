@@ -12,6 +12,7 @@ a DOCTYPE) so the streaming parser can refuse a DTD before the body reaches a pa
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from ..errors import BomgarProtocolError
@@ -173,8 +174,13 @@ def parse_tree(body: bytes, backend: str | None = None) -> Element:
     return _parse_expat(body)
 
 
+_PARSERS = threading.local()  # an lxml parser is reusable, but only in one thread
+
+
 def _parse_lxml(body: bytes) -> Element:
-    parser = lxml_etree.XMLParser(**lxml_options())
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = lxml_etree.XMLParser(**lxml_options())
     try:
         root = lxml_etree.fromstring(body, parser)
     except lxml_etree.XMLSyntaxError as err:

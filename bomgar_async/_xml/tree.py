@@ -128,23 +128,37 @@ def node_of(element: Element, list_paths: Collection[str] = ()) -> Any:
         element: the element.
         list_paths: child names (or ``parent/child`` pairs) that are always lists.
     """
-    name = local(element.tag)
+    return _node(element, local(element.tag), list_paths)
+
+
+def _node(element: Element, name: str, list_paths: Collection[str]) -> Any:
     item: dict[str, Any] | None = None
-    for key, value in element.items():
-        if key.startswith(XSI):
-            continue
-        if item is None:
-            item = {}
-        item["@" + local(key)] = value
-    texts = [element.text] if element.text else []
+    if element.keys():
+        item = {}
+        for key, value in element.items():
+            if key[0] == "{":
+                if key.startswith(XSI):
+                    continue
+                key = key[key.index("}") + 1 :]
+            item["@" + key] = value
+        item = item or None
+    text = element.text
+    texts = [text] if text else []
     for child in element:
-        child_name = local(child.tag)
-        value = node_of(child, list_paths)
+        child_name = child.tag
+        if child_name[0] == "{":
+            child_name = child_name[child_name.index("}") + 1 :]
+        value = _node(child, child_name, list_paths) if len(child) or child.keys() else None
+        if value is None and not len(child):
+            value = child.text
+            value = (value.strip() or None) if value else None
         if item is None:
             item = {}
         existing = item.get(child_name, _MISSING)
         if existing is _MISSING:
-            forced = child_name in list_paths or f"{name}/{child_name}" in list_paths
+            forced = list_paths and (
+                child_name in list_paths or f"{name}/{child_name}" in list_paths
+            )
             item[child_name] = [value] if forced else value
         elif isinstance(existing, list):
             existing.append(value)
@@ -152,11 +166,11 @@ def node_of(element: Element, list_paths: Collection[str] = ()) -> Any:
             item[child_name] = [existing, value]
         if child.tail:
             texts.append(child.tail)
-    text = "".join(texts).strip() or None
+    joined = "".join(texts).strip() or None
     if item is None:
-        return text
-    if text:
-        item["#text"] = text
+        return joined
+    if joined:
+        item["#text"] = joined
     return item
 
 
