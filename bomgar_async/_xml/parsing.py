@@ -209,22 +209,35 @@ def _parse_expat(body: bytes) -> Element:
                 "the appliance's XML was refused: entities are disabled"
             ) from None
     parser: Any = XMLPullParser(events=("start", "end"))
-    depth = 0
-    root = None
+    state = _Walk()
+    step = 64 << 10  # fed in pieces, so a hostile depth is refused early
     try:
-        parser.feed(body)
+        for start in range(0, len(body), step):
+            parser.feed(body[start : start + step])
+            state.take(parser.read_events())
         parser.close()
+        state.take(parser.read_events())
     except ParseError as err:
         raise syntax_error(str(err)) from err
     except LookupError as err:  # an unknown encoding in the XML declaration
         raise BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}") from err
-    for event, element in parser.read_events():
-        if event == "start":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise too_deep()
-            if root is None:
-                root = element
-        else:
-            depth -= 1
-    return root
+    return state.root
+
+
+class _Walk:
+    """The root and the depth of ElementTree's events so far; too deep a body is refused."""
+
+    def __init__(self) -> None:
+        self.root: Element = None
+        self.depth = 0
+
+    def take(self, events: Any) -> None:
+        for event, element in events:
+            if event == "start":
+                self.depth += 1
+                if self.depth > MAX_DEPTH:
+                    raise too_deep()
+                if self.root is None:
+                    self.root = element
+            else:
+                self.depth -= 1
