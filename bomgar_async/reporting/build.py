@@ -3,8 +3,9 @@
 The streaming parsers hand over one ``<session>`` element at a time (see
 :mod:`bomgar_async._xml.records`); the functions here read it once, by local names, into
 the same models — equal field for field — that the models' ``from_node`` build from a
-parsed node, without building the node first. Rare parts (system information tables,
-custom attributes) go through :func:`~bomgar_async._xml.tree.node_of` and ``from_node``.
+parsed node, without building the node first (events: :mod:`.build_events`). The rare
+custom attributes go through :func:`~bomgar_async._xml.tree.node_of` and the Command API's
+reader.
 """
 
 from __future__ import annotations
