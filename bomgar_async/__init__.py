@@ -43,6 +43,13 @@ from .errors import (
     BomgarTransportError,
     BomgarValidationError,
 )
+from .fleet import (
+    ClientStats,
+    LocalLimiter,
+    MemoryTokenStore,
+    RedisLimiter,
+    RedisTokenStore,
+)
 from .models import *  # noqa: F403
 from .models import __all__ as _model_names
 from .reporting.sync import (
@@ -86,6 +93,11 @@ __all__ = [
     "PasswordAuth",
     "Queue",
     "RedisCache",
+    "RedisLimiter",
+    "RedisTokenStore",
+    "LocalLimiter",
+    "MemoryTokenStore",
+    "ClientStats",
     "SessionSync",
     "StartSessionURLs",
     "SyncBatch",

@@ -8,6 +8,7 @@ token once on 401, and retry read-only calls with backoff.
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import os
@@ -29,6 +30,10 @@ from ._http.download import (
     DownloadResult,
     check_destination,
 )
+from ._http.limit import (
+    Limiter,
+    LocalLimiter,
+)
 from ._http.paths import ApiPaths
 from ._http.pipeline import Pipeline
 from ._http.request import (
@@ -38,6 +43,11 @@ from ._http.request import (
     Timeout,
 )
 from ._http.retry import RetryPolicy
+from ._http.stats import (
+    ClientStats,
+    client_stats,
+)
+from ._http.tokens import TokenStore
 from ._http.transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
     AiohttpTransport,
@@ -77,6 +87,30 @@ T = TypeVar("T")
 USER_AGENT = "bomgar_async/0.1"
 IDENTITY_ENCODING = ("Accept-Encoding", "identity")
 DEFAULT_DOWNLOAD_TIMEOUT = Timeout(total=3600.0, connect=10.0, sock_read=120.0)
+
+
+def _check_proxy(proxy: object, trust_env: object, transport: object) -> None:
+    if proxy is not None and (
+        not isinstance(proxy, str) or not proxy.lower().startswith(("http://", "https://"))
+    ):
+        raise BomgarConfigError("proxy must be an http:// or https:// URL")
+    if not isinstance(trust_env, bool):
+        raise BomgarConfigError("trust_env must be True or False")
+    if transport is not None and (proxy is not None or trust_env):
+        raise BomgarConfigError("proxy and trust_env apply to the built-in transport only")
+
+
+def _check_sharing(limiter: object, token_store: object) -> None:
+    if limiter is not None and not callable(getattr(limiter, "bind", None)):
+        raise BomgarConfigError(
+            "limiter must be a limiter (LocalLimiter, RedisLimiter) or None, "
+            f"not {type(limiter).__name__}"
+        )
+    if token_store is not None and not callable(getattr(token_store, "token", None)):
+        raise BomgarConfigError(
+            "token_store must be a token store (MemoryTokenStore, RedisTokenStore) or None, "
+            f"not {type(token_store).__name__}"
+        )
 
 
 class InsecureTLSWarning(UserWarning):
@@ -124,7 +158,11 @@ class BomgarClient:
         ssl: ``True`` (verify), ``False`` (no verification; warns) or an ``ssl.SSLContext``.
         timeout: seconds or a timeout object (``aiohttp.ClientTimeout`` works) for API calls.
         download_timeout: the same for reports, recordings and backups (longer).
-        max_concurrency: calls in flight to this appliance at once.
+        max_concurrency: calls in flight to this appliance at once (the default limiter's).
+        limiter: what limits the calls to the appliance: default ``LocalLimiter(max_concurrency)``
+            (this process); ``bomgar_async.fleet.RedisLimiter`` shares limits across a fleet.
+        token_store: where OAuth tokens live (default: this client's own memory);
+            ``bomgar_async.fleet.RedisTokenStore`` shares one token per account with a fleet.
         retries: automatic retries of read-only calls on connection errors, timeouts, 5xx, 429.
         retry_backoff: the base of the exponential backoff, in seconds.
         method: ``"POST"`` (credentials in the body) or ``"GET"`` (credentials in the URL).
@@ -143,6 +181,9 @@ class BomgarClient:
         max_response_bytes: the largest answer a call buffers, after decompression (128 MiB
             by default); a larger one raises ``BomgarProtocolError``. Downloads and streamed
             reports are not buffered and not limited by it.
+        proxy: an ``http://`` or ``https://`` proxy for every request (credentials in it
+            stay out of reprs and logs).
+        trust_env: use the proxies named by ``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY``.
 
     Raises:
         BomgarConfigError: for an unusable or unsafe configuration.
@@ -174,9 +215,22 @@ class BomgarClient:
         no_data_messages: Iterable[str | re.Pattern[str]] = (),
         transport: Transport | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        proxy: str | None = None,
+        trust_env: bool = False,
+        limiter: Limiter | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
         self._base_url = base_url(host, allow_http=allow_http)
-        self._auth = auth_from_options(username, password, client_id, client_secret)
+        _check_proxy(proxy, trust_env, transport)
+        _check_sharing(limiter, token_store)
+        self._auth = auth_from_options(
+            username,
+            password,
+            client_id,
+            client_secret,
+            token_store=token_store,
+            appliance=self._base_url,
+        )
         if method not in ("POST", "GET"):
             raise BomgarConfigError(f"method must be 'POST' or 'GET', not {method!r}")
         paths = ApiPaths.choose(
@@ -213,7 +267,7 @@ class BomgarClient:
             )
         elif not isinstance(ssl, bool | ssl_module.SSLContext):
             raise BomgarConfigError("ssl must be True, False or an ssl.SSLContext")
-        no_data = NoDataMatcher(no_data_messages)
+        self._no_data = NoDataMatcher(no_data_messages)
         self._method: Literal["POST", "GET"] = method
         self.paths = paths
         self.command_path = paths.command
@@ -221,21 +275,35 @@ class BomgarClient:
         self.download_timeout = to_timeout(download_timeout)
         self.max_concurrency = max_concurrency
         self._transport: Transport = transport or AiohttpTransport(
-            self._base_url, ssl=ssl, user_agent=USER_AGENT, max_response_bytes=max_response_bytes
+            self._base_url,
+            ssl=ssl,
+            user_agent=USER_AGENT,
+            max_response_bytes=max_response_bytes,
+            proxy=proxy,
+            trust_env=trust_env,
         )
+        self._retries, self._retry_backoff = retries, retry_backoff
+        self._parent: BomgarClient | None = None
         self.cache: Cache | None = (
             MemoryCache(ttl=cache_ttl) if isinstance(cache, _DefaultCache) else cache
         )
         self._closed = False
+        self._limit = (limiter or LocalLimiter(max_concurrency)).bind(self._base_url)
         self._pipeline = Pipeline(
             auth=self._auth,
             transport=self._transport,
             retry=RetryPolicy(retries=retries, backoff=retry_backoff),
-            max_concurrency=max_concurrency,
+            limit=self._limit,
             timeout=self.timeout,
             download_timeout=self.download_timeout,
             check_open=self._check_open,
         )
+        self._build_groups()
+        self.start_session = StartSessionURLs(self._base_url)
+
+    def _build_groups(self) -> None:
+        """The endpoint groups, bound to this client (or view)."""
+        paths, no_data = self.paths, self._no_data
         self.command = CommandAPI(self)
         self.backup = BackupAPI(self, path=paths.backup)
         self.reporting = ReportingAPI(
@@ -245,7 +313,6 @@ class BomgarClient:
             self, appliance_time=self._appliance_time, path=paths.reporting, no_data=no_data
         )
         self.scripting = ScriptingAPI(self, path=paths.client_script)
-        self.start_session = StartSessionURLs(self._base_url)
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -260,9 +327,52 @@ class BomgarClient:
         return self._closed
 
     async def close(self) -> None:
-        """Close the client and its connections; later calls raise BomgarClientClosed."""
+        """Close the client and its connections; later calls raise BomgarClientClosed.
+        Closing a :meth:`with_options` view closes only the view."""
         self._closed = True
-        await self._transport.close()
+        if self._parent is None:
+            await self._transport.close()
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutOption | None = None,
+        download_timeout: TimeoutOption | None = None,
+        retries: int | None = None,
+        retry_backoff: float | None = None,
+    ) -> BomgarClient:
+        """A view of this client with other timeouts or retries, for some calls::
+
+            await bg.with_options(timeout=5, retries=0).command.check_health()
+
+        The view shares the credentials (and OAuth token store), the connections, the
+        limiter (``max_concurrency``), the cache and :meth:`stats`; options not given are
+        this client's.
+        Closing this client closes its views.
+
+        Raises:
+            BomgarConfigError: an invalid option.
+        """
+        self._check_open()
+        if retries is not None and (
+            isinstance(retries, bool) or not isinstance(retries, int) or retries < 0
+        ):
+            raise BomgarConfigError("retries must be a non-negative integer")
+        view = copy.copy(self)
+        view._parent = self._parent or self
+        view.timeout = self.timeout if timeout is None else to_timeout(timeout)
+        if download_timeout is not None:
+            view.download_timeout = to_timeout(download_timeout)
+        view._retries = self._retries if retries is None else retries
+        view._retry_backoff = self._retry_backoff if retry_backoff is None else retry_backoff
+        view._pipeline = self._pipeline.derive(
+            retry=RetryPolicy(retries=view._retries, backoff=view._retry_backoff),
+            timeout=view.timeout,
+            download_timeout=view.download_timeout,
+            check_open=view._check_open,
+        )
+        view._build_groups()
+        return view
 
     async def __aenter__(self) -> BomgarClient:
         self._check_open()
@@ -280,8 +390,13 @@ class BomgarClient:
         state = "closed" if self._closed else "open"
         return f"BomgarClient({self._base_url!r}, auth={self._auth!r}, {state})"
 
+    def stats(self) -> ClientStats:
+        """This client's counters: tokens fetched, 401 refreshes, rate-limit and limiter waits."""
+        fetched = getattr(self._auth, "fetch_count", 0)
+        return client_stats(fetched, self._pipeline.unauthorized_refreshes, self._limit.counts)
+
     def _check_open(self) -> None:
-        if self._closed:
+        if self._closed or (self._parent is not None and self._parent._closed):
             raise BomgarClientClosed("this BomgarClient is closed")
 
     # -- the pipeline ------------------------------------------------------------------

@@ -3,6 +3,8 @@
 ``FakeTransport`` answers each request with a handler you supply and records every
 request, so code built on ``BomgarClient`` can be tested without an appliance::
 
+    from bomgar_async.testing import FakeTransport, Request, Response, xml_response
+
     def answer(request: Request) -> Response:
         return xml_response("<logged_in_reps/>")
 
@@ -30,9 +32,20 @@ from ._http.request import (
 )
 from .errors import BomgarClientClosed
 
-__all__ = ["FakeTransport", "RecordedRequest", "xml_response"]
+__all__ = [
+    "FakeTransport",
+    "Handler",
+    "RecordedRequest",
+    "Request",
+    "Response",
+    "Timeout",
+    "xml_response",
+]
 
 Handler = Callable[[Request], Response | Awaitable[Response]]
+"""What a :class:`FakeTransport` handler is: takes the :class:`Request` (``method``,
+``path``, ``query``, ``form``, ``headers``), returns a :class:`Response` or an awaitable of
+one, or raises a ``BomgarError``."""
 
 
 def xml_response(body: str | bytes, status: int = 200) -> Response:

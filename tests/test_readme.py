@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import subprocess
 import sys
@@ -16,7 +17,7 @@ RUNNABLE = re.compile(r"<!-- runnable -->\s*```python\n(.*?)```", re.DOTALL)
 
 def test_readme_shows_the_two_set_up_commands() -> None:
     text = README.read_text()
-    assert "pip install -e . && bomgar-async demo" in text
+    assert "pip install -e '.[cli]' && bomgar-async demo" in text
     assert "pip install -e '.[test]' && pytest" in text
 
 
@@ -65,3 +66,40 @@ def test_every_public_name_in_the_readme_imports_from_its_documented_path(
 ) -> None:
     imported = importlib.import_module(module)
     assert hasattr(imported, name), f"{module} has no {name}"
+
+
+PLUGIN_EXAMPLE = re.compile(r"In \*\*strict\*\* mode.*?```python\n(.*?)```", re.DOTALL)
+
+
+@pytest.mark.parametrize("mode", ["strict", "auto"])
+def test_the_pytest_plugin_example_passes_in_both_modes(mode: str, tmp_path: Path) -> None:
+    match = PLUGIN_EXAMPLE.search(README.read_text())
+    assert match is not None, "the README lost its pytest plugin example"
+    example = match.group(1)
+    if mode == "auto":  # as the README says: the same test without the marker
+        example = example.replace("@pytest.mark.asyncio\n", "")
+        assert "mark.asyncio" not in example
+    (tmp_path / "test_example.py").write_text(example)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            f"asyncio_mode={mode}",
+            "-o",
+            "asyncio_default_fixture_loop_scope=function",
+            "test_example.py",
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(README.parent)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout

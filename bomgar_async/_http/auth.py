@@ -5,16 +5,16 @@ An auth object turns a request without credentials into one with them:
 - ``PasswordAuth`` adds ``username``/``password`` as form fields of a POST (default) or,
   only when asked for with ``method="GET"``, as query parameters.
 - ``OAuth2ClientCredentials`` obtains a bearer token with ``POST /oauth2/token``
-  (``grant_type=client_credentials``, HTTP Basic client authentication), caches it until
-  shortly before ``expires_in``, fetches it once however many calls wait for it, and lets
-  the client fetch a new one once when a call answers 401.
+  (``grant_type=client_credentials``, HTTP Basic client authentication), keeps it in a
+  token store (:mod:`.tokens`) until shortly before ``expires_in``, fetches it once however
+  many calls wait for it, and lets the client replace it once when a call answers 401.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
@@ -32,11 +32,18 @@ from .request import (
     Request,
     Response,
 )
+from .tokens import (
+    MemoryTokenStore,
+    TokenAccount,
+    TokenGrant,
+    TokenStore,
+)
 
 __all__ = ["Auth", "OAuth2ClientCredentials", "PasswordAuth", "auth_from_options"]
 
 Send = Callable[[Request], Awaitable[Response]]
 TOKEN_PATH = "/oauth2/token"  # noqa: S105 (a URL path, not a secret)
+MAX_TOKEN_LIFETIME = 366 * 86400.0  # a longer expires_in is taken as a year
 
 
 class Auth(Protocol):
@@ -94,7 +101,10 @@ class OAuth2ClientCredentials:
         client_id: the API account's client id.
         client_secret: its secret.
         refresh_margin: seconds before expiry at which a token is considered stale.
-        clock: a monotonic clock (injectable for tests).
+        clock: a monotonic clock (injectable for tests) for the default token store.
+        token_store: where tokens live (default: a ``MemoryTokenStore`` of this object's own;
+            ``bomgar_async.fleet.RedisTokenStore`` shares them across processes).
+        appliance: the appliance's base URL (part of the token store's key).
     """
 
     def __init__(
@@ -104,35 +114,30 @@ class OAuth2ClientCredentials:
         *,
         refresh_margin: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        token_store: TokenStore | None = None,
+        appliance: str = "",
     ) -> None:
         self.identity = client_id
         self._secret = client_secret
-        self._margin = refresh_margin
-        self._clock = clock
+        self._account = TokenAccount(appliance, client_id, client_secret, refresh_margin)
+        self._store = token_store if token_store is not None else MemoryTokenStore(clock=clock)
         self._token: str | None = None
-        self._expires_at = 0.0
-        self._lock = asyncio.Lock()
+        self._rejected: str | None = None
         basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode("ascii")
         self._basic = basic
         self.fetch_count = 0
 
-    def _valid_token(self) -> str | None:
-        if self._token is not None and self._clock() < self._expires_at:
-            return self._token
-        return None
-
     async def token(self, send: Send) -> str:
-        """A valid access token, fetched once however many callers wait for it."""
-        token = self._valid_token()
-        if token is not None:
-            return token
-        async with self._lock:
-            token = self._valid_token()
-            if token is None:
-                token = await self._fetch(send)
-            return token
+        """A valid access token from the token store, fetched once however many callers (of
+        every client sharing the store) wait for it."""
+        rejected = self._rejected
+        token = await self._store.token(self._account, lambda: self._fetch(send), reject=rejected)
+        if self._rejected == rejected:
+            self._rejected = None
+        self._token = token
+        return token
 
-    async def _fetch(self, send: Send) -> str:
+    async def _fetch(self, send: Send) -> TokenGrant:
         request = Request(
             method="POST",
             path=TOKEN_PATH,
@@ -156,14 +161,13 @@ class OAuth2ClientCredentials:
             payload = json.loads(response.body)
             token = str(payload["access_token"])
             expires_in = float(payload.get("expires_in", 3600))
+            if not 0 <= expires_in < math.inf:  # NaN fails too
+                raise ValueError("expires_in is not a number of seconds")
         except (ValueError, KeyError, TypeError, RecursionError) as err:
             raise BomgarProtocolError(
                 "oauth2_token: the token answer is not the expected JSON"
             ) from err
-        margin = min(self._margin, expires_in / 10)
-        self._token = token
-        self._expires_at = self._clock() + expires_in - margin
-        return token
+        return TokenGrant(token, min(expires_in, MAX_TOKEN_LIFETIME))
 
     async def authorize(self, request: Request, send: Send) -> Request:
         """Add ``Authorization: Bearer <token>``."""
@@ -175,11 +179,11 @@ class OAuth2ClientCredentials:
         )
 
     def invalidate(self, request: Request) -> bool:
-        """Drop the token ``request`` carried (if still current) so the next call fetches anew."""
+        """Mark the token ``request`` carried as refused: the next call gets another one (the
+        store replaces it once for all its users)."""
         sent = dict(request.headers).get("Authorization", "")
-        if self._token is not None and sent == f"Bearer {self._token}":
-            self._token = None
-            self._expires_at = 0.0
+        if sent.startswith("Bearer "):
+            self._rejected = sent[len("Bearer ") :]
         return True
 
     def secrets(self) -> tuple[str, ...]:
@@ -194,7 +198,13 @@ class OAuth2ClientCredentials:
 
 
 def auth_from_options(
-    username: str | None, password: str | None, client_id: str | None, client_secret: str | None
+    username: str | None,
+    password: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    *,
+    token_store: TokenStore | None = None,
+    appliance: str = "",
 ) -> Auth:
     """The Auth for the client's keyword arguments (exactly one kind of credentials).
 
@@ -208,7 +218,9 @@ def auth_from_options(
     if has_oauth:
         if not client_id or not client_secret:
             raise BomgarConfigError("OAuth needs both client_id and client_secret")
-        return OAuth2ClientCredentials(client_id, client_secret)
+        return OAuth2ClientCredentials(
+            client_id, client_secret, token_store=token_store, appliance=appliance
+        )
     if not username or not password:
         raise BomgarConfigError("username and password are required (or client_id/client_secret)")
     return PasswordAuth(username, password)

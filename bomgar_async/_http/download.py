@@ -190,7 +190,12 @@ async def stream_to_file(
     ):
         first = await _read_head(chunks)
         if not first.lstrip(_BLANK):
-            raise BomgarProtocolError(f"{label}: the appliance sent an empty body, not a file")
+            if len(first) < _HEAD_MAX:
+                raise BomgarProtocolError(f"{label}: the appliance sent an empty body, not a file")
+            raise BomgarProtocolError(  # never buffered further: refused, and said why
+                f"{label}: the appliance's answer starts with more than {_HEAD_MAX - 1} blank "
+                "bytes, not a file"
+            )
         if not allow_markup and _looks_like_markup(first):
             await _raise_markup(first, chunks, label, secrets)
         await asyncio.to_thread(sweep_stale, dest.parent, ".part")

@@ -1,7 +1,8 @@
 """The path every call takes: credentials, concurrency limit, transport, status, retries.
 
 ``Pipeline.send`` authorizes a request (fetching an OAuth token if needed), sends it under
-the ``max_concurrency`` semaphore, fetches a new token once on HTTP 401, turns non-2xx
+the client's limit (:mod:`._http.limit`: a slot, counted against the call's timeout; the
+answer's rate-limit headers are reported back), fetches a new token once on HTTP 401, turns non-2xx
 statuses into ``BomgarHTTPError`` and retries read-only calls on the failures the retry
 policy allows. ``Pipeline.stream`` does the same for responses read in chunks, and
 ``Pipeline.download`` streams one into a file (see ``_http.download``).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -31,6 +33,7 @@ from .download import (
     DownloadResult,
     stream_to_file,
 )
+from .limit import Limit
 from .redact import redact, redact_error_text
 from .request import (
     Request,
@@ -50,17 +53,9 @@ logger = logging.getLogger("bomgar_async")
 T = TypeVar("T")
 
 
-class _Releasing:
-    """Releases an already acquired semaphore on exit."""
-
-    def __init__(self, semaphore: asyncio.Semaphore) -> None:
-        self._semaphore = semaphore
-
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, *_exc: object) -> None:
-        self._semaphore.release()
+@attrs.define
+class _Count:
+    value: int = 0
 
 
 class _Unauthorized(BomgarAuthError):
@@ -87,7 +82,7 @@ class Pipeline:
         auth: Auth,
         transport: Transport,
         retry: RetryPolicy,
-        max_concurrency: int,
+        limit: Limit,
         timeout: Timeout,
         download_timeout: Timeout,
         check_open: Callable[[], None],
@@ -96,10 +91,29 @@ class Pipeline:
         self._transport = transport
         self._retry = retry
         self._rng = random.Random()
-        self._slots = asyncio.Semaphore(max_concurrency)
+        self._limit = limit
+        self._refreshes = _Count()  # shared with derived pipelines
         self._timeout = timeout
         self._download_timeout = download_timeout
         self._check_open = check_open
+
+    def derive(
+        self,
+        *,
+        retry: RetryPolicy,
+        timeout: Timeout,
+        download_timeout: Timeout,
+        check_open: Callable[[], None],
+    ) -> Pipeline:
+        """A pipeline with other retries and timeouts that shares this one's credentials,
+        transport, limit and counters (``BomgarClient.with_options``)."""
+        derived = copy.copy(self)
+        derived._retry = retry
+        derived._rng = random.Random()
+        derived._timeout = timeout
+        derived._download_timeout = download_timeout
+        derived._check_open = check_open
+        return derived
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
         """Authorize and send ``request``; a 2xx response, retried if read-only."""
@@ -110,10 +124,21 @@ class Pipeline:
         try:
             return await self._send_checked(authed, timeout)
         except _Unauthorized:
-            if not self._auth.invalidate(authed):
+            if not self._may_refresh(authed):
                 raise
         logger.info("%s: HTTP 401, fetching a new token once", request.label)
         return await self._send_checked(await self._authorize(request), timeout)
+
+    @property
+    def unauthorized_refreshes(self) -> int:
+        """Calls answered 401 that fetched a new token (or took the one another caller got),
+        through this pipeline and the ones derived from it."""
+        return self._refreshes.value
+
+    def _may_refresh(self, authed: Request) -> bool:
+        refresh = self._auth.invalidate(authed)
+        self._refreshes.value += refresh
+        return refresh
 
     async def _send_checked(self, request: Request, timeout: Timeout) -> Response:
         response = await self._send_raw(request, timeout)
@@ -133,31 +158,23 @@ class Pipeline:
 
     async def _send_raw(self, request: Request, timeout: Timeout) -> Response:
         self._check_open()
-        left = await self._take_slot(request, timeout)
-        try:
-            return await self._transport.send(request, timeout=left)
-        finally:
-            self._slots.release()
+        async with AsyncExitStack() as stack:
+            left = await self._take_slot(stack, request, timeout)
+            response = await self._transport.send(request, timeout=left)
+            await self._limit.observe(response.status, response.headers)  # before others go
+        return response
 
-    async def _take_slot(self, request: Request, timeout: Timeout) -> Timeout:
-        """Wait for a free slot within ``timeout.total``; what is left of it for the call.
-
-        An open report stream holds its slot until it is read to the end or closed.
-        """
-        if timeout.total is None or not self._slots.locked():
-            await self._slots.acquire()  # immediate when a slot is free
-            return timeout
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+    async def _take_slot(
+        self, stack: AsyncExitStack, request: Request, timeout: Timeout
+    ) -> Timeout:
+        """Take a slot of the limit, held until ``stack`` closes, within ``timeout.total``;
+        what is left of ``timeout`` for the call. An open report stream holds its slot until
+        it is read to the end or closed."""
         try:
-            await asyncio.wait_for(self._slots.acquire(), timeout.total)
-        except asyncio.TimeoutError:
-            raise BomgarTimeoutError(
-                f"timed out: {request.label or request.path} waited {timeout.total:g}s for a "
-                f"free slot (max_concurrency; open report streams hold one until closed)"
-            ) from None
-        left = max(timeout.total - (loop.time() - started), 0.001)
-        return attrs.evolve(timeout, total=left)
+            left = await stack.enter_async_context(self._limit.slot(timeout.total))
+        except BomgarTimeoutError as err:
+            raise BomgarTimeoutError(f"{request.label or request.path}: {err}") from None
+        return _within(timeout, left)
 
     async def _with_retries(self, request: Request, attempt_once: Callable[[], Awaitable[T]]) -> T:
         attempt = 0
@@ -185,11 +202,12 @@ class Pipeline:
         """Open an already authorized ``request`` under the concurrency limit and yield its
         2xx response before the body is read (``download_timeout`` applies)."""
         self._check_open()
-        timeout = await self._take_slot(request, self._download_timeout)
-        async with (
-            _Releasing(self._slots),
-            self._transport.stream(request, timeout=timeout) as response,
-        ):
+        async with AsyncExitStack() as stack:
+            timeout = await self._take_slot(stack, request, self._download_timeout)
+            response = await stack.enter_async_context(
+                self._transport.stream(request, timeout=timeout)
+            )
+            await self._limit.observe(response.status, response.headers)
             if response.status == 401:
                 raise _unauthorized(request.label)
             if not 200 <= response.status < 300:
@@ -210,7 +228,7 @@ class Pipeline:
             try:
                 response = await stack.enter_async_context(self.stream(authed))
             except _Unauthorized:
-                if not self._auth.invalidate(authed):
+                if not self._may_refresh(authed):
                     raise
                 authed = await self._authorize(request)
                 response = await stack.enter_async_context(self.stream(authed))
@@ -254,8 +272,15 @@ class Pipeline:
             try:
                 return await once(authed)
             except _Unauthorized:
-                if not self._auth.invalidate(authed):
+                if not self._may_refresh(authed):
                     raise
             return await once(await self._authorize(request))
 
         return await self._with_retries(request, attempt)
+
+
+def _within(timeout: Timeout, left: float | None) -> Timeout:
+    """``timeout`` with its total cut to what waiting for the limit ``left`` of it."""
+    if left is None or timeout.total is None or left >= timeout.total:
+        return timeout
+    return attrs.evolve(timeout, total=left)

@@ -8,13 +8,16 @@ import time
 from ..errors import BomgarHTTPError
 from .request import Response
 
-__all__ = ["check_status"]
+__all__ = ["check_status", "retry_after_seconds"]
 
 
 def _retry_after(response: Response) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), or ``None``
+    return retry_after_seconds(response.header("Retry-After"))
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` value (delta-seconds or an HTTP date), or ``None``
     for anything else: a value that cannot be read falls back to the backoff, never raises."""
-    value = response.header("Retry-After")
     if value is None:
         return None
     value = value.strip()

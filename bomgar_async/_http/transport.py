@@ -163,6 +163,9 @@ class AiohttpTransport:
         ssl: ``True`` (verify), ``False`` (no verification) or an ``ssl.SSLContext``.
         user_agent: the ``User-Agent`` header.
         max_response_bytes: the largest body :meth:`send` buffers (after decompression).
+        proxy: an ``http://`` or ``https://`` proxy URL every request goes through.
+        trust_env: take proxies from ``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY`` (and
+            proxy credentials from ``~/.netrc``), as aiohttp does with ``trust_env``.
     """
 
     def __init__(
@@ -172,11 +175,15 @@ class AiohttpTransport:
         ssl: SSLOption = True,
         user_agent: str,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        proxy: str | None = None,
+        trust_env: bool = False,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._max_response_bytes = max_response_bytes
         self._ssl = ssl
         self._user_agent = user_agent
+        self._proxy = proxy
+        self._trust_env = trust_env
         self._session: aiohttp.ClientSession | None = None
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -188,7 +195,7 @@ class AiohttpTransport:
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self._user_agent, "Connection": "close"},
-                trust_env=False,
+                trust_env=self._trust_env,
             )
             # aiohttp silently resends an idempotent-method request (GET) once after a
             # dropped connection; with method="GET" that would repeat state changes such as
@@ -207,6 +214,8 @@ class AiohttpTransport:
             ),
             "allow_redirects": False,
         }
+        if self._proxy is not None:
+            kwargs["proxy"] = self._proxy
         if request.form is not None:
             kwargs["data"] = list(request.form)
         return url, kwargs

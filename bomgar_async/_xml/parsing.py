@@ -105,65 +105,80 @@ def too_deep_below(element: Element, level: int) -> bool:
     return bool(check(element))
 
 
+class _RootReached(Exception):
+    """Raised inside the probe when the root element begins (stops it at once)."""
+
+
 class Prolog:
     """Holds the start of a body until the root element begins, refusing a DOCTYPE.
 
+    The prolog is read by a throw-away expat parser, so a DOCTYPE is found in every encoding
+    expat accepts (UTF-8, UTF-16 with or without a byte order mark, Latin-1 and the 8-bit
+    encodings a declaration names); the probe stops as soon as the root element begins.
     ``feed()`` returns the bytes that may go to the parser (empty while still in the
     prolog); ``state`` is ``"prolog"`` (undecided), ``"root"`` (the root began) or
-    ``"other"`` (not an ASCII-compatible prolog: left to the parser).
+    ``"other"`` (the probe could not read it: left to the parser, which reports the error).
+
+    Args:
+        allow_doctype: accept a DOCTYPE that declares no entity (whole answers, as before);
+            a declared entity is still refused.
     """
 
     LIMIT = 64 << 10
 
-    def __init__(self) -> None:
+    def __init__(self, *, allow_doctype: bool = False) -> None:
+        from xml.parsers import expat
+
         self.state = "prolog"
         self._held = bytearray()
+        self._allow_doctype = allow_doctype
+        self._probe: Any = expat.ParserCreate()
+        self._probe.StartDoctypeDeclHandler = self._doctype
+        self._probe.EntityDeclHandler = self._entity
+        self._probe.StartElementHandler = self._root
+
+    def _doctype(self, name: str | None, *_rest: object) -> None:
+        if not self._allow_doctype:
+            raise doctype_error(f"<!DOCTYPE {name or ''}")
+
+    @staticmethod
+    def _entity(*_args: object) -> None:
+        raise BomgarProtocolError("the appliance's XML was refused: entities are disabled")
+
+    @staticmethod
+    def _root(*_args: object) -> None:
+        raise _RootReached
 
     def feed(self, chunk: bytes) -> bytes:
         """Bytes ready for the parser (raises ``BomgarProtocolError`` on a DOCTYPE)."""
         if self.state != "prolog":
             return chunk
         self._held += chunk
-        self.state = self._scan(bytes(self._held))
+        self.state = self._scan(chunk)
         if self.state == "prolog" and len(self._held) <= self.LIMIT:
             return b""
         if self.state == "prolog":
             self.state = "other"
+        self._probe = None
         ready, self._held = bytes(self._held), bytearray()
         return ready
 
     def flush(self) -> bytes:
         """Whatever is still held (at the end of the body)."""
+        self._probe = None
         ready, self._held = bytes(self._held), bytearray()
         return ready
 
-    @staticmethod
-    def _scan(head: bytes) -> str:
-        position = 3 if head.startswith(b"\xef\xbb\xbf") else 0
-        size = len(head)
-        while True:
-            while position < size and head[position] in b" \t\r\n":
-                position += 1
-            if position >= size:
-                return "prolog"
-            if head[position] != 0x3C:  # "<"
-                return "other"
-            rest = head[position : position + 9]
-            if rest.startswith(b"<?"):
-                end = head.find(b"?>", position + 2)
-            elif rest.startswith(b"<!--"):
-                end = head.find(b"-->", position + 4)
-            elif rest.upper().startswith(b"<!DOCTYPE"):
-                raise doctype_error(head[position : position + 14].decode("latin-1"))
-            elif len(rest) < 9 and (b"<!--".startswith(rest) or b"<!DOCTYPE".startswith(rest)):
-                return "prolog"
-            elif rest.startswith(b"<!"):
-                return "other"
-            else:
-                return "root"
-            if end < 0:
-                return "prolog"
-            position = end + 2
+    def _scan(self, chunk: bytes) -> str:
+        from xml.parsers.expat import ExpatError
+
+        try:
+            self._probe.Parse(chunk, False)
+        except _RootReached:
+            return "root"
+        except (ExpatError, LookupError, ValueError):
+            return "other"
+        return "prolog"
 
 
 def parse_tree(body: bytes, backend: str | None = None) -> Element:
@@ -198,16 +213,7 @@ def _parse_lxml(body: bytes) -> Element:
 def _parse_expat(body: bytes) -> Element:
     from xml.etree.ElementTree import ParseError, XMLPullParser
 
-    prolog = Prolog()
-    try:
-        prolog.feed(body)
-    except BomgarProtocolError as err:
-        if "DTDs" not in str(err):
-            raise
-        if b"<!ENTITY" in body:  # a DOCTYPE without entities is harmless, as before
-            raise BomgarProtocolError(
-                "the appliance's XML was refused: entities are disabled"
-            ) from None
+    Prolog(allow_doctype=True).feed(body)  # a DOCTYPE without entities is harmless, as before
     parser: Any = XMLPullParser(events=("start", "end"))
     state = _Walk()
     step = 64 << 10  # fed in pieces, so a hostile depth is refused early

@@ -47,7 +47,8 @@ class ElementStream:
         self._lxml = (backend or tree.BACKEND) == "lxml"
         self._prolog = Prolog()
         self._fed = 0  # bytes given to the parser
-        self._run = 0  # bytes since the last "<"
+        self._run = 0  # bytes of text since the last tag (or of the tag still open)
+        self._in_tag = False  # a "<" was read and not yet its ">"
         self._checked_at = 0  # self._fed at the last depth check of the item in progress
         self._root: Element | None = None
         self._root_closed = False
@@ -68,14 +69,27 @@ class ElementStream:
 
     def feed(self, chunk: bytes) -> list[Element]:
         """The items completed by ``chunk``, in document order."""
-        position = chunk.rfind(b"<")
-        self._run = self._run + len(chunk) if position < 0 else len(chunk) - position - 1
+        self._count_run(chunk)
         if self._run > MAX_TEXT_BYTES:
             raise too_much_text()
         ready = self._prolog.feed(chunk)
         if not ready:
             return []
         return self._push(ready)
+
+    def _count_run(self, chunk: bytes) -> None:
+        """Bytes of text since the last tag closed (or since ``<``, while a tag is open)."""
+        opened = chunk.rfind(b"<")
+        if opened < 0 and not self._in_tag:
+            self._run += len(chunk)
+            return
+        closed = chunk.find(b">", opened + 1)
+        if closed >= 0:
+            self._run, self._in_tag = len(chunk) - closed - 1, False
+        elif opened >= 0:
+            self._run, self._in_tag = len(chunk) - opened - 1, True
+        else:
+            self._run += len(chunk)
 
     def close(self) -> list[Element]:
         """The items not yet returned; raises if the body was cut short."""

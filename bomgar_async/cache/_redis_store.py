@@ -22,7 +22,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -33,7 +33,15 @@ from .base import CacheKey
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-__all__ = ["KeyNames", "RedisStore", "RedisUnavailable", "Snapshot", "connect"]
+__all__ = [
+    "RELEASE_SCRIPT",
+    "KeyNames",
+    "RedisStore",
+    "RedisUnavailable",
+    "Snapshot",
+    "connect",
+    "unavailable_on",
+]
 
 # KEYS: value, fresh, failure, lock.
 _READ = """
@@ -74,8 +82,21 @@ _PLAIN = re.compile(r"[A-Za-z0-9_.-]+")
 _GLOB = re.compile(r"([*?\[\]\\])")
 
 
+RELEASE_SCRIPT = _RELEASE
+"""Lua: delete ``KEYS[1]`` only if it still holds ``ARGV[1]`` (a lease's compare-and-delete)."""
+
+
 class RedisUnavailable(Exception):
     """Redis could not be reached, timed out or refused a command."""
+
+
+@contextmanager
+def unavailable_on(errors: tuple[type[BaseException], ...]) -> Iterator[None]:
+    """Turn ``errors`` (redis-py's and socket failures) into :class:`RedisUnavailable`."""
+    try:
+        yield
+    except errors as err:
+        raise RedisUnavailable(f"{type(err).__name__}: {err}") from err
 
 
 @attrs.frozen
@@ -179,12 +200,8 @@ class RedisStore:
         """The namespace of every key."""
         return self._prefix
 
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        try:
-            yield
-        except self._errors as err:
-            raise RedisUnavailable(f"{type(err).__name__}: {err}") from err
+    def _guard(self) -> AbstractContextManager[None]:
+        return unavailable_on(self._errors)
 
     def names(self, key: CacheKey) -> KeyNames:
         """The Redis keys for ``key``: the appliance and the action stay visible (the action in

@@ -27,6 +27,14 @@ from ..simulator import (
 )
 from ..start_session import browser_start_js
 from .demo_pra import pra_tour
+from .demo_store import store_tour
+from .demo_tours import (
+    closing_summary,
+    polling_tour,
+    recording_tour,
+    story_warnings,
+    windowed_pull,
+)
 
 __all__ = ["run_demo"]
 
@@ -52,21 +60,32 @@ async def _step(title: str, action: Callable[[], Awaitable[Any]]) -> Any:
 
 async def run_demo(seed: int = 1) -> int:
     """Run the walkthrough; returns 0 on success."""
+    shown: list[str] = []
     async with Simulator(seed=seed) as sim:
         print(f"Simulated appliance listening on {sim.url} (seed {seed}).")
         async with BomgarClient(
             sim.url, username=ADMIN[0], password=ADMIN[1], allow_http=True, retry_backoff=0.05
         ) as bg:
-            await _command_tour(bg)
-            await _cache_tour(bg, sim)
-            await _stale_tour(sim)
-            await _sessions_tour(bg, sim)
-            await _files_tour(bg, sim)
-            await _reporting_tour(bg)
-            await _failure_tour(bg, sim)
-        await _permissions_tour(sim)
-        _connections_summary(sim)
-    await pra_tour(seed, *ADMIN)
+            tours: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
+                ("the Command API, typed", lambda: _command_tour(bg)),
+                ("the cache: single flight", lambda: _cache_tour(bg, sim)),
+                ("stale-if-error", lambda: _stale_tour(sim)),
+                ("session keys and session control", lambda: _sessions_tour(bg, sim)),
+                ("polling connected clients", lambda: polling_tour(bg, sim)),
+                ("backups, client scripts, start links", lambda: _files_tour(bg, sim)),
+                ("a recording download", lambda: recording_tour(bg, sim)),
+                ("reports and the incremental sync", lambda: _reporting_tour(bg)),
+                ("the sync into SQLite (and a query of it)", lambda: store_tour(bg)),
+                ("validation, retries, no retry of changes", lambda: _failure_tour(bg, sim)),
+                ("permissions", lambda: _permissions_tour(sim)),
+            ]
+            with story_warnings():
+                for title, tour in tours:
+                    await tour()
+                    shown.append(title)
+        closing_summary(sim, shown)
+    with story_warnings():
+        await pra_tour(seed, *ADMIN)
     print("\nDemo complete.")
     return 0
 
@@ -244,14 +263,7 @@ async def _files_tour(bg: BomgarClient, sim: Simulator) -> None:
 async def _reporting_tour(bg: BomgarClient) -> None:
     since = datetime.now(timezone.utc) - timedelta(days=31)
     _say("reporting: a month of SupportSession reports, parsed while they arrive")
-    count, events, recordings = 0, 0, 0
-    async for session in bg.reporting.support_sessions(since, window=timedelta(days=7)):
-        count += 1
-        events += len(session.events)
-        recordings += bool(session.session_recording_download_url)
-        if count <= 3:
-            rep = session.primary_rep.name if session.primary_rep else "-"
-            _line(f"{session.lsid[:12]}... {session.start_time} {session.duration} rep={rep}")
+    count, events, recordings = await windowed_pull(bg, since)
     _line(
         f"{count} sessions in 7-day windows (pulled 4 at a time), {events} events, "
         f"{recordings} with a recording"
@@ -326,13 +338,3 @@ async def _permissions_tour(sim: Simulator) -> None:
             await bg.command.terminate_session(sim.world.active_sessions()[0].lsid)
         except BomgarPermissionError as err:
             _line(f"terminate_session -> BomgarPermissionError: {err.message}")
-
-
-def _connections_summary(sim: Simulator) -> None:
-    _say("one connection per call, as the guide requires")
-    records = sim.requests
-    connections = {r.connection_id for r in records}
-    reused = sum(1 for r in records if r.request_number_on_connection > 1)
-    leaked = sum(1 for r in records if "password" in r.raw_url)
-    _line(f"{len(records)} requests over {len(connections)} connections; reused: {reused}")
-    _line(f"requests with a password in the URL: {leaked}")

@@ -1,141 +1,110 @@
-"""The ``bomgar-async`` command line.
+"""The ``bomgar-async`` command: the group of subcommands, and :func:`main`, which turns every
+outcome into an exit status and at most one line on stderr (see :mod:`.exits`).
 
-``bomgar-async demo`` starts the bundled simulated appliance on loopback and walks through
-every capability. The other subcommands talk to a real appliance named by
-``BOMGAR_HOST`` with ``BOMGAR_USERNAME`` / ``BOMGAR_PASSWORD`` (or ``BOMGAR_CLIENT_ID`` /
-``BOMGAR_CLIENT_SECRET``) and print JSON. ``BOMGAR_COMMAND_PATH`` picks the command path and
-``BOMGAR_ALLOW_HTTP=1`` allows a plain ``http://`` host (a lab appliance or the simulator).
+Built on click (parsing, prompts) and rich (tables, progress), the ``cli`` extra.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
+import contextlib
+import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
-from typing import Any
 
 import attrs
+import click
 
-from ..client import BomgarClient
-from ..errors import BomgarError
+from .. import __version__
+from . import commands, files
+from .exits import EXIT_INTERRUPTED, EXIT_OK, PipeClosed, exit_status, one_line
+from .reports import report
+from .serve import serve
+from .sync import sync
 
-__all__ = ["main"]
+__all__ = ["cli", "main"]
 
+_EPILOG = """\
+\b
+Configuration: --host/--username/--client-id or BOMGAR_HOST, BOMGAR_USERNAME,
+BOMGAR_CLIENT_ID; the password or client secret from BOMGAR_PASSWORD /
+BOMGAR_CLIENT_SECRET, --password-file, or a prompt (never an argument). A plain
+http:// appliance (a lab, or `bomgar-async serve`) needs --allow-http or
+BOMGAR_ALLOW_HTTP=1.
 
-def _jsonable(value: Any) -> Any:
-    if attrs.has(type(value)):
-        return {k: _jsonable(v) for k, v in attrs.asdict(value, recurse=False).items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict) or hasattr(value, "items"):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "total_seconds"):
-        return value.total_seconds()
-    return value
-
-
-def _client_from_env() -> BomgarClient:
-    host = os.environ.get("BOMGAR_HOST")
-    if not host:
-        raise SystemExit("set BOMGAR_HOST (and BOMGAR_USERNAME/BOMGAR_PASSWORD)")
-    allow_http = os.environ.get("BOMGAR_ALLOW_HTTP", "") == "1"
-    if os.environ.get("BOMGAR_CLIENT_ID"):
-        return BomgarClient(
-            host,
-            allow_http=allow_http,
-            client_id=os.environ["BOMGAR_CLIENT_ID"],
-            client_secret=os.environ.get("BOMGAR_CLIENT_SECRET", ""),
-            command_path=os.environ.get("BOMGAR_COMMAND_PATH", "/api/command"),
-        )
-    return BomgarClient(
-        host,
-        allow_http=allow_http,
-        username=os.environ.get("BOMGAR_USERNAME", ""),
-        password=os.environ.get("BOMGAR_PASSWORD", ""),
-        command_path=os.environ.get("BOMGAR_COMMAND_PATH", "/api/command.ns"),
-    )
+Exit status: 0 success, 1 the appliance said no, 2 usage or validation, 3 network,
+TLS or timeout, 4 authentication or permission, 130 interrupted.
+"""
 
 
-async def _run_command(args: argparse.Namespace) -> int:
-    async with _client_from_env() as bg:
-        api = bg.command
-        result: Any
-        if args.command == "reps":
-            result = await api.get_logged_in_reps()
-        elif args.command == "teams":
-            result = await api.get_support_teams(show_members=args.members)
-        elif args.command == "session-key":
-            result = await api.generate_session_key(
-                args.queue, external_key=args.external_key, ttl=args.ttl
-            )
-        elif args.command == "clients":
-            result = await api.get_connected_clients(include_connections=args.connections)
-        elif args.command == "health":
-            result = await api.check_health()
-        else:
-            result = await api.get_api_info()
-    print(json.dumps(_jsonable(result), indent=2, default=str))
-    return 0
+@attrs.define
+class State:
+    """What the group's options set for the whole run."""
+
+    debug: bool = False
 
 
-async def _serve(seed: int, port: int, backup_size: int, bulk_sessions: int) -> int:
-    from ..simulator import Simulator
+@click.group(epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="bomgar-async")
+@click.option("-v", "--debug", is_flag=True, help="Log every call; print tracebacks.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Drive a Bomgar / BeyondTrust appliance from the shell."""
+    state = ctx.ensure_object(State)
+    state.debug = state.debug or debug
+    if state.debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("bomgar_async").setLevel(logging.DEBUG)
 
-    async with Simulator(
-        seed=seed, port=port, backup_size=backup_size, bulk_sessions=bulk_sessions
-    ) as sim:
-        print(sim.url, flush=True)
-        print("users: admin/s3cret-admin, readonly/s3cret-ro; Ctrl-C stops", flush=True)
-        await asyncio.Event().wait()  # until interrupted
-    return 0
+
+@click.command("demo")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the world.")
+def demo(seed: int) -> None:
+    """Start the simulated appliance and walk through every capability."""
+    from .demo import run_demo  # the demo needs the simulator (aiohttp.web)
+    from .run import run
+
+    run(run_demo(seed=seed))
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="bomgar-async", description="Drive a Bomgar / BeyondTrust appliance from the shell."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="start the simulated appliance and walk through it")
-    demo.add_argument("--seed", type=int, default=1, help="seed of the simulated world")
-    serve = sub.add_parser("serve", help="run the simulated appliance until interrupted")
-    serve.add_argument("--seed", type=int, default=1)
-    serve.add_argument("--port", type=int, default=0, help="loopback port (0: any free port)")
-    serve.add_argument("--backup-size", type=int, default=1 << 20, help="bytes of the backup")
-    serve.add_argument(
-        "--bulk-sessions", type=int, default=0, help="extra synthetic sessions in reports"
-    )
-    sub.add_parser("api-info", help="API version and the API user's permissions")
-    sub.add_parser("reps", help="logged-in representatives")
-    teams = sub.add_parser("teams", help="support teams and issues")
-    teams.add_argument("--members", action="store_true", help="include team members")
-    key = sub.add_parser("session-key", help="generate a session key")
-    key.add_argument("--queue", default="general")
-    key.add_argument("--external-key")
-    key.add_argument("--ttl", type=int)
-    clients = sub.add_parser("clients", help="connected clients")
-    clients.add_argument("--connections", action="store_true")
-    sub.add_parser("health", help="appliance health")
-    return parser
+cli.add_command(demo)
+cli.add_command(serve)
+cli.add_command(report)
+cli.add_command(sync)
+commands.register(cli)
+files.register(cli)
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: send what is left to /dev/null so the exit flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``bomgar-async``; returns the process exit status."""
-    args = _parser().parse_args(argv)
+    state = State()
     try:
-        if args.command == "demo":
-            from .demo import run_demo  # the demo needs the simulator (aiohttp.web)
-
-            return asyncio.run(run_demo(seed=args.seed))
-        if args.command == "serve":
-            return asyncio.run(_serve(args.seed, args.port, args.backup_size, args.bulk_sessions))
-        return asyncio.run(_run_command(args))
-    except BomgarError as err:
-        print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="bomgar-async",
+            standalone_mode=False,
+            obj=state,
+        )
+    except (BrokenPipeError, PipeClosed):
+        _quiet_stdout()
+        return EXIT_OK
+    except (KeyboardInterrupt, click.Abort):
+        click.echo("interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except Exception as err:
+        if state.debug:
+            traceback.print_exc()
+        with contextlib.suppress(BrokenPipeError):
+            click.echo(one_line(err), err=True)
+        return exit_status(err)
+    return result if isinstance(result, int) else EXIT_OK

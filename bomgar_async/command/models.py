@@ -161,7 +161,8 @@ class SessionKey:
     short_key: str | None = None
     key_url: str | None = None
     mail_subject: str | None = None
-    mail_body: str | None = None
+    mail_body: str | None = attrs.field(default=None, repr=False)
+    """The invitation mail's text (left out of ``repr``: it is long and repeats the key)."""
 
     @classmethod
     def from_node(cls, node: Node) -> SessionKey:

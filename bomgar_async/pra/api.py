@@ -82,6 +82,23 @@ class PraAPI(ReportEndpoint):
             concurrency=concurrency,
         )
 
+    def ended_between(
+        self, since: datetime, until: datetime, *, on_bytes: Callable[[int], None] | None = None
+    ) -> AsyncIterator[AccessSession]:
+        """One streamed report of the access sessions that ended in ``[since, until)`` (what
+        a sync pulls per window); ``on_bytes`` gets the size of each body chunk received."""
+        return self._sessions(
+            _sessions_query,
+            parse.access_session_parser,
+            since,
+            until,
+            by="end",
+            lsids=None,
+            window=None,
+            concurrency=1,
+            on_bytes=on_bytes,
+        )
+
     async def access_session(self, lsid: str) -> AccessSession:
         """The full report of one access session.
 
@@ -158,7 +175,7 @@ class PraAPI(ReportEndpoint):
         checkpoint: the same engine as ``bg.reporting.sync`` (see
         :mod:`bomgar_async.reporting.sync`); its checkpoints say ``AccessSession``."""
         return SessionSync(
-            self._closed_sessions,
+            self.ended_between,
             since=since,
             overlap=overlap,
             window=window,
@@ -166,6 +183,3 @@ class PraAPI(ReportEndpoint):
             clock=clock or self._appliance_now,
             report="AccessSession",
         )
-
-    def _closed_sessions(self, start: datetime, end: datetime) -> AsyncIterator[AccessSession]:
-        return self.access_sessions(start, end, by="end")

@@ -81,6 +81,23 @@ class ReportingAPI(ReportEndpoint):
             limit=limit,
         )
 
+    def ended_between(
+        self, since: datetime, until: datetime, *, on_bytes: Callable[[int], None] | None = None
+    ) -> AsyncIterator[SupportSession]:
+        """One streamed report of the sessions that ended in ``[since, until)`` (what a sync
+        pulls per window); ``on_bytes`` gets the size of each body chunk received."""
+        return self._sessions(
+            build.support_sessions,
+            support_session_parser,
+            since,
+            until,
+            by="end",
+            lsids=None,
+            window=None,
+            concurrency=1,
+            on_bytes=on_bytes,
+        )
+
     async def support_session(self, lsid: str) -> SupportSession:
         """The full report of one session.
 
@@ -204,13 +221,10 @@ class ReportingAPI(ReportEndpoint):
         ``clock`` defaults to the appliance's own clock (``get_api_info``'s timestamp).
         """
         return SessionSync(
-            self._closed_sessions,
+            self.ended_between,
             since=since,
             overlap=overlap,
             window=window,
             store=store,
             clock=clock or self._appliance_now,
         )
-
-    def _closed_sessions(self, start: datetime, end: datetime) -> AsyncIterator[SupportSession]:
-        return self.support_sessions(start, end, by="end")

@@ -112,14 +112,21 @@ class ReportEndpoint:
         lsids: Iterable[str] | None,
         window: timedelta | None,
         concurrency: int,
+        on_bytes: Callable[[int], None] | None = None,
         **extra: object,
     ) -> AsyncIterator[R]:
         """Stream a session report: one body, or ``window``-long windows pulled
-        ``concurrency`` at a time (``build(start, stop, by=..., **extra)`` makes each query)."""
+        ``concurrency`` at a time (``build(start, stop, by=..., **extra)`` makes each query);
+        ``on_bytes`` is called with the size of each body chunk received."""
         if window is None:
             params = build(since, until, by=by, lsids=lsids, **extra)
             return stream_report(
-                self._client, params, parser=parser, path=self.path, no_data=self.no_data
+                self._client,
+                params,
+                parser=parser,
+                path=self.path,
+                no_data=self.no_data,
+                on_bytes=on_bytes,
             )
         if lsids is not None:
             raise BomgarValidationError("window splits a time range; it cannot be used with lsids")
@@ -139,6 +146,7 @@ class ReportEndpoint:
             parser=parser,
             path=self.path,
             no_data=self.no_data,
+            on_bytes=on_bytes,
         )
 
     async def _appliance_now(self) -> datetime:

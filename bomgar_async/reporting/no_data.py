@@ -73,9 +73,10 @@ _BUILT_IN = tuple(re.compile(p) for patterns in NO_DATA_PATTERNS.values() for p 
 def normalise(message: str) -> str:
     """``message`` without accents, case-folded, apostrophes straightened, whitespace
     collapsed and a final full stop (or ``!``) removed."""
-    decomposed = unicodedata.normalize("NFKD", message)
+    # apostrophes first: NFKD turns the acute accent (U+00B4) into a space and a combining mark
+    decomposed = unicodedata.normalize("NFKD", message.translate(_APOSTROPHES))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    folded = _SPACES.sub(" ", plain.translate(_APOSTROPHES).casefold()).strip()
+    folded = _SPACES.sub(" ", plain.casefold()).strip()
     return folded.rstrip(".! ").strip()
 
 

@@ -66,6 +66,7 @@ async def stream_report(
     parser: Callable[[], RecordStreamParser[R]],
     path: str = REPORTING_PATH,
     no_data: NoDataMatcher = _DEFAULT_NO_DATA,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> AsyncIterator[R]:
     """Yield the records of one session report as they are parsed (none for a no-data
     answer).
@@ -74,6 +75,7 @@ async def stream_report(
         parser: makes a fresh parser for each attempt.
         path: the Reporting API's path.
         no_data: recognises the appliance's no-data answers.
+        on_bytes: called with the size of each body chunk received.
     """
     label = dict(params).get("generate_report", "SupportSession")
     request = client.build_request(path, params, read_only=True, label=label)
@@ -87,6 +89,8 @@ async def stream_report(
             ):
                 records = parser()
                 async for chunk in chunks:
+                    if on_bytes is not None:
+                        on_bytes(len(chunk))
                     for record in records.feed(chunk):
                         yielded += 1
                         yield record
@@ -110,8 +114,11 @@ async def _collect(
     parser: Callable[[], RecordStreamParser[R]],
     path: str,
     no_data: NoDataMatcher,
+    on_bytes: Callable[[int], None] | None,
 ) -> list[R]:
-    stream = stream_report(client, params, parser=parser, path=path, no_data=no_data)
+    stream = stream_report(
+        client, params, parser=parser, path=path, no_data=no_data, on_bytes=on_bytes
+    )
     return [record async for record in stream]
 
 
@@ -124,6 +131,7 @@ async def windowed(
     path: str = REPORTING_PATH,
     no_data: NoDataMatcher = _DEFAULT_NO_DATA,
     skip: Callable[[str], bool] | None = None,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> AsyncIterator[R]:
     """Yield the records of each window's report, windows in order, each lsid once; a
     window answered with the no-data ``<error>`` contributes nothing.
@@ -136,6 +144,7 @@ async def windowed(
         window_params: one report query per window, in order.
         concurrency: windows pulled at once (the client's ``max_concurrency`` also applies).
         skip: called with each new lsid; a True answer leaves that session out.
+        on_bytes: called with the size of each body chunk received (any window).
     """
     previous: set[str] = set()
     pending: deque[asyncio.Task[list[R]]] = deque()
@@ -148,7 +157,7 @@ async def windowed(
                 if params is None:
                     exhausted = True
                     break
-                pull = _collect(client, params, parser, path, no_data)
+                pull = _collect(client, params, parser, path, no_data, on_bytes)
                 pending.append(asyncio.create_task(pull))
             if not pending:
                 break

@@ -22,6 +22,10 @@ records which report it belongs to (``report``; checkpoints written before that 
 existed load as ``SupportSession``), and a sync refuses a checkpoint of the other report.
 A window the appliance answers with its no-data ``<error>`` is an empty batch: the cursor
 still moves past it.
+
+``batches(catch_up=CatchUp(...), progress=...)`` pulls windows concurrently and resizes
+them (see :mod:`.catch_up`); batches still come in window order, so the checkpoint only
+moves over a contiguous range.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from ..errors import (
     BomgarProtocolError,
     BomgarValidationError,
 )
-from .time_range import iter_windows
+from .catch_up import CatchUp, Fetch, ProgressCallback, SyncProgress, pull_windows
 
 __all__ = [
     "CheckpointStore",
@@ -138,6 +142,7 @@ class SyncBatch(Generic[S]):
     sessions: tuple[S, ...]
     checkpoint: SyncCheckpoint
     window: tuple[datetime, datetime]
+    progress: SyncProgress | None = None
 
 
 class CheckpointStore(Protocol):
@@ -186,8 +191,9 @@ class SessionSync(Generic[S]):
     """Pulls every session that ended since the last checkpoint; see the module docstring.
 
     Args:
-        pull: ``pull(start, end)`` streams the sessions that ended in ``[start, end)``
-            (``bg.reporting.sync`` and ``bg.pra.sync`` pass their report's).
+        pull: ``pull(start, end, on_bytes=None)`` streams the sessions that ended in
+            ``[start, end)``, calling ``on_bytes`` with each body chunk's size
+            (``bg.reporting.sync`` and ``bg.pra.sync`` pass their ``ended_between``).
         since: where the very first run starts (aware datetime).
         overlap: how far before the cursor each run looks again (how late the appliance
             may report a session); sessions found there again are skipped by lsid.
@@ -199,7 +205,7 @@ class SessionSync(Generic[S]):
 
     def __init__(
         self,
-        pull: Callable[[datetime, datetime], AsyncIterator[S]],
+        pull: Fetch[S],
         *,
         since: datetime,
         overlap: timedelta = timedelta(minutes=15),
@@ -224,12 +230,23 @@ class SessionSync(Generic[S]):
         return _utc(await self._clock(), "clock()")
 
     async def batches(
-        self, checkpoint: SyncCheckpoint | None = None
+        self,
+        checkpoint: SyncCheckpoint | None = None,
+        *,
+        catch_up: CatchUp | None = None,
+        progress: ProgressCallback | None = None,
     ) -> AsyncIterator[SyncBatch[S]]:
         """One batch per window, from the checkpoint (given, stored, or ``since``) to now.
 
+        Args:
+            catch_up: pull windows concurrently and resize them (see
+                :mod:`~bomgar_async.reporting.catch_up`); ``None``: one fixed ``window`` at a
+                time.
+            progress: called with a :class:`SyncProgress` before each batch is yielded.
+
         Raises:
-            BomgarValidationError: the checkpoint belongs to another report.
+            BomgarValidationError: the checkpoint belongs to another report, or the range
+                needs more than ``MAX_WINDOWS`` windows of the first size.
         """
         current = checkpoint
         if current is None and self.store is not None:
@@ -245,8 +262,10 @@ class SessionSync(Generic[S]):
         if start >= now:
             return
         seen = dict(current.seen)
-        for window_start, window_end in iter_windows(start, now, self.window):
-            found = [s async for s in self._pull(window_start, window_end)]
+        plan = catch_up or CatchUp.fixed(self.window)
+        done, sessions, received = 0, 0, 0
+        async for pulled in pull_windows(self._pull, start, now, self.window, plan):
+            (window_start, window_end), found = pulled.window, pulled.sessions
             fresh = [s for s in found if s.lsid not in seen]
             for session in fresh:
                 seen[session.lsid] = session.end_time or window_end
@@ -254,7 +273,17 @@ class SessionSync(Generic[S]):
             seen = {lsid: end for lsid, end in seen.items() if end >= keep_from}
             cursor = max(current.cursor, window_end)
             current = SyncCheckpoint(cursor=cursor, seen=seen, report=self.report)
-            yield SyncBatch(tuple(fresh), current, (window_start, window_end))
+            done, sessions, received = done + 1, sessions + len(fresh), received + pulled.bytes
+            status = SyncProgress(
+                windows_done=done,
+                windows_total=done + pulled.windows_left,
+                sessions=sessions,
+                bytes=received,
+                cursor=window_end,
+            )
+            if progress is not None:
+                progress(status)
+            yield SyncBatch(tuple(fresh), current, (window_start, window_end), status)
 
     async def commit(self, batch: SyncBatch[S]) -> None:
         """Store ``batch.checkpoint`` in the :class:`CheckpointStore`."""

@@ -38,6 +38,11 @@ from .handlers import (
     string_fields,
 )
 from .history_gen import add_closed_session
+from .limits import (
+    InFlight,
+    RateLimits,
+    add_limit_headers,
+)
 from .no_data import LOCALES
 from .recordings import recording_bytes
 from .render import COMMAND_NS_BOMGAR
@@ -98,6 +103,14 @@ class Simulator(SimulatorHandlers):
         product: ``"rs"`` (Remote Support, the guide's reports) or ``"pra"`` (Privileged
             Remote Access: ``AccessSession``, ``VaultAccountActivity``... in the PRA
             namespace; see :mod:`.pra_reports`).
+        token_cap: valid OAuth tokens per API account (the appliance's 30; one more
+            invalidates the oldest); ``None``: no cap.
+        rate_limit: requests per ``rate_limit_window`` seconds per API account (cloud: 20 per
+            second), answered with ``X-RateLimit-*`` headers and 429 beyond; ``None``: off.
+        rate_limit_retry_after: send ``Retry-After`` with those 429s.
+
+    ``sim.in_flight.peak`` is the most requests ever answered at once; ``sim.tokens_issued``
+    counts tokens, ``sim.rate_limits.refused`` the 429s.
     """
 
     def __init__(
@@ -115,6 +128,10 @@ class Simulator(SimulatorHandlers):
         bulk_sessions: int = 0,
         locale: str = "en",
         product: str = "rs",
+        token_cap: int | None = 30,
+        rate_limit: int | None = None,
+        rate_limit_window: float = 1.0,
+        rate_limit_retry_after: bool = False,
     ) -> None:
         if bulk_sessions < 0 or history_sessions < 0:
             raise ValueError("history_sessions and bulk_sessions must not be negative")
@@ -134,11 +151,19 @@ class Simulator(SimulatorHandlers):
         self.tls = tls
         self.namespace = namespace
         self.token_ttl = token_ttl
+        self.token_cap = token_cap
+        self.tokens_issued = 0
+        self.rate_limits = RateLimits(
+            rate_limit, rate_limit_window, retry_after=rate_limit_retry_after
+        )
+        self.in_flight = InFlight()
         self.requests: list[RequestRecord] = []
         self.report_stats: list[ReportStats] = []
         """One entry per streamed report (chunks and bytes written, finished or not)."""
         self.faults = FaultPlan()
         self.client_ssl_context: ssl.SSLContext | None = None
+        self.ca_pem: bytes | None = None
+        """With ``tls=True``, once started: the generated CA certificate (PEM)."""
         self._tokens: dict[str, tuple[ApiUser, float]] = {}
         self._connections: weakref.WeakKeyDictionary[object, list[int]] = (
             weakref.WeakKeyDictionary()
@@ -157,7 +182,9 @@ class Simulator(SimulatorHandlers):
         if self.tls:
             contexts = make_tls_contexts()
             server_context, self.client_ssl_context = contexts.server, contexts.client
+            self.ca_pem = contexts.ca_pem
         app = web.Application(middlewares=[self._middleware])
+        app.on_response_prepare.append(add_limit_headers)
         for path in COMMAND_PATHS:
             app.router.add_route("GET", path, self._command)
             app.router.add_route("POST", path, self._command)
@@ -257,12 +284,19 @@ class Simulator(SimulatorHandlers):
     ) -> web.StreamResponse:
         record = await self._record(request)
         self.requests.append(record)
-        if self.latency > 0:
-            await asyncio.sleep(self.latency)
-        fault = self.faults.take(record.action)
-        if fault is None:
-            return await handler(request)
-        return await respond(fault, request, lambda: handler(request), self.namespace)
+        self.in_flight.enter()
+        try:
+            if self.latency > 0:
+                await asyncio.sleep(self.latency)
+            refused = self.rate_limits.admit(self._account(request, record.form), request)
+            if refused is not None:
+                return refused
+            fault = self.faults.take(record.action)
+            if fault is None:
+                return await handler(request)
+            return await respond(fault, request, lambda: handler(request), self.namespace)
+        finally:
+            self.in_flight.leave()
 
     async def _record(self, request: web.Request) -> RequestRecord:
         query, form = string_fields(request.query), await form_fields(request)

@@ -26,6 +26,7 @@ from .actions import (
     ACTIONS,
     PERMISSION_MESSAGES,
 )
+from .limits import issue_token
 from .pra_reports import PRIVILEGED_REMOTE_ACCESS
 from .reports import (
     REMOTE_SUPPORT,
@@ -53,6 +54,8 @@ class SimulatorHandlers:
     world: World
     namespace: str | None
     token_ttl: int
+    token_cap: int | None
+    tokens_issued: int
     backup_size: int
     locale: str
     product: str
@@ -145,6 +148,15 @@ class SimulatorHandlers:
         params = {**string_fields(request.query), **await form_fields(request)}
         return files.start_session_response(params)
 
+    def _account(self, request: web.Request, form: Mapping[str, str]) -> str | None:
+        """The API account ``request`` claims to be (for its rate limit), if any."""
+        authorization = request.headers.get("Authorization", "")
+        if authorization[:7].lower() == "bearer ":
+            user = self._bearer_user(authorization[7:].strip())
+            return None if user is None else user.username
+        client_id, _ = basic_credentials(authorization)
+        return client_id or form.get("username") or request.query.get("username")
+
     def _bearer_user(self, token: str) -> ApiUser | None:
         user, expires = self._tokens.get(token, (None, 0.0))
         if user is None or time.monotonic() >= expires:
@@ -164,8 +176,8 @@ class SimulatorHandlers:
             return web.json_response({"error": "invalid_client"}, status=401)
         if form.get("grant_type") != "client_credentials":
             return web.json_response({"error": "unsupported_grant_type"}, status=400)
-        token = secrets.token_urlsafe(32)
-        self._tokens[token] = (client, time.monotonic() + self.token_ttl)
+        token = issue_token(self._tokens, client, self.token_ttl, self.token_cap)
+        self.tokens_issued += 1
         body = {"access_token": token, "token_type": "Bearer", "expires_in": self.token_ttl}
         return web.json_response(body)
 

@@ -15,10 +15,12 @@ __all__ = ["TLSContexts", "make_tls_contexts"]
 
 @dataclass(frozen=True)
 class TLSContexts:
-    """The server's context (serving the generated certificate) and a client context trusting it."""
+    """The server's context (serving the generated certificate), a client context trusting
+    it, and the CA certificate as PEM (for clients in other processes: ``--ca-bundle``)."""
 
     server: ssl.SSLContext
     client: ssl.SSLContext
+    ca_pem: bytes = b""
 
 
 def make_tls_contexts(host: str = "127.0.0.1") -> TLSContexts:
@@ -39,4 +41,4 @@ def make_tls_contexts(host: str = "127.0.0.1") -> TLSContexts:
     certificate.configure_cert(server)
     client = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
     authority.configure_trust(client)
-    return TLSContexts(server=server, client=client)
+    return TLSContexts(server=server, client=client, ca_pem=authority.cert_pem.bytes())

@@ -50,6 +50,10 @@ def make(**options: Any) -> BomgarClient:
         {"max_response_bytes": 1.5},
         {"max_concurrency": 0},
         {"retries": -1},
+        {"limiter": 8},
+        {"limiter": "redis://x"},
+        {"token_store": "redis://x"},
+        {"token_store": object()},
     ],
 )
 def test_bad_configuration_is_refused_in_the_constructor(options: dict[str, Any]) -> None:

@@ -55,21 +55,29 @@ def _retry_after(body: bytes) -> object:
     return check_status(Response(503, {"Retry-After": value}, b""), "x")
 
 
+def _exported(module: object) -> dict[str, Any]:
+    """The module's names in ``__all__`` when it has one (not helpers a tool such as mutmut
+    adds beside them), else every name."""
+    names = vars(module)
+    exported = getattr(module, "__all__", None)
+    return names if exported is None else {n: names[n] for n in exported if n in names}
+
+
 PARSERS: dict[str, Callable[[bytes], object]] = {
     **{
         name: fn
-        for name, fn in vars(command_parse).items()
+        for name, fn in _exported(command_parse).items()
         if name.startswith("parse_") and name != "parse_success" and callable(fn)
     },
     "parse_success": lambda b: command_parse.parse_success(b, "terminate_session"),
     **{
         name: fn
-        for name, fn in vars(reporting_parse).items()
+        for name, fn in _exported(reporting_parse).items()
         if name.startswith("parse_") and callable(fn) and fn.__module__ == reporting_parse.__name__
     },
     **{
         f"pra.{name}": fn
-        for name, fn in vars(pra_parse).items()
+        for name, fn in _exported(pra_parse).items()
         if name.startswith("parse_") and callable(fn) and fn.__module__ == pra_parse.__name__
     },
     "pra_stream": lambda b: _records(pra_parse.access_session_parser(), b),
@@ -202,7 +210,7 @@ anything = st.deferred(
 def _public_functions(module: object) -> dict[str, Callable[..., Any]]:
     return {
         f"{getattr(module, '__name__', '')}.{name}": fn
-        for name, fn in vars(module).items()
+        for name, fn in _exported(module).items()
         if inspect.isfunction(fn)
         and not name.startswith("_")
         and fn.__module__ == getattr(module, "__name__", None)

@@ -101,6 +101,7 @@ async def test_no_secret_anywhere(
     method: str, auth: str, redis_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     from bomgar_async.cache import RedisCache
+    from bomgar_async.fleet import RedisLimiter, RedisTokenStore
 
     caplog.set_level(logging.DEBUG)
     for name in ("bomgar_async", "aiohttp", "asyncio", "redis"):
@@ -112,6 +113,8 @@ async def test_no_secret_anywhere(
     )
     prefix = f"secrets-{uuid.uuid4().hex}"
     cache = RedisCache(redis_url, prefix=prefix, cooldown=30)
+    limiter = RedisLimiter(redis_url, prefix=prefix, rate=100)
+    tokens = RedisTokenStore(redis_url, prefix=prefix)  # OAuth: the token, sealed, in Redis
     texts: list[str] = []
     async with raw_server(appliance) as url:
         async with BomgarClient(
@@ -120,6 +123,8 @@ async def test_no_secret_anywhere(
             allow_http=True,
             method=method,
             cache=cache,
+            limiter=limiter,
+            token_store=tokens,
             retries=1,
             retry_backoff=0.01,
             timeout=Timeout(total=0.5, connect=0.5),
@@ -127,6 +132,7 @@ async def test_no_secret_anywhere(
         ) as bg:
             raised = await scenarios(bg, tmp_path / "backup.nsb")
             texts += [repr(bg), repr(bg.cache), repr(await bg.command.get_api_info())]
+            texts += [repr(limiter), repr(tokens)]
     assert len(raised) >= 8  # every hostile scenario failed, typed
     texts += [renderings(err) for err in raised]
     for record in caplog.records:
@@ -137,14 +143,24 @@ async def test_no_secret_anywhere(
 
     raw = redis.asyncio.Redis.from_url(redis_url)
     keys = [k async for k in raw.scan_iter(match=f"{prefix}*")]
+    stored: list[bytes] = []
     for key in keys:
         kind = await raw.type(key)
+        texts.append(repr(key))
         if kind == b"string":
-            texts.append(repr(await raw.get(key)))
+            stored.append(await raw.get(key))
         elif kind == b"hash":
-            texts.append(repr(await raw.hgetall(key)))
+            stored += [v for pair in (await raw.hgetall(key)).items() for v in pair]
+        elif kind == b"zset":
+            stored += await raw.zrange(key, 0, -1)
+    texts += [repr(value) for value in stored]
+    texts += [value.decode("latin-1") for value in stored]  # raw bytes, any encoding
+    if auth == "oauth":  # the token is in Redis (sealed), so the search above saw it
+        assert any(b":token:" in key and not key.endswith(b":lease") for key in keys)
     await raw.aclose()
     await cache.aclose()
+    await limiter.aclose()
+    await tokens.aclose()
     assert any("failure" in t or "cooldown" in t or "503" in t for t in texts)
     secrets = [PASSWORD, SECRET, TOKEN, BASIC]
     leaking = [t[:2000] for t in texts if find_leaks([t], secrets)]

@@ -17,6 +17,7 @@ from bomgar_async import (
     BomgarPermissionError,
     SyncCheckpoint,
 )
+from bomgar_async.reporting.catch_up import CatchUp, SyncProgress
 from bomgar_async.simulator import Simulator
 from bomgar_async.simulator.no_data import no_data_message
 
@@ -83,6 +84,28 @@ async def test_a_sync_across_a_mostly_empty_range_advances(sim: Simulator) -> No
     assert len(batches) == 11 and sum(1 for b in batches if not b.sessions) == 9
     final = SyncCheckpoint.from_json(batches[-1].checkpoint.to_json())
     assert final.cursor >= end
+
+
+async def test_a_catch_up_sync_passes_over_no_data_windows(sim: Simulator) -> None:
+    early = sim.add_closed_session(QUIET + timedelta(hours=1), QUIET + timedelta(hours=5))
+    late = sim.add_closed_session(QUIET + timedelta(days=50), QUIET + timedelta(days=50, hours=1))
+    end = QUIET + timedelta(days=60)
+
+    async def clock() -> datetime:
+        return end
+
+    seen: list[SyncProgress] = []
+    plan = CatchUp(concurrency=3, min_window=timedelta(hours=1), max_window=timedelta(days=8))
+    async with admin(sim) as bg:
+        sync = bg.reporting.sync(since=QUIET, window=timedelta(hours=6), clock=clock)
+        batches = [b async for b in sync.batches(catch_up=plan, progress=seen.append)]
+    assert [s.lsid for b in batches for s in b.sessions] == [early, late]
+    assert sum(1 for b in batches if not b.sessions) == len(batches) - 2
+    assert len(batches) < 20  # empty windows grew (60 days of fixed 6-hour windows: 241)
+    assert [b.window[0] for b in batches[1:]] == [b.window[1] for b in batches[:-1]]
+    assert batches[-1].checkpoint.cursor >= end  # the cursor moved past every empty window
+    assert [p.windows_done for p in seen] == list(range(1, len(batches) + 1))
+    assert seen[-1].bytes > 0  # the no-data answers' bodies count too
 
 
 async def test_real_errors_still_raise_on_the_simulator(sim: Simulator, tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ import logging
 import socket
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta, timezone
 from types import MappingProxyType
@@ -156,24 +155,6 @@ def test_failures_are_rebuilt_with_their_type_and_details() -> None:
 
 
 # -- fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def prefix() -> str:
-    return f"test-{uuid.uuid4().hex[:12]}"
-
-
-@pytest.fixture
-async def raw(redis_url: str, prefix: str) -> AsyncIterator[Any]:
-    """A plain redis-py client; deletes every key of the test's prefix afterwards."""
-    import redis.asyncio
-
-    client = redis.asyncio.Redis.from_url(redis_url)
-    yield client
-    names = [name async for name in client.scan_iter(match=f"{prefix}*")]
-    if names:
-        await client.delete(*names)
-    await client.aclose()
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from bomgar_async.reporting.no_data import (
     NO_DATA_PATTERNS,
     NoDataMatcher,
     is_no_data_message,
+    no_data_error,
     normalise,
 )
 from bomgar_async.simulator.no_data import (
@@ -240,3 +241,74 @@ async def test_the_recorded_archive_error_is_a_no_data_answer() -> None:
         with pytest.raises(BomgarNoDataError) as caught:
             await bg.reporting.support_session("0123456789abcdef")
     assert caught.value.message == "No archives found for the given search criteria."
+
+
+def test_a_no_data_error_keeps_the_message_action_and_code() -> None:
+    err = BomgarAPIError(RECORDED[0], action="SupportSession", code="4")
+    converted = no_data_error(err)
+    assert isinstance(converted, BomgarNoDataError)
+    assert (converted.message, converted.action, converted.code) == (
+        RECORDED[0],
+        "SupportSession",
+        "4",
+    )
+    assert no_data_error(converted) is converted
+
+
+# Per locale, sentences the catalog must recognise (number, negation and apostrophe variants)
+# and sentences that only contain such a phrase: whole sentences count, nothing before the
+# negation (English) and nothing after the final word.
+CATALOG_YES = [
+    "No sessions matching your chosen criteria are available.",
+    "Aucune session correspondant à vos critères ne sont disponibles.",
+    "Aucune information correspondant à vos critères n'est pas disponible.",
+    *(
+        f"Aucune information correspondant à vos critères n{mark}est disponible."
+        for mark in "\u2019\u2018\u02bc\u0060\u00b4\u2032"
+    ),
+    "Keine Sitzungen entsprechen den Kriterien, nichts verfügbar.",
+    "No hay sesiones que coincidan con sus criterios disponibles.",
+    "Ninguna sesión coincide con sus criterios, nada disponible.",
+    "Non ci sono sessioni corrispondenti ai criteri disponibili.",
+    "Nessuna sessione corrispondente ai criteri è disponibile.",
+    "Não há sessões correspondentes aos critérios disponíveis.",
+    "Nenhuma sessão correspondente aos critérios está disponível.",
+    "Geen sessies gevonden voor deze criteria, niets beschikbaar.",
+]
+CATALOG_NO = [
+    "Report failed: no data matching your chosen criteria is available",
+    "No data matching your chosen criteria is available to this API account",
+    "Archive store offline: no archives found for the given search criteria",
+    "No archives found for the given search criteria; the archive store is offline",
+    "Aucune information correspondant à vos critères n'est disponible pour ce compte.",
+    "Keine Daten für die Kriterien verfügbar: Serverfehler.",
+    "No hay datos con sus criterios disponibles: error interno.",
+    "Nessun dato con i criteri disponibile: errore interno.",
+    "Nenhum dado com os critérios disponível: erro interno.",
+    "Geen gegevens voor deze criteria beschikbaar: interne fout.",
+]
+
+
+@pytest.mark.parametrize("message", CATALOG_YES)
+def test_the_catalog_recognises_each_locales_variants(message: str) -> None:
+    assert is_no_data_message(message)
+
+
+@pytest.mark.parametrize("message", CATALOG_NO)
+def test_the_catalog_matches_whole_sentences_only(message: str) -> None:
+    assert not is_no_data_message(message)
+
+
+def test_the_matchers_errors_repr_and_own_errors() -> None:
+    with pytest.raises(BomgarConfigError) as info:
+        NoDataMatcher("nothing found")  # type: ignore[arg-type]
+    assert str(info.value) == "no_data_messages must be a list of strings or patterns"
+    with pytest.raises(BomgarConfigError) as info:
+        NoDataMatcher([3])  # type: ignore[list-item]
+    assert str(info.value) == (
+        "no_data_messages items must be non-empty strings or re.Pattern, not 3"
+    )
+    matcher = NoDataMatcher(["nothing found", re.compile("leeg")])
+    assert repr(matcher) == "NoDataMatcher(extra=2)"
+    assert matcher.is_no_data(BomgarNoDataError("an already recognised answer"))
+    assert not matcher.is_no_data(ValueError("nothing found"))

@@ -26,6 +26,8 @@ RANKS = {
     "brcs": 3,
     "backup": 3,
     "cache": 3,
+    "fleet": 3,
+    "store": 3,
     "models": 3,
     "testing": 3,
     "client": 4,

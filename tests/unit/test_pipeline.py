@@ -24,6 +24,7 @@ from bomgar_async import (
     BomgarTransportError,
     InsecureTLSWarning,
 )
+from bomgar_async.testing import FakeTransport, Request, Response, xml_response
 
 PASSWORD = "pa ss&word=1%"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -421,3 +422,41 @@ async def test_oauth_expired_token_is_refreshed_before_use(server: Server) -> No
         await asyncio.sleep(1.0)
         await bg.command_call("get_api_info", read_only=True)
     assert oauth.tokens_issued == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"access_token": "t", "expires_in": NaN}',
+        b'{"access_token": "t", "expires_in": Infinity}',
+        b'{"access_token": "t", "expires_in": -5}',
+        b'{"access_token": "t", "expires_in": "soon"}',
+        b'{"expires_in": 60}',
+    ],
+)
+async def test_unusable_token_answers_are_protocol_errors(body: bytes) -> None:
+    def answer(request: Request) -> Response:
+        return Response(200, {"Content-Type": "application/json"}, body)
+
+    async with BomgarClient(
+        "support.example.com", client_id="id", client_secret="sec", transport=FakeTransport(answer)
+    ) as bg:
+        with pytest.raises(BomgarProtocolError, match="token answer"):
+            await bg.command.get_api_info()
+
+
+async def test_a_huge_expires_in_is_taken_as_a_year() -> None:
+    def answer(request: Request) -> Response:
+        if request.path == "/oauth2/token":
+            return Response(200, {}, b'{"access_token": "t", "expires_in": 1e300}')
+        return xml_response("<api_information><api_version>1.19.0</api_version></api_information>")
+
+    fake = FakeTransport(answer)
+    async with BomgarClient(
+        "support.example.com", client_id="id", client_secret="sec", transport=fake, cache=None
+    ) as bg:
+        assert (await bg.command.get_api_info()).api_version == "1.19.0"
+        await bg.command.get_api_info()
+        assert bg.stats().tokens_fetched == 1

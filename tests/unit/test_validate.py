@@ -350,6 +350,9 @@ def test_client_types() -> None:
     with pytest.raises(BomgarValidationError) as info:
         check.client_types(5)
     assert str(info.value) == "types must be a client type or a list of them"
+    with pytest.raises(BomgarValidationError) as info:
+        check.client_types(["representative", 5])
+    assert str(info.value) == "types must be a client type name or a list of names"
 
 
 # -- a trailing newline is not part of a valid name --------------------------------------------

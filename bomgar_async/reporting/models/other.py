@@ -171,6 +171,12 @@ class TeamActivityReport:
             teams=tuple(TeamActivity.from_node(t) for t in teams),
         )
 
+    def __repr__(self) -> str:
+        return (
+            f"TeamActivityReport(start_time={self.start_time!r}, end_time={self.end_time!r}, "
+            f"teams={len(self.teams)})"
+        )
+
 
 @attrs.frozen(kw_only=True)
 class LicenseCount:
@@ -233,4 +239,10 @@ class LicenseUsageReport:
             end_time=datetime_of(node, "end_time"),
             group_by=str_of(node, "group_by"),
             intervals=tuple(LicenseInterval.from_node(i) for i in intervals),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"LicenseUsageReport(start_time={self.start_time!r}, end_time={self.end_time!r}, "
+            f"group_by={self.group_by!r}, intervals={len(self.intervals)})"
         )

@@ -196,6 +196,15 @@ class SupportSession:
             rep_surveys=_surveys(node, "rep"),
         )
 
+    def __repr__(self) -> str:
+        # Short: a session holds hundreds of events; the collections are shown as counts.
+        return (
+            f"SupportSession(lsid={self.lsid!r}, start_time={self.start_time!r}, "
+            f"end_time={self.end_time!r}, external_key={self.external_key!r}, "
+            f"customers={len(self.customers)}, reps={len(self.reps)}, "
+            f"events={len(self.events)})"
+        )
+
 
 @attrs.frozen(kw_only=True)
 class SessionListingEntry:

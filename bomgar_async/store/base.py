@@ -1,0 +1,241 @@
+"""The ``SessionStore`` interface and what every store does the same way: the exactly-once
+sync loop and querying sessions back.
+
+A backend implements a few primitives (open/migrate, the sync lock, one transaction that
+replaces sessions and moves a checkpoint, reading rows back); :class:`SessionStore` builds
+the public methods on them. Sessions become rows through the codecs of
+:mod:`~bomgar_async.store.codec`, so a store never names a model field.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Literal, Protocol
+
+import attrs
+
+from ..errors import BomgarValidationError
+from ..reporting.catch_up import CatchUp, ProgressCallback, SyncProgress
+from ..reporting.sync import SyncCheckpoint
+from .codec import codec_for, codec_of_product
+from .query import SessionQuery
+from .rows import Parts, Row, Rows, Values
+
+__all__ = ["BatchSource", "SessionStore", "StoreSyncResult"]
+
+_PAGE = 500
+_NAMES = {"SupportSession": "rs", "AccessSession": "pra"}
+
+
+class _Batch(Protocol):
+    @property
+    def sessions(self) -> tuple[Any, ...]: ...
+    @property
+    def checkpoint(self) -> SyncCheckpoint: ...
+    @property
+    def progress(self) -> SyncProgress | None: ...
+
+
+class BatchSource(Protocol):
+    """What :meth:`SessionStore.sync` drives: ``bg.reporting.sync(...)`` or
+    ``bg.pra.sync(...)`` (and any sync whose batches carry ``sessions``, ``checkpoint`` and
+    ``progress``, and that names its ``report``)."""
+
+    report: str
+
+    def batches(
+        self,
+        checkpoint: SyncCheckpoint | None = None,
+        *,
+        catch_up: CatchUp | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> AsyncIterator[Any]:
+        """The sync's batches from ``checkpoint`` on."""
+
+
+@attrs.frozen(kw_only=True)
+class StoreSyncResult:
+    """What one :meth:`SessionStore.sync` run stored."""
+
+    batches: int
+    sessions: int
+    rows: int
+    checkpoint: SyncCheckpoint | None
+
+
+class SessionStore(abc.ABC):
+    """Sessions in a database (see :mod:`bomgar_async.store`); use as ``async with``."""
+
+    values: Values
+
+    async def __aenter__(self) -> SessionStore:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @abc.abstractmethod
+    async def open(self) -> None:
+        """Connect, and create or migrate the schema (idempotent)."""
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Release the connection(s); the store is not used afterwards."""
+
+    @abc.abstractmethod
+    async def schema_version(self) -> int:
+        """The schema version of the database."""
+
+    @abc.abstractmethod
+    async def load_checkpoint(self, name: str = "rs") -> SyncCheckpoint | None:
+        """The checkpoint stored under ``name`` (``None`` before the first batch)."""
+
+    @abc.abstractmethod
+    def sync_lock(self, name: str, timeout: float) -> AbstractAsyncContextManager[None]:
+        """Hold the database's sync lock ``name``; waits at most ``timeout`` seconds.
+
+        Raises:
+            SyncLockedError: another sync holds it.
+        """
+
+    @abc.abstractmethod
+    async def _write(
+        self, sessions: Iterable[Any], checkpoint: tuple[str, str, str | None] | None
+    ) -> int:
+        """In one transaction: replace the sessions' rows, and (``(name, new, expected)``)
+        move checkpoint ``name`` from ``expected`` to ``new`` (raise SyncConflictError when
+        it is not ``expected``). Returns the rows written."""
+
+    @abc.abstractmethod
+    async def _select(self, query: SessionQuery) -> list[str]:
+        """The lsids matching ``query``, in time order."""
+
+    @abc.abstractmethod
+    async def _load(self, lsids: list[str]) -> tuple[list[Row], Parts]:
+        """The ``sessions`` rows (in ``lsids`` order) and parts of ``lsids``."""
+
+    def _rows(self, sessions: Iterable[Any]) -> Rows:
+        """Encode sessions into rows (the last of a repeated lsid wins)."""
+        unique = {session.lsid: session for session in sessions}
+        rows = Rows()
+        for session in unique.values():
+            codec_for(session).encode(session, rows, self.values)
+        return rows
+
+    async def write(self, sessions: Iterable[Any]) -> int:
+        """Insert or replace ``sessions`` (by lsid) in one transaction.
+
+        Returns:
+            The number of rows written, all tables together.
+        """
+        return await self._write(list(sessions), None)
+
+    async def sync(
+        self,
+        sync: BatchSource,
+        *,
+        name: str | None = None,
+        catch_up: CatchUp | None = None,
+        progress: ProgressCallback | None = None,
+        lock_timeout: float = 30.0,
+    ) -> StoreSyncResult:
+        """Run ``sync`` to the present into this database, exactly once.
+
+        Each batch's sessions and its checkpoint (kept under ``name``) are written in one
+        transaction, and the run starts from the stored checkpoint, so a crash at any point
+        loses nothing and repeats nothing. While one batch's transaction runs, the next batch
+        is pulled (one transaction in flight, committed in order; a failing pull lets it
+        finish). The sync lock keeps a second sync out: it waits
+        up to ``lock_timeout`` seconds, then raises ``SyncLockedError``.
+
+        Args:
+            name: the checkpoint's key in ``sync_checkpoints`` (default: ``rs`` for
+                ``SupportSession`` syncs, ``pra`` for ``AccessSession`` ones).
+            catch_up: window scheduling (default ``CatchUp()``: 4 windows at once, resized
+                to their contents).
+            progress: called after each batch is committed.
+        """
+        if name is None:
+            name = _NAMES.get(sync.report, sync.report)
+        if not name or not isinstance(name, str):
+            raise BomgarValidationError("name must be a non-empty string")
+        plan = catch_up if catch_up is not None else CatchUp()
+        batches = sessions = rows = 0
+        async with self.sync_lock(name, lock_timeout):
+            checkpoint = await self.load_checkpoint(name)
+            expected = None if checkpoint is None else checkpoint.to_json()
+            source: AsyncIterator[_Batch] = sync.batches(checkpoint, catch_up=plan)
+            writing: tuple[asyncio.Task[int], _Batch] | None = None
+            try:
+                async for batch in source:
+                    if writing is not None:  # one transaction in flight, committed in order
+                        rows += await self._committed(*writing, progress)
+                    text = batch.checkpoint.to_json()
+                    task = asyncio.create_task(self._write(batch.sessions, (name, text, expected)))
+                    writing, expected = (task, batch), text
+                    batches, sessions = batches + 1, sessions + len(batch.sessions)
+                if writing is not None:
+                    rows += await self._committed(*writing, progress)
+                    checkpoint = writing[1].checkpoint
+            finally:  # a failed pull still lets the transaction in flight finish (whole)
+                if writing is not None and not writing[0].done():
+                    await asyncio.gather(writing[0], return_exceptions=True)
+        return StoreSyncResult(batches=batches, sessions=sessions, rows=rows, checkpoint=checkpoint)
+
+    @staticmethod
+    async def _committed(
+        task: asyncio.Task[int], batch: _Batch, progress: ProgressCallback | None
+    ) -> int:
+        written = await task
+        if progress is not None and batch.progress is not None:
+            progress(batch.progress)
+        return written
+
+    async def sessions(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        by: Literal["start", "end"] = "start",
+        product: str | None = None,
+        rep_id: int | None = None,
+        external_key: str | None = None,
+    ) -> AsyncIterator[Any]:
+        """The stored sessions as the models the API gave, in time order.
+
+        Args:
+            since: from this instant (included); ``until``: to this one (excluded).
+            by: which time the range applies to, ``start_time`` or ``end_time``.
+            product: ``"rs"`` or ``"pra"`` only.
+            rep_id: sessions this representative took part in.
+            external_key: sessions with this external key.
+        """
+        query = SessionQuery(
+            since=since,
+            until=until,
+            by=by,
+            product=product,
+            rep_id=rep_id,
+            external_key=external_key,
+        )
+        lsids = await self._select(query)
+        for start in range(0, len(lsids), _PAGE):
+            rows, parts = await self._load(lsids[start : start + _PAGE])
+            for row in rows:
+                yield codec_of_product(row[1]).decode(row, parts, self.values)
+
+    async def session(self, lsid: str) -> Any | None:
+        """The stored session ``lsid``, or ``None``."""
+        rows, parts = await self._load([lsid])
+        return codec_of_product(rows[0][1]).decode(rows[0], parts, self.values) if rows else None

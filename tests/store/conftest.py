@@ -1,0 +1,55 @@
+"""Fixtures of the session store tests: ``store_factory`` opens stores of the parametrized
+kind (``sqlite`` on a temporary file, ``postgres`` on a fresh database of a real server)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bomgar_async.store import PostgresSessionStore, SessionStore, SQLiteSessionStore
+
+StoreFactory = Callable[[], SessionStore]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_kind(request: pytest.FixtureRequest) -> str:
+    kind: str = request.param
+    return kind
+
+
+@pytest.fixture
+def store_target(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """Where the stores of this test keep their data: a file path or a DSN."""
+    if store_kind == "sqlite":
+        return str(tmp_path / "sessions.db")
+    dsn: str = request.getfixturevalue("postgres_db")
+    return dsn
+
+
+@pytest.fixture
+async def store_factory(store_kind: str, store_target: str) -> AsyncIterator[StoreFactory]:
+    """``new()``: another (unopened) store on the same database; all closed afterwards."""
+    made: list[SessionStore] = []
+
+    def new() -> SessionStore:
+        store: SessionStore
+        if store_kind == "sqlite":
+            store = SQLiteSessionStore(store_target)
+        else:
+            store = PostgresSessionStore(store_target)
+        made.append(store)
+        return store
+
+    yield new
+    for store in made:
+        await store.close()
+
+
+@pytest.fixture
+async def store(store_factory: StoreFactory) -> AsyncIterator[SessionStore]:
+    """An open store on a fresh database."""
+    opened = store_factory()
+    await opened.open()
+    return opened

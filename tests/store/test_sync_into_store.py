@@ -1,0 +1,141 @@
+"""store.sync: batches and checkpoints in one transaction, the sync lock, conflicts, the
+schema version table; against the simulator, in SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bomgar_async import BomgarClient, BomgarValidationError
+from bomgar_async.reporting.catch_up import CatchUp, SyncProgress
+from bomgar_async.simulator import Simulator
+from bomgar_async.store import (
+    BomgarStoreError,
+    SessionStore,
+    SQLiteSessionStore,
+    SyncConflictError,
+    SyncLockedError,
+)
+
+from .conftest import StoreFactory
+
+UTC = timezone.utc
+
+
+@pytest.fixture
+async def bg() -> AsyncIterator[BomgarClient]:
+    async with (
+        Simulator(seed=2) as sim,
+        BomgarClient(
+            sim.url, username="admin", password="s3cret-admin", allow_http=True, retry_backoff=0.0
+        ) as client,
+    ):
+        yield client
+
+
+def since() -> datetime:
+    return datetime.now(UTC) - timedelta(days=45)
+
+
+async def test_a_sync_stores_everything_once_and_resumes_from_its_checkpoint(
+    store: SessionStore, bg: BomgarClient
+) -> None:
+    seen: list[SyncProgress] = []
+    result = await store.sync(bg.reporting.sync(since=since()), progress=seen.append)
+    expected = {s.lsid: s async for s in bg.reporting.support_sessions(since(), by="end")}
+    stored = {s.lsid: s async for s in store.sessions(by="end")}
+    assert stored == expected
+    assert result.sessions == len(expected) and result.batches == len(seen)
+    assert [p.windows_done for p in seen] == list(range(1, len(seen) + 1))
+    assert seen[-1].windows_total == len(seen) and seen[-1].sessions == len(expected)
+    assert seen[-1].bytes > 1000 * len(expected)
+    assert await store.load_checkpoint() == result.checkpoint
+    again = await store.sync(bg.reporting.sync(since=since()))
+    assert again.sessions == 0  # the stored checkpoint: nothing is delivered twice
+
+
+async def test_adaptive_windows_need_far_fewer_requests(
+    store: SessionStore, bg: BomgarClient
+) -> None:
+    start = datetime.now(UTC) - timedelta(days=330)  # "from January 1st"
+    plain = 0
+    async for _batch in bg.reporting.sync(since=start).batches():
+        plain += 1
+    fast = await store.sync(bg.reporting.sync(since=start), catch_up=CatchUp(concurrency=4))
+    assert plain >= 1300  # 6-hour windows, one after the other
+    assert fast.batches * 10 < plain
+
+
+async def test_a_second_sync_waits_then_refuses_with_a_typed_error(
+    store_factory: StoreFactory, bg: BomgarClient
+) -> None:
+    first, second = store_factory(), store_factory()
+    await first.open()
+    await second.open()
+    async with first.sync_lock("rs", 1.0):
+        with pytest.raises(SyncLockedError, match="another sync"):
+            await second.sync(bg.reporting.sync(since=since()), lock_timeout=0.3)
+    result = await second.sync(bg.reporting.sync(since=since()), lock_timeout=0.3)
+    assert result.sessions > 0  # released: the second one runs
+
+
+async def test_two_syncs_at_once_never_interleave(
+    store_factory: StoreFactory, bg: BomgarClient
+) -> None:
+    stores = [store_factory(), store_factory()]
+    for s in stores:
+        await s.open()
+    runs = await asyncio.gather(
+        *(s.sync(bg.reporting.sync(since=since()), lock_timeout=30) for s in stores)
+    )
+    total = {s.lsid async for s in bg.reporting.support_sessions(since(), by="end")}
+    assert sorted(r.sessions for r in runs) == [0, len(total)]  # one ran, then the other
+
+
+async def test_a_checkpoint_moved_by_another_writer_rolls_the_batch_back(
+    store: SessionStore, bg: BomgarClient
+) -> None:
+    await store.sync(bg.reporting.sync(since=since()))
+    before = await store.load_checkpoint()
+    assert before is not None
+    with pytest.raises(SyncConflictError):
+        await store._write([], ("rs", before.to_json(), None))  # expects no checkpoint
+    assert await store.load_checkpoint() == before
+
+
+async def test_schema_version_and_reopening(store_factory: StoreFactory) -> None:
+    store = store_factory()
+    await store.open()
+    assert await store.schema_version() == 1
+    await store.close()
+    again = store_factory()
+    await again.open()  # migrations are idempotent
+    assert await again.schema_version() == 1
+
+
+async def test_a_newer_schema_is_refused(tmp_path: object) -> None:
+    import sqlite3
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "new.db"
+    async with SQLiteSessionStore(path):
+        pass
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO schema_version VALUES (99, 'future', '2030-01-01 00:00:00')")
+    with pytest.raises(BomgarStoreError, match="schema version 99"):
+        async with SQLiteSessionStore(path):
+            pass
+
+
+async def test_bad_arguments_are_refused_before_any_work(store: SessionStore) -> None:
+    with pytest.raises(BomgarValidationError):
+        SQLiteSessionStore(":memory:")
+    with pytest.raises(BomgarValidationError):
+        [s async for s in store.sessions(datetime(2026, 1, 1))]  # naive
+    with pytest.raises(BomgarValidationError):
+        CatchUp(min_window=timedelta(days=2), max_window=timedelta(days=1))
+    with pytest.raises(BomgarValidationError):
+        CatchUp(concurrency=0)
