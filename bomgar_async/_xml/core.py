@@ -9,28 +9,29 @@
   (its text stripped, its ``code`` attribute kept as ``.code``).
 - HTML, empty, non-XML or truncated bodies become ``BomgarProtocolError``.
 - Documents nested deeper than ``MAX_DEPTH`` (64) levels are refused (``_xml.limits``).
-- Entity expansion stays disabled (xmltodict's ``disable_entities``), so a hostile body
+- Entities are never resolved and a body declaring any is refused, so a hostile body
   cannot expand entities or reach external resources.
 
-Parsed nodes are what xmltodict produces: ``None`` for an empty element, ``str`` for a
-text-only element, ``dict`` (``@attr`` keys, child names, ``#text``) otherwise. The
-accessors below read them tolerantly.
+The body is parsed into an element tree in C (lxml when installed, else the standard
+library's ElementTree: :mod:`._xml.parsing`), then turned into nodes in one pass
+(:func:`~._xml.tree.node_of`): ``None`` for an empty element, ``str`` for a text-only
+element, ``dict`` (``@attr`` keys, child names, ``#text``) otherwise, the shape
+``xmltodict`` produced. The accessors below read them tolerantly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from typing import Any
-from xml.parsers.expat import ExpatError
-
-import xmltodict
 
 from ..errors import (
     BomgarAPIError,
     BomgarProtocolError,
     api_error,
 )
-from .limits import MAX_DEPTH, DepthLimitedExpat
+from .limits import MAX_DEPTH
+from .parsing import parse_tree
+from .tree import local, node_of
 
 __all__ = [
     "MAX_DEPTH",
@@ -42,33 +43,7 @@ __all__ = [
     "text",
 ]
 
-Node = Any  # dict[str, Node] | list[Node] | str | None, as produced by xmltodict
-_TRUNCATION_HINTS = ("no element found", "unclosed token", "incomplete", "unclosed cdata")
-
-
-def _local(name: str) -> str:
-    """Strip a namespace prefix: ``ns:rep`` -> ``rep``, ``@ns:id`` -> ``@id``."""
-    if ":" not in name:
-        return name
-    prefix = "@" if name.startswith("@") else ""
-    return prefix + name.rsplit(":", 1)[1]
-
-
-def _postprocessor(_path: Any, key: str, value: Any) -> tuple[str, Any] | None:
-    if key.startswith(("@xmlns", "@xsi:")):
-        return None  # namespace declarations and schema hints are not data
-    return _local(key), value
-
-
-def _force_list(list_paths: Collection[str]) -> Any:
-    def should_force(path: Any, key: str, _value: Any) -> bool:
-        name = _local(key)
-        if name in list_paths:
-            return True
-        parent = _local(path[-1][0]) if path else ""
-        return f"{parent}/{name}" in list_paths
-
-    return should_force
+Node = Any  # dict[str, Node] | list[Node] | str | None, as produced by node_of
 
 
 def _sniff(body: bytes) -> None:
@@ -105,26 +80,9 @@ def parse_document(
             bodies, or an unexpected root.
     """
     _sniff(body)
-    try:
-        parsed = xmltodict.parse(
-            body,
-            disable_entities=True,
-            expat=DepthLimitedExpat,
-            postprocessor=_postprocessor,  # type: ignore[arg-type]
-            force_list=_force_list(frozenset(list_paths)),
-        )
-    except ExpatError as err:
-        reason = str(err)
-        lowered = reason.lower()
-        what = "truncated" if any(h in lowered for h in _TRUNCATION_HINTS) else "malformed"
-        raise BomgarProtocolError(f"the appliance sent a {what} XML body ({reason})") from err
-    except ValueError as err:  # xmltodict refuses entity declarations this way
-        raise BomgarProtocolError(f"the appliance's XML was refused: {err}") from err
-    except LookupError as err:  # an unknown encoding in the XML declaration
-        raise BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}") from err
-    if not isinstance(parsed, Mapping) or len(parsed) != 1:
-        raise BomgarProtocolError("the appliance's XML has no single root element")
-    root, node = next(iter(parsed.items()))
+    element = parse_tree(body)
+    root = local(element.tag)
+    node = node_of(element, frozenset(list_paths))
     if root == "error":
         raise _error_of(node, action)
     if isinstance(node, Mapping) and "error" in node:

@@ -91,6 +91,13 @@ def to_bool(value: str | None) -> bool | None:
 
 def to_datetime(value: str | None) -> datetime | None:
     """ISO 8601 text or a UNIX timestamp -> an aware UTC datetime (naive text is taken as UTC)."""
+    if value is None:
+        return None
+    if len(value) <= 12 and value.isdigit() and value.isascii():  # the common case, fast
+        try:
+            return _EPOCH + timedelta(seconds=int(value))
+        except OverflowError:  # beyond year 9999
+            return None
     value = _clean(value)
     if value is None:
         return None

@@ -11,10 +11,13 @@ anything that is not the report's XML. ``AccessSession`` reports are streamed by
 
 from __future__ import annotations
 
+from typing import Any
+
 from .._xml.core import (
     children,
     parse_document,
 )
+from ..reporting.build import common_session_fields
 from ..reporting.models import (
     SessionListingEntry,
     SessionSummary,
@@ -31,6 +34,7 @@ from .models import (
 )
 
 __all__ = [
+    "access_session",
     "access_session_parser",
     "parse_access_session_listing",
     "parse_access_session_summary",
@@ -40,14 +44,20 @@ __all__ = [
 ]
 
 
-def access_session_parser() -> RecordStreamParser[AccessSession]:
+def access_session(element: Any) -> AccessSession:
+    """An :class:`AccessSession` from its ``<session>`` element."""
+    fields, _ = common_session_fields(element)
+    return AccessSession(**fields)
+
+
+def access_session_parser(backend: str | None = None) -> RecordStreamParser[AccessSession]:
     """A fresh incremental parser of an ``AccessSession`` report (``<session_list>``)."""
     return RecordStreamParser(
-        AccessSession.from_node,
+        access_session,
         root="session_list",
         item="session",
-        list_paths=SESSION_LIST_PATHS,
         action="AccessSession",
+        backend=backend,
     )
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "SessionEvent",
     "SystemInfoCategory",
     "TeamEvent",
+    "chat_body",
 ]
 
 
@@ -119,9 +120,12 @@ def _files(node: Node) -> tuple[EventFile, ...]:
 
 
 def _body(node: Node) -> tuple[str | None, str | None]:
-    """``(body, encoded_body)``: ``body`` decoded from ``encoded_body`` when only that was sent."""
-    body = own_text(child(node, "body"))
-    encoded = str_of(node, "encoded_body")
+    return chat_body(own_text(child(node, "body")), str_of(node, "encoded_body"))
+
+
+def chat_body(body: str | None, encoded: str | None) -> tuple[str | None, str | None]:
+    """``(body, encoded_body)`` of an event: ``body`` decoded from ``encoded_body`` when
+    only that was sent."""
     if body is not None or encoded is None:
         return body, encoded
     raw = _decode_base64(encoded)
