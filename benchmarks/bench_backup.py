@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import hashlib
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +22,9 @@ from pathlib import Path
 
 import aiohttp
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
+
+from benchmarks.serve import start_simulator
 from bomgar_async import BomgarClient
 
 MB = 1 << 20
@@ -51,14 +53,8 @@ async def buffered(url: str, dest: Path) -> tuple[float, str]:
 
 
 async def main(size_mb: int) -> None:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bomgar_async", "serve", "--backup-size", str(size_mb * MB)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    server, url = start_simulator("--backup-size", str(size_mb * MB))
     try:
-        assert server.stdout is not None
-        url = server.stdout.readline().strip()
         with tempfile.TemporaryDirectory() as folder:
             base_rss = peak_rss_mb()
             seconds, digest = await streamed(url, Path(folder) / "streamed.nsb")

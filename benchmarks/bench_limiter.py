@@ -19,16 +19,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from bench_cache import (
     best_async,
     redis_server,
 )
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
+
+from benchmarks.serve import start_simulator
 from bomgar_async import (
     BomgarClient,
     LocalLimiter,
@@ -64,12 +67,8 @@ async def main(slots: int, count: int, redis_url: str) -> None:
         "slot: redis+rate": await best_async(slots, through(rated.bind(APPLIANCE))),
         "redis PING": await best_async(slots, shared.store.ping),
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bomgar_async", "serve"], stdout=subprocess.PIPE, text=True
-    )
+    server, url = start_simulator()
     try:
-        assert server.stdout is not None
-        url = server.stdout.readline().strip()
         figures["call: local"] = await calls(url, LocalLimiter(8), count)
         figures["call: redis"] = await calls(url, shared, count)
     finally:

@@ -14,14 +14,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import resource
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import aiohttp
 import xmltodict
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
+
+from benchmarks.serve import start_simulator
 from bomgar_async import BomgarClient
 
 MB = 1 << 20
@@ -58,15 +61,9 @@ async def buffered(url: str, since: datetime) -> tuple[float, int, int]:
 
 
 async def main(sessions: int) -> None:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bomgar_async", "serve", "--bulk-sessions", str(sessions)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    server, url = start_simulator("--bulk-sessions", str(sessions))
     since = datetime.now(timezone.utc) - timedelta(days=60)
     try:
-        assert server.stdout is not None
-        url = server.stdout.readline().strip()
         base = peak_rss_mb()
         stream_seconds, stream_count = await streamed(url, since)
         after_stream = peak_rss_mb()

@@ -22,7 +22,6 @@ import cProfile
 import os
 import pstats
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.serve import start_simulator
 from bomgar_async import BomgarClient
 from bomgar_async.reporting.catch_up import CatchUp
 from bomgar_async.store import (
@@ -99,17 +99,11 @@ def line(name: str, seconds: float, sessions: int, rows: int, base: float | None
 
 
 async def main(sessions: int, profile: bool) -> None:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bomgar_async", "serve", "--bulk-sessions", str(sessions)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    server, url = start_simulator("--bulk-sessions", str(sessions))
     since = datetime.now(timezone.utc) - timedelta(days=60)
     work = Path(tempfile.mkdtemp(prefix="bench-store-"))
     pg_server = None
     try:
-        assert server.stdout is not None
-        url = server.stdout.readline().strip()
         parse_s, parsed = await parse_only(url, since)
         profiler = cProfile.Profile() if profile else None
         if profiler:
