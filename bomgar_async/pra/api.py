@@ -87,17 +87,7 @@ class PraAPI(ReportEndpoint):
     ) -> AsyncIterator[AccessSession]:
         """One streamed report of the access sessions that ended in ``[since, until)`` (what
         a sync pulls per window); ``on_bytes`` gets the size of each body chunk received."""
-        return self._sessions(
-            _sessions_query,
-            parse.access_session_parser,
-            since,
-            until,
-            by="end",
-            lsids=None,
-            window=None,
-            concurrency=1,
-            on_bytes=on_bytes,
-        )
+        return self._ended(_sessions_query, parse.access_session_parser, since, until, on_bytes)
 
     async def access_session(self, lsid: str) -> AccessSession:
         """The full report of one access session.

@@ -86,17 +86,7 @@ class ReportingAPI(ReportEndpoint):
     ) -> AsyncIterator[SupportSession]:
         """One streamed report of the sessions that ended in ``[since, until)`` (what a sync
         pulls per window); ``on_bytes`` gets the size of each body chunk received."""
-        return self._sessions(
-            build.support_sessions,
-            support_session_parser,
-            since,
-            until,
-            by="end",
-            lsids=None,
-            window=None,
-            concurrency=1,
-            on_bytes=on_bytes,
-        )
+        return self._ended(build.support_sessions, support_session_parser, since, until, on_bytes)
 
     async def support_session(self, lsid: str) -> SupportSession:
         """The full report of one session.

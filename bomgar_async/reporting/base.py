@@ -101,6 +101,28 @@ class ReportEndpoint:
             raise BomgarNoDataError(f"no session with lsid {lsid!r}", action=report)
         return records[0]
 
+    def _ended(
+        self,
+        build: Callable[..., Params],
+        parser: Callable[[], RecordStreamParser[R]],
+        since: datetime,
+        until: datetime,
+        on_bytes: Callable[[int], None] | None,
+    ) -> AsyncIterator[R]:
+        """One streamed report of the sessions that ended in ``[since, until)`` (a sync's
+        window), shared by ``bg.reporting`` and ``bg.pra``."""
+        return self._sessions(
+            build,
+            parser,
+            since,
+            until,
+            by="end",
+            lsids=None,
+            window=None,
+            concurrency=1,
+            on_bytes=on_bytes,
+        )
+
     def _sessions(
         self,
         build: Callable[..., Params],

@@ -49,7 +49,6 @@ class Fetch(Protocol[T_co]):
         self, start: datetime, end: datetime, /, *, on_bytes: Callable[[int], None] | None = None
     ) -> AsyncIterator[T_co]:
         """Stream the records that ended in ``[start, end)``."""
-        ...
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
