@@ -1,11 +1,11 @@
-"""``python -m benchmarks [--quick]``: the benchmark suite (so far: parse speed and memory,
-:mod:`benchmarks.bench_parse`; the other scripts in this folder run on their own)."""
+"""``python -m benchmarks [--quick] [--only parts] [--out DIR]``: the benchmark suite
+(:mod:`benchmarks.suite` lists its parts)."""
 
 from __future__ import annotations
 
 import sys
 
-from benchmarks import bench_parse
+from benchmarks.suite import main
 
 if __name__ == "__main__":
-    bench_parse.main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))

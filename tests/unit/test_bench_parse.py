@@ -3,31 +3,18 @@ speed is shown by the benchmark, never asserted by a test)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmarks.bench_parse import BASELINE, KINDS, VARIANTS
 
-ROOT = Path(__file__).parents[2]
 FIGURES = ("mb_s_median", "mb_s_min", "mb_s_max", "ratio", "peak_rss_mb", "rss_growth_mb")
 
 
-@pytest.mark.timeout(300)
-def test_the_quick_run_reports_every_figure(tmp_path: Path) -> None:
-    out = tmp_path / "figures.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--json", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=280,
-        check=True,
-    )
-    results = json.loads(out.read_text())
+@pytest.mark.timeout(600)
+def test_the_quick_run_reports_every_figure(quick_suite: dict[str, Any]) -> None:
+    results = quick_suite["parse"]
     assert results["repeats"] >= 5
     assert results["baseline"] == BASELINE
     assert sorted(r["kind"] for r in results["reports"]) == sorted(KINDS)
@@ -43,4 +30,4 @@ def test_the_quick_run_reports_every_figure(tmp_path: Path) -> None:
             assert figures["mb_s_min"] <= figures["mb_s_median"] <= figures["mb_s_max"]
         assert report["variants"][BASELINE]["ratio"] == 1.0
     for variant in VARIANTS:  # the printed table has a row per report and variant
-        assert result.stdout.count(f"| {variant} |") == len(KINDS)
+        assert quick_suite["_stdout"].count(f"| {variant} |") == len(KINDS)
