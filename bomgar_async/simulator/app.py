@@ -48,6 +48,7 @@ from .no_data import LOCALES
 from .recordings import recording_bytes
 from .render import COMMAND_NS_BOMGAR
 from .reports import ReportStats
+from .seed import add_connected_clients
 from .tls import make_tls_contexts
 from .world import (
     ApiUser,
@@ -101,6 +102,8 @@ class Simulator(SimulatorHandlers):
             (over the 30 days before now; ignored with ``world``).
         bulk_sessions: extra synthetic closed sessions for large reports (about 6 KB of XML
             each), rebuilt whenever reported and never held in memory.
+        connected_clients: connect extra clients (Jumpoints, presentation attendees, ``rdp``
+            customer clients) until the generated world has this many (ignored with ``world``).
         locale: the language of the appliance's "no data" answers (one of
             :data:`~bomgar_async.simulator.no_data.LOCALES`: en, fr, de, es, it, pt, nl).
         product: ``"rs"`` (Remote Support, the guide's reports) or ``"pra"`` (Privileged
@@ -129,6 +132,7 @@ class Simulator(SimulatorHandlers):
         port: int = 0,
         history_sessions: int = 300,
         bulk_sessions: int = 0,
+        connected_clients: int = 0,
         locale: str = "en",
         product: str = "rs",
         token_cap: int | None = 30,
@@ -136,8 +140,10 @@ class Simulator(SimulatorHandlers):
         rate_limit_window: float = 1.0,
         rate_limit_retry_after: bool = False,
     ) -> None:
-        if bulk_sessions < 0 or history_sessions < 0:
-            raise ValueError("history_sessions and bulk_sessions must not be negative")
+        if min(bulk_sessions, history_sessions, connected_clients) < 0:
+            raise ValueError(
+                "history_sessions, bulk_sessions and connected_clients must not be negative"
+            )
         if locale not in LOCALES:
             raise ValueError(f"locale must be one of {', '.join(LOCALES)}, not {locale!r}")
         self.locale = locale
@@ -148,6 +154,8 @@ class Simulator(SimulatorHandlers):
         self.backup_size = backup_size
         self.port = port
         self.world = world if world is not None else World.generate(seed, history=history_sessions)
+        if world is None and connected_clients:
+            add_connected_clients(self.world, connected_clients)
         if bulk_sessions:
             self.world.bulk_sessions = bulk_sessions
         self.latency = latency
