@@ -10,14 +10,14 @@ long-lived HTTP session, warmed up once, then timed one after another in a rotat
              discarded (the ids come from one listing made before timing)
   floor-close  the same on a new connection per request (``force_close``), as the SDK's
              transport does: what that choice costs
-  xmltodict  bare aiohttp + ``xmltodict.parse`` of the listing and of each batch as it
+  aiohttp-xmltodict  bare aiohttp + ``xmltodict.parse`` of the listing and of each batch as it
              arrives, in the same pattern (what a user would write)
-  sdk        ``bg.poll_connected_clients(...)``: one snapshot of typed models
+  sdk-poll   ``bg.poll_connected_clients(...)``: one snapshot of typed models
 
 The *latency floor* (``floor_theory_s``) is what no client can beat: the listing plus
 ``ceil(batches / C)`` rounds of batches, each costing the simulated latency:
 ``(1 + ceil(ceil(N / 100) / C)) * L``. The measured ``floor`` variant adds the HTTP and the
-simulator's own work; the issue's goal is ``sdk`` at most 1.5 times the floor.
+simulator's own work; the issue's goal is ``sdk-poll`` at most 1.5 times the floor.
 
 Run: ``python -m benchmarks.bench_poll [--quick] [--clients 5000] [--json FILE]``
 """
@@ -44,7 +44,7 @@ from bomgar_async import BomgarClient
 __all__ = ["BASELINE", "VARIANTS", "main", "measure", "table"]
 
 BASELINE = "floor"
-VARIANTS = ("floor", "floor-close", "xmltodict", "sdk")
+VARIANTS = ("floor", "floor-close", "aiohttp-xmltodict", "sdk-poll")
 BATCH = 100
 FORM = {"username": "admin", "password": "s3cret-admin"}
 Poll = Callable[[], Awaitable[int]]
@@ -134,8 +134,8 @@ async def _measure(
     variants: dict[str, Poll] = {
         "floor": bare.floor,
         "floor-close": closing.floor,
-        "xmltodict": bare.xmltodict,
-        "sdk": sdk,
+        "aiohttp-xmltodict": bare.xmltodict,
+        "sdk-poll": sdk,
     }
     times: dict[str, list[float]] = {name: [] for name in VARIANTS}
     counts: dict[str, set[int]] = {name: set() for name in VARIANTS}
