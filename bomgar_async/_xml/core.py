@@ -16,7 +16,9 @@ The body is parsed into an element tree in C (lxml when installed, else the stan
 library's ElementTree: :mod:`._xml.parsing`), then turned into nodes in one pass
 (:func:`~._xml.tree.node_of`): ``None`` for an empty element, ``str`` for a text-only
 element, ``dict`` (``@attr`` keys, child names, ``#text``) otherwise, the shape
-``xmltodict`` produced. The accessors below read them tolerantly.
+``xmltodict`` produced. The accessors below read them tolerantly. :func:`parse_element` does
+the same checks and hands over the element tree itself, for parsers that build their models
+from the elements in one pass.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from ..errors import (
 )
 from .limits import MAX_DEPTH
 from .parsing import parse_tree
-from .tree import local, node_of
+from .tree import Element, local, node_of
 
 __all__ = [
     "MAX_DEPTH",
@@ -40,6 +42,7 @@ __all__ = [
     "child",
     "children",
     "parse_document",
+    "parse_element",
     "text",
 ]
 
@@ -79,21 +82,31 @@ def parse_document(
         BomgarProtocolError: for HTML, empty, malformed, truncated or too deeply nested
             bodies, or an unexpected root.
     """
+    root, element = parse_element(body, expected_roots=expected_roots, action=action)
+    return root, node_of(element, frozenset(list_paths))
+
+
+def parse_element(
+    body: bytes,
+    *,
+    expected_roots: Collection[str] | None = None,
+    action: str | None = None,
+) -> tuple[str, Element]:
+    """Parse an API answer into ``(root local name, root element)``: what
+    :func:`parse_document` checks and refuses, without building the nodes (for parsers
+    that read the element tree in one pass, such as the connected clients')."""
     _sniff(body)
     element = parse_tree(body)
     root = local(element.tag)
-    node = node_of(element, frozenset(list_paths))
     if root == "error":
-        raise _error_of(node, action)
-    if isinstance(node, Mapping) and "error" in node:
-        error_node = node["error"]
-        if isinstance(error_node, list):
-            error_node = error_node[0]
-        raise _error_of(error_node, action)
+        raise _error_of(node_of(element), action)
+    for kid in element:
+        if local(kid.tag) == "error":
+            raise _error_of(node_of(kid), action)
     if expected_roots is not None and root not in expected_roots:
         wanted = ", ".join(f"<{r}>" for r in expected_roots)
         raise BomgarProtocolError(f"{action or 'call'}: expected {wanted}, got <{root}>")
-    return root, node
+    return root, element
 
 
 def _error_of(node: Node, action: str | None) -> BomgarAPIError:

@@ -24,6 +24,7 @@ async def _serve(
     bulk_sessions: int,
     product: str = "rs",
     locale: str = "en",
+    connected_clients: int = 0,
 ) -> None:
     from ..simulator import Simulator  # the server needs aiohttp.web: imported on use
 
@@ -34,6 +35,7 @@ async def _serve(
         latency=latency,
         backup_size=backup_size,
         bulk_sessions=bulk_sessions,
+        connected_clients=connected_clients,
         product=product,
         locale=locale,
     )
@@ -66,6 +68,12 @@ async def _serve(
 @click.option("--backup-size", type=click.IntRange(min=0), default=1 << 20, help="Bytes.")
 @click.option("--bulk-sessions", type=click.IntRange(min=0), default=0, help="Extra sessions.")
 @click.option(
+    "--connected-clients",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Connect extra clients until this many are connected.",
+)
+@click.option(
     "--product",
     type=click.Choice(["rs", "pra"]),
     default="rs",
@@ -86,12 +94,25 @@ def serve(
     latency: float,
     backup_size: int,
     bulk_sessions: int,
+    connected_clients: int,
     product: str,
     locale: str,
 ) -> None:
     """Run the simulated appliance on 127.0.0.1 until interrupted."""
     try:
-        run(_serve(seed, port, tls, latency, backup_size, bulk_sessions, product, locale))
+        run(
+            _serve(
+                seed,
+                port,
+                tls,
+                latency,
+                backup_size,
+                bulk_sessions,
+                product,
+                locale,
+                connected_clients,
+            )
+        )
     except OSError as err:
         from .exits import CLIError
 

@@ -170,13 +170,16 @@ class CommandAPI:
         """Details of connected clients (all, or those in ``ids``).
 
         More than 100 ids are split into requests of at most 100 (the guide's limit),
-        fetched concurrently under ``max_concurrency`` and merged in request order.
+        fetched concurrently under ``max_concurrency``; each answer is parsed as soon as it
+        arrives (while the others are still in flight), and the clients are merged in request
+        order.
         """
         batches = build.connected_clients_batches(ids, types, include_connections)
-        bodies = await gather_or_cancel(
-            self._read("get_connected_clients", batch) for batch in batches
-        )
-        return [client for body in bodies for client in parse.parse_connected_clients(body)]
+        parts = await gather_or_cancel(self._connected_clients(batch) for batch in batches)
+        return [client for part in parts for client in part]
+
+    async def _connected_clients(self, batch: tuple[tuple[str, str], ...]) -> list[ConnectedClient]:
+        return parse.parse_connected_clients(await self._read("get_connected_clients", batch))
 
     async def check_health(self) -> ApplianceHealth:
         """The appliance's health and failover state."""

@@ -9,29 +9,25 @@ errors described in ``bomgar_async._xml``.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping
-from xml.parsers import expat
 
 from .._xml.core import (
-    Node,
     child,
     children,
     parse_document,
+    parse_element,
     text,
 )
-from .._xml.limits import MAX_DEPTH, too_deep
 from ..errors import BomgarProtocolError
 from .appliance import (
     ApiInfo,
     Appliance,
     ApplianceHealth,
 )
+from .build_clients import client_list_of, clients_of
 from .clients import (
-    CONNECTED_CLIENT_ELEMENTS,
     ConnectedClient,
     ConnectedClientList,
-    connected_client_from,
 )
 from .models import (
     Representative,
@@ -52,13 +48,6 @@ __all__ = [
     "parse_success",
     "parse_support_teams",
 ]
-
-_CONNECTED_CLIENTS_LISTS = (
-    *CONNECTED_CLIENT_ELEMENTS,
-    "client_connection",
-    "event_log/event",
-    "support_session_ids/lsid",
-)
 
 
 def parse_logged_in_reps(body: bytes) -> list[Representative]:
@@ -159,84 +148,32 @@ def parse_appliances(body: bytes) -> list[Appliance]:
 
 
 def parse_connected_client_list(body: bytes) -> ConnectedClientList:
-    """Parse a ``get_connected_client_list`` answer (root ``<connected_client_list>``).
+    """Parse a ``get_connected_client_list`` answer (root ``<connected_client_list>``), in one
+    pass over its element tree (:mod:`.build_clients`).
 
     Raises:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML.
     """
-    _, root = parse_document(
-        body,
-        list_paths=("appliance_summary", "count", "connected_client"),
-        expected_roots=("connected_client_list",),
-        action="get_connected_client_list",
+    _, root = parse_element(
+        body, expected_roots=("connected_client_list",), action="get_connected_client_list"
     )
-    return ConnectedClientList.from_node(root)
-
-
-def _root_child_order(body: bytes) -> list[str]:
-    """Local names of the root's child elements in document order.
-
-    xmltodict groups same-named children, which loses how kinds interleave; this second,
-    cheap pass (on a body ``parse_document`` already accepted) recovers the order.
-    """
-    names: list[str] = []
-    depth = 0
-
-    def start(name: str, _attrs: object) -> None:
-        nonlocal depth
-        depth += 1
-        if depth > MAX_DEPTH:
-            raise too_deep()
-        if depth == 2:
-            names.append(name.rsplit(":", 1)[-1])
-
-    def end(_name: str) -> None:
-        nonlocal depth
-        depth -= 1
-
-    def refuse_entities(*_args: object) -> None:  # parse_document refused them already
-        raise BomgarProtocolError("the appliance's XML was refused: entities are disabled")
-
-    parser = expat.ParserCreate()
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.EntityDeclHandler = refuse_entities
-    parser.Parse(body, True)
-    return names
+    return client_list_of(root)
 
 
 def parse_connected_clients(body: bytes) -> list[ConnectedClient]:
-    """Parse a ``get_connected_clients`` answer (root ``<connected_clients>``), keeping the
-    document order across kinds; unknown kinds of client are skipped.
+    """Parse a ``get_connected_clients`` answer (root ``<connected_clients>``) in one pass over
+    its element tree, keeping the document order across kinds; unknown kinds of client are
+    skipped.
 
     Raises:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML, or a client has no ``id``.
     """
-    _, root = parse_document(
-        body,
-        list_paths=_CONNECTED_CLIENTS_LISTS,
-        expected_roots=("connected_clients",),
-        action="get_connected_clients",
+    _, root = parse_element(
+        body, expected_roots=("connected_clients",), action="get_connected_clients"
     )
-    pending = {kind: deque(children(root, kind)) for kind in CONNECTED_CLIENT_ELEMENTS}
-    order = _root_child_order(body)  # cannot fail: parse_document accepted this body
-    clients: list[ConnectedClient] = []
-
-    def add(kind: str, node: Node) -> None:
-        client = connected_client_from(kind, node)
-        if client is not None:
-            clients.append(client)
-
-    for kind in order:
-        queue = pending.get(kind)
-        if queue:
-            add(kind, queue.popleft())
-    for kind, queue in pending.items():  # anything the ordering pass did not account for
-        for node in queue:
-            add(kind, node)
-    return clients
+    return clients_of(root)
 
 
 def parse_check_health(body: bytes) -> ApplianceHealth:

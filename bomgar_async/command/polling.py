@@ -2,9 +2,11 @@
 changed since the previous one.
 
 Each round lists the connected client ids (``get_connected_client_list``), then fetches their
-details in batches of at most 100 under ``max_concurrency`` (``get_connected_clients``). A
-failed round is never skipped silently: it yields a snapshot carrying the error (and the
-last known clients), and ``max_failures`` consecutive failures raise the last error.
+details in batches of at most 100 under ``max_concurrency`` (``get_connected_clients``); each
+batch's answer is parsed once, as soon as it arrives, while the others are still in flight, and
+the snapshot lists the clients in the listing's order. A failed round is never skipped
+silently: it yields a snapshot carrying the error (and the last known clients), and
+``max_failures`` consecutive failures raise the last error.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ on ``/api/client_script.ns`` and ``/api/client_script`` (see
 :mod:`.reports`), OAuth 2 client credentials on ``/oauth2/token``, and the file APIs of
 :mod:`.files` (backup, client scripting, session generation); the handlers answering them are
 in :mod:`.handlers`. Every request is recorded as a :class:`RequestRecord` before the simulated
-latency and any injected :class:`~bomgar_async.simulator.faults.Fault` are applied. The table
+latency and any injected :class:`~bomgar_async.simulator.faults.Fault` are applied (the
+middleware, :mod:`.traffic`, which also names the paths). The table
 ``ACTIONS`` (defined in :mod:`.actions`, re-exported here) says, for each action, its answer's
 root, the permissions it needs and what it does; the XML comes from :mod:`.render`, the state
 and its rules from :mod:`.world`.
@@ -15,12 +16,8 @@ and its rules from :mod:`.world`.
 
 from __future__ import annotations
 
-import asyncio
 import ssl
-import time
 import weakref
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
@@ -31,12 +28,6 @@ from .actions import ACTIONS
 from .faults import (
     Fault,
     FaultPlan,
-    respond,
-)
-from .handlers import (
-    SimulatorHandlers,
-    form_fields,
-    string_fields,
 )
 from .history_gen import add_closed_session
 from .limits import (
@@ -48,7 +39,17 @@ from .no_data import LOCALES
 from .recordings import recording_bytes
 from .render import COMMAND_NS_BOMGAR
 from .reports import ReportStats
+from .seed import add_connected_clients
 from .tls import make_tls_contexts
+from .traffic import (
+    BACKUP_PATHS,
+    CLIENT_SCRIPT_PATHS,
+    COMMAND_PATHS,
+    OAUTH_PATH,
+    REPORTING_PATHS,
+    RequestRecord,
+    SimulatorTraffic,
+)
 from .world import (
     ApiUser,
     World,
@@ -56,35 +57,10 @@ from .world import (
 
 __all__ = ["ACTIONS", "RequestRecord", "Simulator"]
 
-COMMAND_PATHS = ("/api/command.ns", "/api/command")
-OAUTH_PATH = "/oauth2/token"
-REPORTING_PATHS = ("/api/reporting.ns", "/api/reporting")
-BACKUP_PATHS = (files.BACKUP_PATH, "/api/backup")
-CLIENT_SCRIPT_PATHS = (files.CLIENT_SCRIPT_PATH, "/api/client_script")
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    """One request as the simulator received it (recorded before any fault is applied)."""
-
-    method: str
-    path: str
-    raw_url: str
-    query: dict[str, str]
-    form: dict[str, str]
-    headers: dict[str, str]
-    action: str | None
-    connection_id: int
-    request_number_on_connection: int
-    peer: str
-    received_at: float = 0.0
-    """Wall-clock time (``time.time()``) the request arrived."""
-
-
 # -- the server ----------------------------------------------------------------------------
 
 
-class Simulator(SimulatorHandlers):
+class Simulator(SimulatorTraffic):
     """A simulated Bomgar appliance: a real aiohttp server on 127.0.0.1 and a random free port.
 
     Args:
@@ -101,6 +77,8 @@ class Simulator(SimulatorHandlers):
             (over the 30 days before now; ignored with ``world``).
         bulk_sessions: extra synthetic closed sessions for large reports (about 6 KB of XML
             each), rebuilt whenever reported and never held in memory.
+        connected_clients: connect extra clients (Jumpoints, presentation attendees, ``rdp``
+            customer clients) until the generated world has this many (ignored with ``world``).
         locale: the language of the appliance's "no data" answers (one of
             :data:`~bomgar_async.simulator.no_data.LOCALES`: en, fr, de, es, it, pt, nl).
         product: ``"rs"`` (Remote Support, the guide's reports) or ``"pra"`` (Privileged
@@ -129,6 +107,7 @@ class Simulator(SimulatorHandlers):
         port: int = 0,
         history_sessions: int = 300,
         bulk_sessions: int = 0,
+        connected_clients: int = 0,
         locale: str = "en",
         product: str = "rs",
         token_cap: int | None = 30,
@@ -136,8 +115,10 @@ class Simulator(SimulatorHandlers):
         rate_limit_window: float = 1.0,
         rate_limit_retry_after: bool = False,
     ) -> None:
-        if bulk_sessions < 0 or history_sessions < 0:
-            raise ValueError("history_sessions and bulk_sessions must not be negative")
+        if min(bulk_sessions, history_sessions, connected_clients) < 0:
+            raise ValueError(
+                "history_sessions, bulk_sessions and connected_clients must not be negative"
+            )
         if locale not in LOCALES:
             raise ValueError(f"locale must be one of {', '.join(LOCALES)}, not {locale!r}")
         self.locale = locale
@@ -148,6 +129,8 @@ class Simulator(SimulatorHandlers):
         self.backup_size = backup_size
         self.port = port
         self.world = world if world is not None else World.generate(seed, history=history_sessions)
+        if world is None and connected_clients:
+            add_connected_clients(self.world, connected_clients)
         if bulk_sessions:
             self.world.bulk_sessions = bulk_sessions
         self.latency = latency
@@ -278,57 +261,3 @@ class Simulator(SimulatorHandlers):
             LookupError: the server answers an ``<error>`` instead (its text included).
         """
         return recording_bytes(self.world, lsid, kind, instance)
-
-    # -- middleware and recording ----------------------------------------------------------
-
-    @web.middleware
-    async def _middleware(
-        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-    ) -> web.StreamResponse:
-        record = await self._record(request)
-        self.requests.append(record)
-        self.in_flight.enter()
-        try:
-            if self.latency > 0:
-                await asyncio.sleep(self.latency)
-            refused = self.rate_limits.admit(self._account(request, record.form), request)
-            if refused is not None:
-                return refused
-            fault = self.faults.take(record.action)
-            if fault is None:
-                return await handler(request)
-            return await respond(fault, request, lambda: handler(request), self.namespace)
-        finally:
-            self.in_flight.leave()
-
-    async def _record(self, request: web.Request) -> RequestRecord:
-        query, form = string_fields(request.query), await form_fields(request)
-        transport = request.transport
-        if transport is None:
-            connection = [0, 0]
-        else:
-            connection = self._connections.setdefault(transport, [0, 0])
-            if connection[0] == 0:
-                self._connection_count += 1
-                connection[0] = self._connection_count
-        connection[1] += 1
-        peer = transport.get_extra_info("peername") if transport is not None else None
-        params = {**query, **form}
-        action = params.get("action")
-        if request.path == OAUTH_PATH:
-            action = "oauth2_token"
-        elif request.path in REPORTING_PATHS:
-            action = params.get("generate_report")
-        return RequestRecord(
-            method=request.method,
-            path=request.path,
-            raw_url=request.raw_path,
-            query=query,
-            form=form,
-            headers=dict(request.headers),
-            action=action,
-            connection_id=connection[0],
-            request_number_on_connection=connection[1],
-            peer=f"{peer[0]}:{peer[1]}" if peer else "",
-            received_at=time.time(),
-        )

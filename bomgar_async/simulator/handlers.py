@@ -4,7 +4,8 @@
 XML from :mod:`.render`), the Reporting API (see :mod:`.reports`), OAuth 2 client credentials
 and the file APIs of :mod:`.files` (backup, client scripting, session generation). Requests
 authenticate with a bearer token issued by the token endpoint or with username/password
-fields. The server, its routes, the middleware and the request recording live in :mod:`.app`.
+fields. The server and its routes live in :mod:`.app`, the middleware and the request
+recording in :mod:`.traffic`.
 """
 
 from __future__ import annotations

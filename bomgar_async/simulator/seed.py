@@ -22,7 +22,7 @@ from .world import (
     World,
 )
 
-__all__ = ["generate"]
+__all__ = ["add_connected_clients", "generate"]
 
 
 def generate(seed: int, now: int, *, history: int = 300) -> World:
@@ -32,6 +32,25 @@ def generate(seed: int, now: int, *, history: int = 300) -> World:
     world = _Generator(seed, now).world()
     world.history_size = history  # the history is generated on first use
     return world
+
+
+_EXTRA_KINDS = ("push_agent", "presentation_attendee", "support_customer")
+
+
+def add_connected_clients(world: World, total: int) -> None:
+    """Connect extra clients until ``world`` has ``total`` (for benchmarks; none when it has
+    that many already): Jumpoints, presentation attendees and non-interactive (``rdp``)
+    customer clients in turn, with ids from 100000 up (the generated ones are below), drawn
+    from their own random source so the generated world stays as it was."""
+    maker = _Generator(world.seed + 2, world.created_at)
+    start = len(world.clients)
+    maker.client_ids = [str(100000 + n) for n in reversed(range(max(0, total - start)))]
+    for number in range(len(maker.client_ids)):
+        kind = _EXTRA_KINDS[number % len(_EXTRA_KINDS)]
+        name = f"Jumpoint X{number}" if kind == "push_agent" else f"Guest {number}"
+        world.clients.append(maker.client(world, kind, name))
+        if kind == "support_customer":
+            world.clients[-1].non_interactive = "rdp"
 
 
 _FIRST = "Alice Brian Carmen Deepak Elena Farid Grace Hiro Ingrid Jamal Kofi Lucia Mateo Nadia"

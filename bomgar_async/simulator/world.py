@@ -188,7 +188,8 @@ class World:
 
     def find_clients(self, types: list[str], ids: list[str] | None = None) -> list[ConnectedClient]:
         """The connected clients of ``types``, limited to ``ids`` when given."""
-        return [c for c in self.clients if c.type in types and (ids is None or c.id in ids)]
+        wanted = None if ids is None else set(ids)
+        return [c for c in self.clients if c.type in types and (wanted is None or c.id in wanted)]
 
     # -- state changes ---------------------------------------------------------------------
 

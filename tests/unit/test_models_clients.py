@@ -10,7 +10,6 @@ from typing import Any
 import attrs
 import pytest
 
-from bomgar_async.command import parse as responses
 from bomgar_async.command.parse import (
     parse_connected_client_list,
     parse_connected_clients,
@@ -251,16 +250,10 @@ def test_prefixed_elements_keep_their_order() -> None:
     assert clients[2].name == "J"
 
 
-def test_clients_the_ordering_pass_misses_are_kept_by_kind(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(responses, "_root_child_order", lambda _body: ["connected_push_agent"])
-    clients = parse_connected_clients(load("connected_clients_many"))
-    assert [c.id for c in clients] == ["9001", "101", "102", "2001", "2002", "3001"]
-
-
-def test_ordering_pass_refuses_entities() -> None:
+def test_connected_clients_refuse_entities() -> None:
     body = b'<!DOCTYPE r [<!ENTITY a "x">]><connected_clients/>'
     with pytest.raises(BomgarProtocolError, match="entities"):
-        responses._root_child_order(body)
+        parse_connected_clients(body)
 
 
 def test_connected_client_without_id_is_a_protocol_error() -> None:
