@@ -21,9 +21,10 @@ from typing import Any
 
 from ..errors import BomgarError, BomgarProtocolError, api_error
 from . import tree
+from .etree_items import deeper_than, quiet_events
 from .limits import MAX_DEPTH, MAX_TEXT_BYTES, too_deep, too_much_text
 from .parsing import Prolog, doctype_error, lxml_options, syntax_error, too_deep_below
-from .tree import Element, attr_of, local, lxml_etree
+from .tree import LOCAL_NAMES, Element, attr_of, local, lxml_etree
 
 __all__ = ["ElementStream"]
 
@@ -66,6 +67,7 @@ class ElementStream:
 
             self._parser = XMLPullParser(events=("start", "end"))
             self._syntax_error = ParseError
+        self._quiet = None if self._lxml else quiet_events(self._parser)
 
     def feed(self, chunk: bytes) -> list[Element]:
         """The items completed by ``chunk``, in document order."""
@@ -108,7 +110,7 @@ class ElementStream:
         if root is not None:
             self._check_root(root)
             for child in root:
-                if self._lxml and too_deep_below(child, 2):
+                if self._too_deep(child):
                     raise too_deep()
         return done
 
@@ -123,16 +125,25 @@ class ElementStream:
         except LookupError as err:
             raise BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}") from err
         current = self._current
-        if self._lxml and current is not None and self._fed - self._checked_at >= _GUARD_EVERY:
+        if current is not None and self._fed - self._checked_at >= _GUARD_EVERY:
             self._checked_at = self._fed
-            if too_deep_below(current, 2):
+            if self._too_deep(current):
                 raise too_deep()
         return done
 
     def _events(self, before: int) -> list[Element]:
         if self._lxml:
             return self._lxml_events(before)
+        if self._quiet is not None:
+            return self._quiet_events(before)
         return self._expat_events(before)
+
+    def _too_deep(self, element: Element) -> bool:
+        """Whether an item (a child of the root) holds elements deeper than ``MAX_DEPTH``
+        (the ElementTree parser that reads every event counts levels as they start)."""
+        if self._lxml:
+            return too_deep_below(element, 2)
+        return self._quiet is not None and deeper_than(element, MAX_DEPTH - 1)
 
     def _check_root(self, root: Element) -> None:
         name = local(root.tag)
@@ -147,8 +158,11 @@ class ElementStream:
 
     def _finish(self, element: Element) -> None:
         """Checks on an item (or other child of the root) before it is handed over."""
-        if self._lxml and too_deep_below(element, 2):
+        if self._too_deep(element):
             raise too_deep()
+        self._check_text(element)
+
+    def _check_text(self, element: Element) -> None:
         if self._fed - self._current_from > MAX_TEXT_BYTES:
             for part in element.iter():
                 size = len(part.text or "") + sum(len(c.tail or "") for c in part)
@@ -194,35 +208,85 @@ class ElementStream:
             del root[: upto + 1]
         return done
 
+    def _quiet_events(self, before: int) -> list[Element]:
+        """The ElementTree parser's completed items, from the last element that ended."""
+        assert self._quiet is not None
+        last, error = self._quiet.read()
+        root = self._quiet.root
+        done: list[Element] = []
+        if root is not None:
+            if self._root is None:
+                self._root = root
+                if local(root.tag) != "error":
+                    self._check_root(root)
+            count = len(root)
+            if last is root:
+                self._root_closed = True
+                complete = count
+            else:  # the last child is complete if it ended last
+                complete = count if count and root[-1] is last else max(count - 1, 0)
+            in_error = local(root.tag) == "error"
+            for child in root[:complete]:
+                if child is not self._current:
+                    self._current_from = before
+                if self._too_deep(child):
+                    raise too_deep()
+                name = LOCAL_NAMES.get(child.tag) or local(child.tag)
+                if name == "error" and not in_error:
+                    raise self._error(child)
+                self._check_text(child)
+                if name == self._item and not in_error:
+                    done.append(child)
+            if complete:
+                del root[:complete]
+            if complete < count:
+                if root[-1] is not self._current:
+                    self._current, self._current_from = root[-1], before
+                    self._checked_at = before
+            else:
+                self._current = None
+            if self._root_closed:
+                self._check_root(root)
+        if error is not None:
+            raise error
+        return done
+
     def _expat_events(self, before: int) -> list[Element]:
         done: list[Element] = []
         finished = 0
-        for event, element in self._parser.read_events():
-            if event == "start":
-                self._depth += 1
-                if self._depth > MAX_DEPTH:
-                    raise too_deep()
-                if self._depth == 1:
-                    self._root = element
-                    if local(element.tag) != "error":
-                        self._check_root(element)
-                elif self._depth == 2:
-                    self._current, self._current_from = element, before
-                continue
-            self._depth -= 1
-            if self._depth == 0:
-                self._root_closed = True
-                self._check_root(element)
-            elif self._depth == 1:
+        depth = self._depth
+        try:
+            for event, element in self._parser.read_events():
+                if event == "start":
+                    depth += 1
+                    if depth > 2:
+                        if depth > MAX_DEPTH:
+                            raise too_deep()
+                    elif depth == 1:
+                        self._root = element
+                        if local(element.tag) != "error":
+                            self._check_root(element)
+                    else:
+                        self._current, self._current_from = element, before
+                    continue
+                depth -= 1
+                if depth > 1:
+                    continue
+                if depth == 0:
+                    self._root_closed = True
+                    self._check_root(element)
+                    continue
                 finished += 1
                 self._current = None
-                name = local(element.tag)
+                name = LOCAL_NAMES.get(element.tag) or local(element.tag)
                 in_error = self._root is not None and local(self._root.tag) == "error"
                 if name == "error" and not in_error:
                     raise self._error(element)
                 self._finish(element)
                 if name == self._item and not in_error:
                     done.append(element)
+        finally:
+            self._depth = depth
         if finished and self._root is not None:
             del self._root[:finished]
         return done

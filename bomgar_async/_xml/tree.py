@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - exercised where lxml is not installed
 __all__ = [
     "BACKEND",
     "BACKENDS",
+    "LOCAL_NAMES",
     "XSI",
     "Element",
     "attr_of",
@@ -50,11 +51,19 @@ BACKEND: str = "expat" if os.environ.get("BOMGAR_ASYNC_XML", "").lower() == "exp
 """The parser used unless a caller names one: ``"lxml"`` or ``"expat"``."""
 
 
+LOCAL_NAMES: dict[str, str] = {}
+"""``{namespace}name`` -> ``name`` for the tags seen so far (at most ``_MAX_NAMES``): hot
+loops read ``LOCAL_NAMES.get(tag) or local(tag)``, one dictionary look-up per element."""
+
+_MAX_NAMES = 4096
+
+
 def local(tag: str) -> str:
     """``{namespace}name`` -> ``name``."""
-    if tag[0] == "{":
-        return tag[tag.index("}") + 1 :]
-    return tag
+    name = tag[tag.index("}") + 1 :] if tag[0] == "{" else tag
+    if len(LOCAL_NAMES) < _MAX_NAMES:
+        LOCAL_NAMES[tag] = name
+    return name
 
 
 def attr_of(element: Element, name: str) -> str | None:
@@ -81,12 +90,12 @@ def own_text(element: Element) -> str | None:
 def first_children(element: Element) -> dict[str, Element]:
     """The first child of each local name."""
     found: dict[str, Element] = {}
+    names = LOCAL_NAMES
     for child in element:
         tag = child.tag
-        if tag[0] == "{":
-            tag = tag[tag.index("}") + 1 :]
-        if tag not in found:
-            found[tag] = child
+        name = names.get(tag) or local(tag)
+        if name not in found:
+            found[name] = child
     return found
 
 

