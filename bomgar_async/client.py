@@ -417,8 +417,11 @@ class BomgarClient:
         timeout: Timeout | None = None,
     ) -> bytes:
         """Send one API call and return the body of its 2xx answer."""
-        request = self.build_request(path, params, read_only=read_only, label=label)
-        response = await self.send(request, timeout=timeout or self.timeout)
+        if self._method == "POST":
+            request = Request("POST", path, form=params, read_only=read_only, label=label)
+        else:
+            request = Request("GET", path, query=params, read_only=read_only, label=label)
+        response = await self._pipeline.send(request, timeout=timeout or self.timeout)
         return response.body
 
     def open_stream(self, request: Request) -> AbstractAsyncContextManager[StreamedResponse]:
@@ -432,9 +435,17 @@ class BomgarClient:
 
     async def command_call(self, action: str, params: Params = (), *, read_only: bool) -> bytes:
         """One Command API action; returns the raw XML body."""
-        return await self.call(
-            self.command_path, (("action", action), *params), read_only=read_only, label=action
-        )
+        params = (("action", action), *params)
+        if self._method == "POST":
+            request = Request(
+                "POST", self.command_path, form=params, read_only=read_only, label=action
+            )
+        else:
+            request = Request(
+                "GET", self.command_path, query=params, read_only=read_only, label=action
+            )
+        response = await self._pipeline.send(request, timeout=self.timeout)
+        return response.body
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
         """Authorize and send ``request``, retrying read-only calls; returns a 2xx response."""

@@ -188,6 +188,31 @@ class LocalLimit:
     @asynccontextmanager
     async def slot(self, timeout: float | None) -> AsyncIterator[float | None]:
         """Wait for a turn of the rate and a slot (see :class:`Limit`)."""
+        left = await self.acquire(timeout)
+        try:
+            yield left
+        finally:
+            self.release()
+
+    async def acquire(self, timeout: float | None) -> float | None:
+        """Take a slot as :meth:`slot` does, held until :meth:`release`; what is left of
+        ``timeout``. When a slot is free and neither a ``rate`` nor a pause holds the call,
+        nothing waits (the happy path of every call)."""
+        bucket = self._bucket
+        if (
+            bucket.rate is None
+            and not self._slots.locked()
+            and bucket.paused_until <= time.monotonic()
+        ):
+            await self._slots.acquire()  # free: returns without suspending
+            return timeout
+        return await self._acquire_waiting(timeout)
+
+    def release(self) -> None:
+        """Give back the slot :meth:`acquire` took."""
+        self._slots.release()
+
+    async def _acquire_waiting(self, timeout: float | None) -> float | None:
         started = time.monotonic()
         turn = self._bucket.reserve(started, timeout)
         if turn is None:
@@ -219,9 +244,10 @@ class LocalLimit:
                 self.counts.rate_limit_waits += 1
                 waited = True
                 await asyncio.sleep(pause)
-            yield remaining(timeout, started) if waited else timeout
-        finally:
+        except BaseException:
             self._slots.release()
+            raise
+        return remaining(timeout, started) if waited else timeout
 
     async def observe(self, status: int, headers: Mapping[str, str]) -> None:
         """Pause after ``X-RateLimit-Remaining: 0`` or a 429 (see :class:`Limit`)."""
