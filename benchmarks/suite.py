@@ -22,6 +22,9 @@ __all__ = ["PARTS", "main"]
 #: part name → module (``python -m benchmarks.<module>``). Add a part with one line.
 PARTS: dict[str, str] = {
     "parse": "bench_parse",
+    "calls": "bench_calls",
+    "cache": "bench_cache",
+    "download": "bench_backup",
 }
 
 
