@@ -118,9 +118,16 @@ def check_limits(max_in_flight: int, rate: float | None, burst: int | None) -> N
 
 def appliance_pause(status: int, headers: Mapping[str, str], counts: LimitCounts) -> float:
     """Seconds every caller should hold off after this answer (0: none); updates ``counts``."""
-    lowered = {key.lower(): value for key, value in headers.items()}
+    remaining = ""
+    retry_after: str | None = None
+    for key, value in headers.items():  # names in any case; the last one counts
+        name = key.lower()
+        if name == "x-ratelimit-remaining":
+            remaining = value
+        elif name == "retry-after":
+            retry_after = value
     pause = 0.0
-    remaining = lowered.get("x-ratelimit-remaining", "").strip()
+    remaining = remaining.strip()
     # isdigit() alone accepts "\u00b2"; int() refuses more than 4300 digits
     if remaining.isascii() and remaining.isdigit() and len(remaining) <= 18:
         counts.remaining = int(remaining)
@@ -128,7 +135,7 @@ def appliance_pause(status: int, headers: Mapping[str, str], counts: LimitCounts
             pause = RATE_LIMIT_WINDOW
     if status == 429:
         counts.rate_limited += 1
-        told = retry_after_seconds(lowered.get("retry-after"))
+        told = retry_after_seconds(retry_after)
         pause = max(pause, DEFAULT_429_BACKOFF if told is None else told)
     return min(pause, MAX_PAUSE)
 
