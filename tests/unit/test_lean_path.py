@@ -57,9 +57,11 @@ async def test_the_form_body_is_what_formdata_sends_and_the_server_reads_the_fie
         return web.Response(body=b"<api_information/>", content_type="text/xml")
 
     password = "p\u00e4ss w&rd=+/%\u2603"
-    async with app_server({"/api/command.ns": record}) as url:
-        async with client_for(url, password=password) as bg:
-            await bg.command.get_api_info()
+    async with (
+        app_server({"/api/command.ns": record}) as url,
+        client_for(url, password=password) as bg,
+    ):
+        await bg.command.get_api_info()
     (content_type, raw, fields), *_ = seen
     assert content_type == "application/x-www-form-urlencoded"
     expected = (("username", "api"), ("password", password), ("action", "get_api_info"))
