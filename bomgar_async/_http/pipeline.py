@@ -4,7 +4,9 @@
 the client's limit (:mod:`._http.limit`: a slot, counted against the call's timeout; the
 answer's rate-limit headers are reported back), fetches a new token once on HTTP 401, turns non-2xx
 statuses into ``BomgarHTTPError`` and retries read-only calls on the failures the retry
-policy allows. ``Pipeline.stream`` does the same for responses read in chunks, and
+policy allows. The happy path is flat: the first attempt runs inline, the in-process limit is
+taken without a context manager, and only a failure enters the retry loop.
+``Pipeline.stream`` does the same for responses read in chunks, and
 ``Pipeline.download`` streams one into a file (see ``_http.download``).
 """
 
