@@ -1,12 +1,19 @@
-"""Streaming a large backup to disk: throughput and peak memory, next to buffering it.
+"""Downloading a large backup to disk: ``bg.backup.download`` next to bare aiohttp.
 
-The simulated appliance runs in a separate process (``bomgar-async serve``) so that only the
-client's memory is measured. Two downloads of the same backup, in this order:
-  streamed  bg.backup.download(dest): chunks to a temp file, fsync, rename
-  buffered  a plain aiohttp POST + ``await response.read()`` + write (the baseline)
-Peak RSS is read from getrusage (it only grows, which is why the streamed run goes first).
+The simulator runs in its own process (``bomgar-async serve --backup-size``); each download
+runs in a fresh Python process of its own, so its peak RSS is its own. Variants:
+  aiohttp-stream   a bare aiohttp POST, ``iter_chunked(64 KiB)`` written to a file (the
+                   baseline: ratio 1.0)
+  aiohttp-checked  the same, plus what the SDK promises on top: a SHA-256 of the bytes, the
+                   ``Content-Length`` check, ``fsync`` and a rename into place
+  aiohttp-buffered ``await response.read()``, then one write (the whole body in memory)
+  bomgar_async     ``await bg.backup.download(dest)`` (temporary file, size check, SHA-256,
+                   fsync, rename; retried from the start on failures)
+The variants are interleaved (one run of each, then again), ``--repeats`` times; the table
+shows MB/s (median, min-max), the ratio of the medians to the baseline and each variant's
+peak RSS (max over its runs). Every run's SHA-256 must agree. JSON is written too.
 
-Run: python benchmarks/bench_backup.py [--size-mb 256]
+Run: python -m benchmarks.bench_backup [--quick] [--size-mb 200] [--json bench_backup.json]
 """
 
 from __future__ import annotations
@@ -14,71 +21,157 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import json
+import os
 import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import aiohttp
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
+from typing import Any
 
 from benchmarks.serve import start_simulator
-from bomgar_async import BomgarClient
 
 MB = 1 << 20
+CHUNK = 64 << 10
+VARIANTS = ("aiohttp-stream", "aiohttp-checked", "aiohttp-buffered", "bomgar_async")
+BASELINE = "aiohttp-stream"
+QUICK_MB = 16
+USER, PASSWORD = "admin", "s3cret-admin"
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+async def _download(variant: str, url: str, dest: Path) -> str:
+    """Download the backup to ``dest`` with ``variant``; its SHA-256 (hashed afterwards for
+    the variants that do not hash as they go: outside the timed part)."""
+    import aiohttp
+
+    from bomgar_async import BomgarClient
+
+    if variant == "bomgar_async":
+        async with BomgarClient(url, username=USER, password=PASSWORD, allow_http=True) as bg:
+            return (await bg.backup.download(dest)).sha256
+    form = {"username": USER, "password": PASSWORD}
+    timeout = aiohttp.ClientTimeout(total=3600, sock_read=120)
+    connector = aiohttp.TCPConnector(force_close=True)
+    async with (
+        aiohttp.ClientSession(timeout=timeout, connector=connector) as session,
+        session.post(url + "/api/backup.ns", data=form) as response,
+    ):
+        response.raise_for_status()
+        if variant == "aiohttp-buffered":
+            dest.write_bytes(await response.read())
+            return ""
+        if variant == "aiohttp-stream":
+            with dest.open("wb") as out:
+                async for chunk in response.content.iter_chunked(CHUNK):
+                    out.write(chunk)
+            return ""
+        digest, size = hashlib.sha256(), 0
+        partial = dest.with_name(dest.name + ".part")
+        with partial.open("wb") as out:
+            async for chunk in response.content.iter_chunked(CHUNK):
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if response.content_length is not None and size != response.content_length:
+            raise RuntimeError("the body was cut short")
+        partial.replace(dest)
+        return digest.hexdigest()
 
 
-async def streamed(url: str, dest: Path) -> tuple[float, str]:
-    async with BomgarClient(url, username="admin", password="s3cret-admin", allow_http=True) as bg:
-        started = time.perf_counter()
-        result = await bg.backup.download(dest)
-        return time.perf_counter() - started, result.sha256
+def _worker(variant: str, url: str, dest: str) -> None:
+    """``--worker``: one download in this process; prints its figures as JSON."""
+    target = Path(dest)
+    started = time.perf_counter()
+    digest = asyncio.run(_download(variant, url, target))
+    seconds = time.perf_counter() - started
+    if not digest:
+        digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    size = target.stat().st_size
+    target.unlink()
+    print(json.dumps({"seconds": seconds, "bytes": size, "sha256": digest, "peak_rss_mb": peak}))
 
 
-async def buffered(url: str, dest: Path) -> tuple[float, str]:
-    form = {"username": "admin", "password": "s3cret-admin"}
-    timeout = aiohttp.ClientTimeout(total=600)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
-        started = time.perf_counter()
-        async with session.post(url + "/api/backup.ns", data=form) as response:
-            body = await response.read()
-        dest.write_bytes(body)
-        return time.perf_counter() - started, hashlib.sha256(body).hexdigest()
+def _run(variant: str, url: str, dest: Path) -> dict[str, Any]:
+    argv = [sys.executable, "-m", "benchmarks.bench_backup", "--worker", variant, url, str(dest)]
+    done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=1800)
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
-async def main(size_mb: int) -> None:
+def _measure(size_mb: int, repeats: int) -> dict[str, Any]:
     server, url = start_simulator("--backup-size", str(size_mb * MB))
+    runs: dict[str, list[dict[str, Any]]] = {v: [] for v in VARIANTS}
     try:
-        with tempfile.TemporaryDirectory() as folder:
-            base_rss = peak_rss_mb()
-            seconds, digest = await streamed(url, Path(folder) / "streamed.nsb")
-            streamed_rss = peak_rss_mb()
-            buffered_seconds, buffered_digest = await buffered(url, Path(folder) / "buffered.nsb")
-            buffered_rss = peak_rss_mb()
+        with tempfile.TemporaryDirectory(prefix="bench-backup-") as folder:
+            for repeat in range(repeats):
+                shift = repeat % len(VARIANTS)
+                for variant in VARIANTS[shift:] + VARIANTS[:shift]:
+                    runs[variant].append(_run(variant, url, Path(folder) / f"{variant}.nsb"))
     finally:
         server.terminate()
         server.wait(timeout=10)
-    assert digest == buffered_digest, "the two downloads differ"
-    streamed_growth = streamed_rss - base_rss
-    buffered_growth = buffered_rss - streamed_rss
-    print(f"backup size: {size_mb} MB (identical SHA-256 both ways)")
-    rate, buffered_rate = size_mb / seconds, size_mb / buffered_seconds
-    print(f"streamed : {rate:8.1f} MB/s, peak RSS growth {streamed_growth:7.1f} MB")
-    print(f"buffered : {buffered_rate:8.1f} MB/s, peak RSS growth {buffered_growth:7.1f} MB")
-    print(
-        f"ratios   : throughput {buffered_seconds / seconds:.2f}x the baseline; "
-        f"peak RSS growth {streamed_growth / max(buffered_growth, 0.1):.3f}x the baseline; "
-        f"streamed growth is {streamed_growth / size_mb:.3f}x the file size"
+    digests = {run["sha256"] for samples in runs.values() for run in samples}
+    sizes = {run["bytes"] for samples in runs.values() for run in samples}
+    rates = {v: [run["bytes"] / MB / run["seconds"] for run in runs[v]] for v in VARIANTS}
+    base = statistics.median(rates[BASELINE])
+    figures = {
+        variant: {
+            "mb_s_median": round(statistics.median(rates[variant]), 1),
+            "mb_s_min": round(min(rates[variant]), 1),
+            "mb_s_max": round(max(rates[variant]), 1),
+            "ratio": round(statistics.median(rates[variant]) / base, 3),
+            "peak_rss_mb": round(max(run["peak_rss_mb"] for run in runs[variant]), 1),
+        }
+        for variant in VARIANTS
+    }
+    return {
+        "size_mb": size_mb,
+        "bytes": sizes.pop() if len(sizes) == 1 else None,
+        "sha256_agree": len(digests) == 1,
+        "variants": figures,
+    }
+
+
+def _table(results: dict[str, Any]) -> None:
+    print(f"backup of {results['size_mb']} MB; SHA-256 agree: {results['sha256_agree']}")
+    print("| variant | MB/s median (min-max) | ratio to aiohttp-stream | peak RSS MB |")
+    print("| --- | --- | --- | --- |")
+    for variant, f in results["variants"].items():
+        print(
+            f"| {variant} | {f['mb_s_median']:.1f} ({f['mb_s_min']:.1f}-{f['mb_s_max']:.1f}) | "
+            f"{f['ratio']:.2f}x | {f['peak_rss_mb']:.0f} |"
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: see the module docstring."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help=f"a {QUICK_MB} MB backup")
+    parser.add_argument("--size-mb", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--json", default="bench_backup.json", help="where to write the figures")
+    parser.add_argument(
+        "--worker", nargs=3, metavar=("VARIANT", "URL", "DEST"), help=argparse.SUPPRESS
     )
+    args = parser.parse_args(argv)
+    if args.worker:
+        _worker(*args.worker)
+        return
+    results = _measure(QUICK_MB if args.quick else args.size_mb, args.repeats)
+    _table(results)
+    command = "python -m benchmarks.bench_backup " + " ".join(
+        argv if argv is not None else sys.argv[1:]
+    )
+    out = {"command": command.strip(), "quick": args.quick, "repeats": args.repeats}
+    out.update(results, baseline=BASELINE)
+    Path(args.json).write_text(json.dumps(out, indent=2))
+    print(f"\n{command.strip()}  (figures in {args.json})")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size-mb", type=int, default=256)
-    asyncio.run(main(parser.parse_args().size_mb))
+    main()

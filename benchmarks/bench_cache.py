@@ -1,43 +1,47 @@
-"""Cost of a cache hit, next to a bare dict lookup measured in the same run.
+"""What caching costs and saves: a cache hit next to a dict lookup, and 1,000 cold callers.
 
-  dict       ``table[key]``: the floor of any in-process cache
-  coroutine  ``await lookup(key)``, a coroutine doing ``table[key]``: the floor of an async API
+Hit cost (this process; the variants interleaved, ``--repeats`` runs of ``--hits`` hits each,
+median ns per hit with min-max, ratio of medians to the dict lookup):
+  dict       ``table[key]``: the floor of any in-process cache (the baseline: ratio 1.0)
+  coroutine  ``await lookup()``, a coroutine doing ``table[key]``: the floor of an async API
   memory     ``await MemoryCache.get_or_fetch(key, fetch)`` on a fresh entry
-  redis GET  ``await client.get(name)`` with redis-py on the same server: the floor of any
-             Redis-backed cache (one round trip)
-  redis      ``await RedisCache.get_or_fetch(key, fetch)`` on a fresh entry: one round trip
-             (``MGET`` of the value and its freshness marker); the decoded value is reused
-             while the stored bytes do not change
+  redis-get  ``await client.get(name)`` with redis-py: the floor of a Redis-backed cache
+  redis      ``await RedisCache.get_or_fetch(key, fetch)`` on a fresh entry (one ``MGET``)
+The two Redis rows need ``$REDIS_URL`` or a ``redis-server`` binary (a throw-away server on
+a free loopback port); without either they are reported as skipped, with the reason.
 
-The value is a tuple of 20 ``Representative`` models, as ``get_logged_in_reps`` caches it.
-Redis is ``$REDIS_URL`` or a throw-away ``redis-server`` on a free loopback port (skipped when
-neither exists). Each figure is the best of 5 repeats; printed as microseconds per hit, hits/s
-and ratios, so runs on different machines compare.
+Cold callers: ``--callers`` (1,000) concurrent ``bg.command.get_logged_in_reps()`` on a new
+client with the default cache, against the simulator in its own process (``--serve`` mode of
+this module, which counts the requests it receives): the requests the simulator saw (goal:
+exactly 1 per run), and the time of the whole crowd as a ratio of one uncached call's.
 
-Run: python benchmarks/bench_cache.py [--hits 200000]
+Run: python -m benchmarks.bench_cache [--quick] [--json bench_cache.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
+import sys
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
 
 from bomgar_async import (
+    BomgarClient,
     CacheKey,
     MemoryCache,
     Representative,
-)
-from bomgar_async.cache import (
-    JsonCodec,
-    RedisCache,
 )
 
 KEY = CacheKey("https://support.example.com", "api", "get_logged_in_reps")
@@ -46,33 +50,29 @@ VALUE = tuple(
     Representative(id=n, display_name=f"Rep {n}", logged_in_since=SINCE, support_session_count=n)
     for n in range(20)
 )
-REPEATS = 5
+HIT_VARIANTS = ("dict", "coroutine", "memory", "redis-get", "redis")
+BASELINE = "dict"
+USER, PASSWORD = "admin", "s3cret-admin"
+LATENCY = 0.02  # seconds per answer: the crowd is all waiting while the one fetch runs
 
 
-async def fetch() -> tuple[Representative, ...]:
+async def _fetch() -> tuple[Representative, ...]:
     return VALUE
 
 
-def best_dict(hits: int) -> float:
+def _time_dict(hits: int) -> float:
     table = {KEY: VALUE}
-    best = float("inf")
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        for _ in range(hits):
-            table[KEY]
-        best = min(best, time.perf_counter() - started)
-    return best / hits
+    started = time.perf_counter()
+    for _ in range(hits):
+        table[KEY]  # the lookup is what is timed
+    return (time.perf_counter() - started) / hits
 
 
-async def best_async(hits: int, hit: Callable[[], Awaitable[object]]) -> float:
-    await hit()  # warm-up (fills the cache)
-    best = float("inf")
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        for _ in range(hits):
-            await hit()
-        best = min(best, time.perf_counter() - started)
-    return best / hits
+async def _time_async(hits: int, hit: Callable[[], Awaitable[object]]) -> float:
+    started = time.perf_counter()
+    for _ in range(hits):
+        await hit()
+    return (time.perf_counter() - started) / hits
 
 
 @contextmanager
@@ -104,48 +104,199 @@ def redis_server() -> Iterator[str | None]:
         server.wait(timeout=5)
 
 
-def show(label: str, seconds: float, ratio: str) -> None:
-    print(f"{label:<28}{seconds * 1e6:9.3f} µs/hit {1 / seconds:14,.0f} hits/s   {ratio}")
-
-
-async def main(hits: int) -> None:
+async def _hit_costs(hits: int, repeats: int, redis_url: str | None) -> dict[str, list[float]]:
+    """Seconds per hit of each variant, ``repeats`` interleaved runs."""
     table = {KEY: VALUE}
 
     async def lookup() -> object:
         return table[KEY]
 
     memory_cache = MemoryCache(ttl=3600)
-    bare = best_dict(hits)
-    coroutine = await best_async(hits, lookup)
-    memory = await best_async(hits, lambda: memory_cache.get_or_fetch(KEY, fetch))
-    show("dict lookup", bare, "1.00x dict")
-    show("coroutine + dict lookup", coroutine, f"{coroutine / bare:.2f}x dict")
-    show("MemoryCache hit", memory, f"{memory / bare:.2f}x dict, {memory / coroutine:.2f}x coro")
-    with redis_server() as url:
-        if url is None:
-            print("RedisCache hit: skipped (no REDIS_URL and no redis-server binary)")
-            return
+    hitters: dict[str, Callable[[], Awaitable[object]]] = {
+        "coroutine": lookup,
+        "memory": lambda: memory_cache.get_or_fetch(KEY, _fetch),
+    }
+    slow = {"redis-get", "redis"}  # a round trip each: fewer hits
+    closers: list[Callable[[], Awaitable[object]]] = []
+    if redis_url is not None:
         import redis.asyncio
 
-        calls = max(1, hits // 50)
-        client = redis.asyncio.Redis.from_url(url)
-        try:
-            await client.set("bench_cache-raw", JsonCodec().dumps(VALUE))
-            raw_get = await best_async(calls, lambda: client.get("bench_cache-raw"))
-            await client.delete("bench_cache-raw")
-        finally:
-            await client.aclose()
-        async with RedisCache(url, ttl=3600, prefix="bench_cache") as redis_cache:
-            await redis_cache.clear()
-            hit = await best_async(calls, lambda: redis_cache.get_or_fetch(KEY, fetch))
-            await redis_cache.clear()
-        show("redis-py GET (same value)", raw_get, f"{raw_get / memory:.0f}x MemoryCache hit")
-        show(
-            "RedisCache hit", hit, f"{hit / memory:.0f}x MemoryCache hit, {hit / raw_get:.2f}x GET"
+        from bomgar_async.cache import JsonCodec, RedisCache
+
+        client = redis.asyncio.Redis.from_url(redis_url)
+        await client.set("bench_cache-raw", JsonCodec().dumps(VALUE))
+        redis_cache = RedisCache(redis_url, ttl=3600, prefix="bench_cache")
+        await redis_cache.clear()
+        hitters["redis-get"] = lambda: client.get("bench_cache-raw")
+        hitters["redis"] = lambda: redis_cache.get_or_fetch(KEY, _fetch)
+        closers += [redis_cache.clear, redis_cache.aclose, client.aclose]
+    runs: dict[str, list[float]] = {"dict": [], **{name: [] for name in hitters}}
+    try:
+        for hit in hitters.values():
+            await hit()  # warm-up (fills the caches)
+        for _ in range(repeats):
+            runs["dict"].append(_time_dict(hits))
+            for name, hit in hitters.items():
+                runs[name].append(
+                    await _time_async(max(1, hits // 50) if name in slow else hits, hit)
+                )
+    finally:
+        for close in closers:
+            await close()
+    return runs
+
+
+def _serve(latency: float) -> None:
+    """``--serve``: the simulator, printing its URL, then one JSON line of the requests it
+    received (by action) for every line read from stdin."""
+    from bomgar_async.simulator import Simulator
+
+    async def run() -> None:
+        async with Simulator(seed=1, latency=latency) as sim:
+            print(sim.url, flush=True)
+            loop = asyncio.get_running_loop()
+            while await loop.run_in_executor(None, sys.stdin.readline):
+                counts = Counter(r.action or r.path for r in sim.requests)
+                print(json.dumps(counts), flush=True)
+
+    asyncio.run(run())
+
+
+class _CountingSimulator:
+    """The ``--serve`` process: its URL and the request counts it reports."""
+
+    def __init__(self, latency: float) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.bench_cache", "--serve", str(latency)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
+        assert self._process.stdout is not None
+        self.url = self._process.stdout.readline().strip()
+        if not self.url.startswith("http"):
+            self.close()
+            raise RuntimeError(f"the counting simulator printed {self.url!r}")
+
+    def requests(self, action: str) -> int:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write("count\n")
+        self._process.stdin.flush()
+        return int(json.loads(self._process.stdout.readline()).get(action, 0))
+
+    def close(self) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=10)
+
+
+async def _cold_callers(sim: _CountingSimulator, callers: int) -> dict[str, Any]:
+    """One crowd of ``callers`` on a new client, and one uncached call, timed."""
+    options: dict[str, Any] = {"username": USER, "password": PASSWORD, "allow_http": True}
+    async with BomgarClient(sim.url, cache=None, **options) as bg:
+        started = time.perf_counter()
+        await bg.command.get_logged_in_reps()
+        one_call = time.perf_counter() - started
+    before = sim.requests("get_logged_in_reps")
+    async with BomgarClient(sim.url, **options) as bg:
+        started = time.perf_counter()
+        answers = await asyncio.gather(*(bg.command.get_logged_in_reps() for _ in range(callers)))
+        crowd = time.perf_counter() - started
+    seen = sim.requests("get_logged_in_reps") - before
+    return {
+        "requests": seen,
+        "same_answer": all(a == answers[0] for a in answers),
+        "crowd_s": crowd,
+        "one_call_s": one_call,
+    }
+
+
+def _spread(values: list[float], scale: float) -> dict[str, float]:
+    return {
+        "median": round(statistics.median(values) * scale, 3),
+        "min": round(min(values) * scale, 3),
+        "max": round(max(values) * scale, 3),
+    }
+
+
+async def _measure(hits: int, callers: int, repeats: int) -> dict[str, Any]:
+    with redis_server() as redis_url:
+        runs = await _hit_costs(hits, repeats, redis_url)
+    base = statistics.median(runs[BASELINE])
+    hit_figures: dict[str, Any] = {}
+    for name in HIT_VARIANTS:
+        if name not in runs:
+            hit_figures[name] = {"skipped": "no $REDIS_URL and no redis-server binary"}
+            continue
+        spread = _spread(runs[name], 1e9)
+        hit_figures[name] = {
+            "ns_per_hit_median": spread["median"],
+            "ns_per_hit_min": spread["min"],
+            "ns_per_hit_max": spread["max"],
+            "ratio": round(statistics.median(runs[name]) / base, 2),
+        }
+    sim = _CountingSimulator(LATENCY)
+    try:
+        crowds = [await _cold_callers(sim, callers) for _ in range(repeats)]
+    finally:
+        sim.close()
+    ratios = [c["crowd_s"] / c["one_call_s"] for c in crowds]
+    cold = {
+        "callers": callers,
+        "latency_s": LATENCY,
+        "requests_per_run": [c["requests"] for c in crowds],
+        "same_answer": all(c["same_answer"] for c in crowds),
+        "crowd_ms": _spread([c["crowd_s"] for c in crowds], 1e3),
+        "one_call_ms": _spread([c["one_call_s"] for c in crowds], 1e3),
+        "crowd_vs_one_call": _spread(ratios, 1.0),
+    }
+    return {"hits": hit_figures, "cold": cold}
+
+
+def _table(results: dict[str, Any]) -> None:
+    print("| cache hit | ns per hit median (min-max) | ratio to a dict lookup |")
+    print("| --- | --- | --- |")
+    for name, f in results["hits"].items():
+        if "skipped" in f:
+            print(f"| {name} | skipped: {f['skipped']} | |")
+            continue
+        print(
+            f"| {name} | {f['ns_per_hit_median']:.0f} ({f['ns_per_hit_min']:.0f}-"
+            f"{f['ns_per_hit_max']:.0f}) | {f['ratio']:.2f}x |"
+        )
+    cold = results["cold"]
+    ratio = cold["crowd_vs_one_call"]
+    print(
+        f"\n{cold['callers']} cold callers of get_logged_in_reps ({cold['latency_s'] * 1e3:.0f} ms "
+        f"simulated latency): requests seen by the simulator per run {cold['requests_per_run']}; "
+        f"the crowd took {cold['crowd_ms']['median']:.1f} ms = {ratio['median']:.2f}x "
+        f"({ratio['min']:.2f}-{ratio['max']:.2f}) one uncached call"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: see the module docstring."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="fewer hits, ~10 s")
+    parser.add_argument("--hits", type=int, default=200_000)
+    parser.add_argument("--callers", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--json", default="bench_cache.json", help="where to write the figures")
+    parser.add_argument("--serve", type=float, metavar="LATENCY", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve is not None:
+        _serve(args.serve)
+        return
+    hits = 20_000 if args.quick else args.hits
+    results = asyncio.run(_measure(hits, args.callers, args.repeats))
+    _table(results)
+    command = "python -m benchmarks.bench_cache " + " ".join(
+        argv if argv is not None else sys.argv[1:]
+    )
+    out = {"command": command.strip(), "quick": args.quick, "repeats": args.repeats, **results}
+    out["baseline"] = BASELINE
+    Path(args.json).write_text(json.dumps(out, indent=2))
+    print(f"\n{command.strip()}  (figures in {args.json})")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--hits", type=int, default=200_000)
-    asyncio.run(main(parser.parse_args().hits))
+    main()

@@ -23,6 +23,9 @@ __all__ = ["PARTS", "main"]
 PARTS: dict[str, str] = {
     "parse": "bench_parse",
     "poll": "bench_poll",
+    "calls": "bench_calls",
+    "cache": "bench_cache",
+    "download": "bench_backup",
 }
 
 

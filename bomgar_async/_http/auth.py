@@ -64,10 +64,23 @@ class Auth(Protocol):
 
 def _with_params(request: Request, extra: Params, secrets: tuple[str, ...]) -> Request:
     """``request`` with ``extra`` first in its form body (POST) or query string (GET)."""
-    secrets = (*request.secrets, *secrets)
+    secrets = (*request.secrets, *secrets) if request.secrets else secrets
+    form, query = request.form, request.query
     if request.method == "POST":
-        return attrs.evolve(request, form=(*extra, *(request.form or ())), secrets=secrets)
-    return attrs.evolve(request, query=(*extra, *request.query), secrets=secrets)
+        form = (*extra, *form) if form else extra
+    else:
+        query = (*extra, *query)
+    # Built directly (not attrs.evolve): this runs once per call.
+    return Request(
+        request.method,
+        request.path,
+        query,
+        form,
+        request.headers,
+        secrets,
+        request.read_only,
+        request.label,
+    )
 
 
 class PasswordAuth:
@@ -76,11 +89,12 @@ class PasswordAuth:
     def __init__(self, username: str, password: str) -> None:
         self.identity = username
         self._password = password
+        self._params: Params = (("username", username), ("password", password))
+        self._secrets = (password,)
 
     async def authorize(self, request: Request, send: Send) -> Request:
         """Add the credentials as form fields (POST) or query parameters (GET)."""
-        extra = (("username", self.identity), ("password", self._password))
-        return _with_params(request, extra, (self._password,))
+        return _with_params(request, self._params, self._secrets)
 
     def invalidate(self, request: Request) -> bool:
         """A password cannot be refreshed."""

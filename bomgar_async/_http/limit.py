@@ -118,9 +118,16 @@ def check_limits(max_in_flight: int, rate: float | None, burst: int | None) -> N
 
 def appliance_pause(status: int, headers: Mapping[str, str], counts: LimitCounts) -> float:
     """Seconds every caller should hold off after this answer (0: none); updates ``counts``."""
-    lowered = {key.lower(): value for key, value in headers.items()}
+    remaining = ""
+    retry_after: str | None = None
+    for key, value in headers.items():  # names in any case; the last one counts
+        name = key.lower()
+        if name == "x-ratelimit-remaining":
+            remaining = value
+        elif name == "retry-after":
+            retry_after = value
     pause = 0.0
-    remaining = lowered.get("x-ratelimit-remaining", "").strip()
+    remaining = remaining.strip()
     # isdigit() alone accepts "\u00b2"; int() refuses more than 4300 digits
     if remaining.isascii() and remaining.isdigit() and len(remaining) <= 18:
         counts.remaining = int(remaining)
@@ -128,7 +135,7 @@ def appliance_pause(status: int, headers: Mapping[str, str], counts: LimitCounts
             pause = RATE_LIMIT_WINDOW
     if status == 429:
         counts.rate_limited += 1
-        told = retry_after_seconds(lowered.get("retry-after"))
+        told = retry_after_seconds(retry_after)
         pause = max(pause, DEFAULT_429_BACKOFF if told is None else told)
     return min(pause, MAX_PAUSE)
 
@@ -188,6 +195,31 @@ class LocalLimit:
     @asynccontextmanager
     async def slot(self, timeout: float | None) -> AsyncIterator[float | None]:
         """Wait for a turn of the rate and a slot (see :class:`Limit`)."""
+        left = await self.acquire(timeout)
+        try:
+            yield left
+        finally:
+            self.release()
+
+    async def acquire(self, timeout: float | None) -> float | None:
+        """Take a slot as :meth:`slot` does, held until :meth:`release`; what is left of
+        ``timeout``. When a slot is free and neither a ``rate`` nor a pause holds the call,
+        nothing waits (the happy path of every call)."""
+        bucket = self._bucket
+        if (
+            bucket.rate is None
+            and not self._slots.locked()
+            and bucket.paused_until <= time.monotonic()
+        ):
+            await self._slots.acquire()  # free: returns without suspending
+            return timeout
+        return await self._acquire_waiting(timeout)
+
+    def release(self) -> None:
+        """Give back the slot :meth:`acquire` took."""
+        self._slots.release()
+
+    async def _acquire_waiting(self, timeout: float | None) -> float | None:
         started = time.monotonic()
         turn = self._bucket.reserve(started, timeout)
         if turn is None:
@@ -219,9 +251,10 @@ class LocalLimit:
                 self.counts.rate_limit_waits += 1
                 waited = True
                 await asyncio.sleep(pause)
-            yield remaining(timeout, started) if waited else timeout
-        finally:
+        except BaseException:
             self._slots.release()
+            raise
+        return remaining(timeout, started) if waited else timeout
 
     async def observe(self, status: int, headers: Mapping[str, str]) -> None:
         """Pause after ``X-RateLimit-Remaining: 0`` or a 429 (see :class:`Limit`)."""

@@ -4,7 +4,9 @@
 the client's limit (:mod:`._http.limit`: a slot, counted against the call's timeout; the
 answer's rate-limit headers are reported back), fetches a new token once on HTTP 401, turns non-2xx
 statuses into ``BomgarHTTPError`` and retries read-only calls on the failures the retry
-policy allows. ``Pipeline.stream`` does the same for responses read in chunks, and
+policy allows. The happy path is flat: the first attempt runs inline, the in-process limit is
+taken without a context manager, and only a failure enters the retry loop.
+``Pipeline.stream`` does the same for responses read in chunks, and
 ``Pipeline.download`` streams one into a file (see ``_http.download``).
 """
 
@@ -33,7 +35,11 @@ from .download import (
     DownloadResult,
     stream_to_file,
 )
-from .limit import Limit
+from .limit import (
+    Limit,
+    LocalLimit,
+    appliance_pause,
+)
 from .redact import redact, redact_error_text
 from .request import (
     Request,
@@ -92,6 +98,8 @@ class Pipeline:
         self._retry = retry
         self._rng = random.Random()
         self._limit = limit
+        # The in-process limit is used directly (no context manager per call).
+        self._local = limit if isinstance(limit, LocalLimit) else None
         self._refreshes = _Count()  # shared with derived pipelines
         self._timeout = timeout
         self._download_timeout = download_timeout
@@ -116,18 +124,33 @@ class Pipeline:
         return derived
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
-        """Authorize and send ``request``; a 2xx response, retried if read-only."""
-        return await self._with_retries(request, lambda: self._refreshing(request, timeout))
+        """Authorize and send ``request``; a 2xx response, retried if read-only.
 
-    async def _refreshing(self, request: Request, timeout: Timeout) -> Response:
-        authed = await self._authorize(request)
+        The happy path is flat: one attempt inline (authorize, take a slot, send, check);
+        only a failure enters the retry loop."""
+        self._check_open()
         try:
-            return await self._send_checked(authed, timeout)
+            return await self._attempt(request, timeout)
+        except BomgarError as err:
+            delay = self._retry.delay(0, err, self._rng) if request.read_only else None
+            if delay is None:
+                raise
+            await self._before_retry(request, err, 1, delay)
+        return await self._with_retries(
+            request, lambda: self._attempt(request, timeout), first_attempt=1
+        )
+
+    async def _attempt(self, request: Request, timeout: Timeout) -> Response:
+        """One attempt: authorize, send, check; a new token once on HTTP 401."""
+        authed = await self._auth.authorize(request, self._send_token_request)
+        try:
+            return self._checked(await self._exchange(authed, timeout), authed)
         except _Unauthorized:
             if not self._may_refresh(authed):
                 raise
         logger.info("%s: HTTP 401, fetching a new token once", request.label)
-        return await self._send_checked(await self._authorize(request), timeout)
+        authed = await self._auth.authorize(request, self._send_token_request)
+        return self._checked(await self._exchange(authed, timeout), authed)
 
     @property
     def unauthorized_refreshes(self) -> int:
@@ -140,8 +163,9 @@ class Pipeline:
         self._refreshes.value += refresh
         return refresh
 
-    async def _send_checked(self, request: Request, timeout: Timeout) -> Response:
-        response = await self._send_raw(request, timeout)
+    @staticmethod
+    def _checked(response: Response, request: Request) -> Response:
+        """``response`` if 2xx (its ``<error>`` texts redacted), else the status's error."""
         if response.status == 401:
             raise _unauthorized(request.label)
         check_status(response, request.label)
@@ -154,14 +178,28 @@ class Pipeline:
         return await self._auth.authorize(request, self._send_token_request)
 
     async def _send_token_request(self, request: Request) -> Response:
-        return await self._with_retries(request, lambda: self._send_raw(request, self._timeout))
+        return await self._with_retries(request, lambda: self._exchange(request, self._timeout))
 
-    async def _send_raw(self, request: Request, timeout: Timeout) -> Response:
+    async def _exchange(self, request: Request, timeout: Timeout) -> Response:
+        """Send ``request`` under the limit (any status); the limit learns from the answer
+        before the slot is given back."""
         self._check_open()
-        async with AsyncExitStack() as stack:
-            left = await self._take_slot(stack, request, timeout)
-            response = await self._transport.send(request, timeout=left)
-            await self._limit.observe(response.status, response.headers)  # before others go
+        local = self._local
+        if local is None:
+            async with AsyncExitStack() as stack:
+                left = await self._take_slot(stack, request, timeout)
+                response = await self._transport.send(request, timeout=left)
+                await self._limit.observe(response.status, response.headers)
+            return response
+        try:
+            seconds_left = await local.acquire(timeout.total)
+        except BomgarTimeoutError as err:
+            raise BomgarTimeoutError(f"{request.label or request.path}: {err}") from None
+        try:
+            response = await self._transport.send(request, timeout=_within(timeout, seconds_left))
+            local.pause(appliance_pause(response.status, response.headers, local.counts))
+        finally:
+            local.release()
         return response
 
     async def _take_slot(
@@ -176,8 +214,28 @@ class Pipeline:
             raise BomgarTimeoutError(f"{request.label or request.path}: {err}") from None
         return _within(timeout, left)
 
-    async def _with_retries(self, request: Request, attempt_once: Callable[[], Awaitable[T]]) -> T:
-        attempt = 0
+    async def _before_retry(
+        self, request: Request, err: BaseException, attempt: int, delay: float
+    ) -> None:
+        if logger.isEnabledFor(logging.WARNING):
+            logger.warning(
+                "%s failed (%s); retry %d of %d in %.2fs",
+                request.label,
+                type(err).__name__,
+                attempt,
+                self._retry.retries,
+                delay,
+            )
+        await asyncio.sleep(delay)
+
+    async def _with_retries(
+        self,
+        request: Request,
+        attempt_once: Callable[[], Awaitable[T]],
+        *,
+        first_attempt: int = 0,
+    ) -> T:
+        attempt = first_attempt
         while True:
             self._check_open()
             try:
@@ -187,15 +245,7 @@ class Pipeline:
                 if delay is None:
                     raise
                 attempt += 1
-                logger.warning(
-                    "%s failed (%s); retry %d of %d in %.2fs",
-                    request.label,
-                    type(err).__name__,
-                    attempt,
-                    self._retry.retries,
-                    delay,
-                )
-                await asyncio.sleep(delay)
+                await self._before_retry(request, err, attempt, delay)
 
     @asynccontextmanager
     async def stream(self, request: Request) -> AsyncIterator[StreamedResponse]:

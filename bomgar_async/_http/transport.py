@@ -17,6 +17,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import aiohttp
 
@@ -49,6 +50,7 @@ __all__ = [
 logger = logging.getLogger("bomgar_async")
 SSLOption = bool | ssl_module.SSLContext
 DEFAULT_MAX_RESPONSE_BYTES = 128 << 20
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
 class StreamedResponse(Protocol):
@@ -185,6 +187,7 @@ class AiohttpTransport:
         self._proxy = proxy
         self._trust_env = trust_env
         self._session: aiohttp.ClientSession | None = None
+        self._last_timeout: tuple[Timeout, aiohttp.ClientTimeout] | None = None
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -204,20 +207,36 @@ class AiohttpTransport:
                 self._session._retry_connection = False
         return self._session
 
+    def _client_timeout(self, timeout: Timeout) -> aiohttp.ClientTimeout:
+        """The aiohttp timeout of ``timeout``: built once while calls use the same one."""
+        last = self._last_timeout
+        if last is not None and last[0] is timeout:
+            return last[1]
+        made = aiohttp.ClientTimeout(
+            total=timeout.total, connect=timeout.connect, sock_read=timeout.sock_read
+        )
+        self._last_timeout = (timeout, made)
+        return made
+
     def _prepare(self, request: Request, timeout: Timeout) -> tuple[str, dict[str, Any]]:
         url = self._base_url + request.path
         kwargs: dict[str, Any] = {
-            "params": list(request.query) or None,
-            "headers": dict(request.headers),
-            "timeout": aiohttp.ClientTimeout(
-                total=timeout.total, connect=timeout.connect, sock_read=timeout.sock_read
-            ),
+            "timeout": self._client_timeout(timeout),
             "allow_redirects": False,
         }
+        if request.query:
+            kwargs["params"] = list(request.query)
+        if request.headers:
+            kwargs["headers"] = dict(request.headers)
         if self._proxy is not None:
             kwargs["proxy"] = self._proxy
         if request.form is not None:
-            kwargs["data"] = list(request.form)
+            # Encoded here exactly as aiohttp's FormData does for plain fields (UTF-8),
+            # without building a FormData per call.
+            kwargs["data"] = aiohttp.payload.BytesPayload(
+                urlencode(request.form, doseq=True, encoding="utf-8").encode(),
+                content_type=FORM_CONTENT_TYPE,
+            )
         return url, kwargs
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
@@ -231,19 +250,28 @@ class AiohttpTransport:
         except Exception as err:
             failure = _mapped(err, request, url)
         else:
-            logger.debug(
-                "%s %s %s -> %s (%d bytes, %.3fs)",
-                request.method,
-                url,
-                request.label,
-                result.status,
-                len(result.body),
-                time.perf_counter() - started,
-            )
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug(
+                    "%s %s %s -> %s (%d bytes, %.3fs)",
+                    request.method,
+                    url,
+                    request.label,
+                    result.status,
+                    len(result.body),
+                    time.perf_counter() - started,
+                )
             return result
         raise failure
 
     async def _read_capped(self, resp: aiohttp.ClientResponse, request: Request) -> bytes:
+        size = resp.content_length
+        if (
+            size is not None
+            and size <= self._max_response_bytes
+            and resp.headers.get("Content-Encoding", "identity").lower() == "identity"
+        ):
+            # A declared length and no decompression: the body cannot grow past it.
+            return await resp.read()
         body = bytearray()
         async for chunk in resp.content.iter_chunked(1 << 16):
             body += chunk

@@ -118,7 +118,7 @@ def _error_of(node: Node, action: str | None) -> BomgarAPIError:
 def child(node: Node, name: str) -> Node:
     """The child element ``name`` of ``node`` (``None`` when absent or ``node`` is not an element
     with children); a list child yields its first item."""
-    if not isinstance(node, Mapping):
+    if type(node) is not dict and not isinstance(node, Mapping):  # dict: the fast check
         return None
     value = node.get(name)
     if isinstance(value, list):
@@ -128,7 +128,7 @@ def child(node: Node, name: str) -> Node:
 
 def children(node: Node, name: str) -> list[Node]:
     """All child elements ``name`` of ``node`` as a list (empty, one or many)."""
-    if not isinstance(node, Mapping):
+    if type(node) is not dict and not isinstance(node, Mapping):
         return []
     value = node.get(name)
     if value is None:
@@ -142,9 +142,9 @@ def text(node: Node) -> str | None:
     """The text content of an element node (``None`` when empty or absent)."""
     if node is None:
         return None
-    if isinstance(node, str):
+    if type(node) is str:  # the common cases first: exact type checks are cheap
         return node
-    if isinstance(node, Mapping):
+    if type(node) is dict or isinstance(node, Mapping):
         value = node.get("#text")
         return value if isinstance(value, str) else None
     if isinstance(node, list):
@@ -156,7 +156,7 @@ def attr(node: Node, name: str) -> str | None:
     """The attribute ``name`` of an element node (``None`` when absent)."""
     if isinstance(node, list):
         node = node[0] if node else None
-    if not isinstance(node, Mapping):
+    if type(node) is not dict and not isinstance(node, Mapping):
         return None
     value = node.get("@" + name)
     return value if isinstance(value, str) else None

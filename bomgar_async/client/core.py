@@ -1,147 +1,76 @@
-"""``BomgarClient``: configuration, credentials, retries, concurrency and caching for one appliance.
+"""``BomgarClient``: one appliance's configuration, endpoint groups, lifecycle and views.
 
-Endpoint groups (``bg.command``, ...) build parameters and parse answers; this module owns
-the path in between: add credentials, respect ``max_concurrency``, send through the
-transport (one connection per call), turn HTTP statuses into errors, fetch a new OAuth
-token once on 401, and retry read-only calls with backoff.
+The options are checked in :mod:`.options`; the calls the endpoint groups make through the
+client (the ``Host`` protocol) and the cache glue are in :mod:`.calls`; what happens to a
+call on its way (credentials, ``max_concurrency``, one connection per call, statuses, one
+token refresh on 401, retries of read-only calls) is ``_http/pipeline.py``.
 """
 
 from __future__ import annotations
 
 import copy
-import logging
-import math
-import os
 import re
 import ssl as ssl_module
-import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
-from pathlib import Path
 from types import TracebackType
-from typing import Final, Literal, TypeVar
+from typing import Literal
 
-import attrs
-
-from ._http.auth import auth_from_options
-from ._http.config import base_url
-from ._http.download import (
-    DownloadResult,
-    check_destination,
-)
-from ._http.limit import (
+from .._http.auth import auth_from_options
+from .._http.config import base_url
+from .._http.limit import (
     Limiter,
     LocalLimiter,
 )
-from ._http.paths import ApiPaths
-from ._http.pipeline import Pipeline
-from ._http.request import (
-    Params,
-    Request,
-    Response,
-    Timeout,
-)
-from ._http.retry import RetryPolicy
-from ._http.stats import (
+from .._http.paths import ApiPaths
+from .._http.pipeline import Pipeline
+from .._http.retry import RetryPolicy
+from .._http.stats import (
     ClientStats,
     client_stats,
 )
-from ._http.tokens import TokenStore
-from ._http.transport import (
+from .._http.tokens import TokenStore
+from .._http.transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
     AiohttpTransport,
-    StreamedResponse,
     TimeoutOption,
     Transport,
     to_timeout,
 )
-from .backup import BackupAPI
-from .cache import (
+from ..backup import BackupAPI
+from ..cache import (
     Cache,
-    CacheKey,
     MemoryCache,
 )
-from .command.api import (
+from ..command.api import (
     ClientType,
     CommandAPI,
 )
-from .command.polling import (
+from ..command.polling import (
     ClientSnapshot,
     poll_connected_clients,
 )
-from .errors import (
-    BomgarClientClosed,
-    BomgarConfigError,
+from ..pra.api import PraAPI
+from ..reporting.api import ReportingAPI
+from ..reporting.no_data import NoDataMatcher
+from ..scripting.api import ScriptingAPI
+from ..start_session import StartSessionURLs
+from .calls import HostCalls
+from .options import (
+    DEFAULT_CACHE,
+    DEFAULT_DOWNLOAD_TIMEOUT,
+    USER_AGENT,
+    DefaultCache,
+    check_method,
+    check_options,
+    check_retries,
+    check_sharing_and_proxy,
 )
-from .pra.api import PraAPI
-from .reporting.api import ReportingAPI
-from .reporting.no_data import NoDataMatcher
-from .scripting.api import ScriptingAPI
-from .start_session import StartSessionURLs
 
-__all__ = ["DEFAULT_CACHE", "BomgarClient", "InsecureTLSWarning"]
-
-logger = logging.getLogger("bomgar_async")
-T = TypeVar("T")
-USER_AGENT = "bomgar_async/0.1"
-IDENTITY_ENCODING = ("Accept-Encoding", "identity")
-DEFAULT_DOWNLOAD_TIMEOUT = Timeout(total=3600.0, connect=10.0, sock_read=120.0)
+__all__ = ["BomgarClient"]
 
 
-def _check_proxy(proxy: object, trust_env: object, transport: object) -> None:
-    if proxy is not None and (
-        not isinstance(proxy, str) or not proxy.lower().startswith(("http://", "https://"))
-    ):
-        raise BomgarConfigError("proxy must be an http:// or https:// URL")
-    if not isinstance(trust_env, bool):
-        raise BomgarConfigError("trust_env must be True or False")
-    if transport is not None and (proxy is not None or trust_env):
-        raise BomgarConfigError("proxy and trust_env apply to the built-in transport only")
-
-
-def _check_sharing(limiter: object, token_store: object) -> None:
-    if limiter is not None and not callable(getattr(limiter, "bind", None)):
-        raise BomgarConfigError(
-            "limiter must be a limiter (LocalLimiter, RedisLimiter) or None, "
-            f"not {type(limiter).__name__}"
-        )
-    if token_store is not None and not callable(getattr(token_store, "token", None)):
-        raise BomgarConfigError(
-            "token_store must be a token store (MemoryTokenStore, RedisTokenStore) or None, "
-            f"not {type(token_store).__name__}"
-        )
-
-
-class InsecureTLSWarning(UserWarning):
-    """TLS certificate verification was turned off with ``ssl=False``."""
-
-
-class _DefaultCache:
-    def __repr__(self) -> str:
-        return "DEFAULT_CACHE"
-
-
-DEFAULT_CACHE: Final = _DefaultCache()
-"""Sentinel: use a fresh ``MemoryCache(ttl=cache_ttl)``."""
-
-
-def _check_seconds(value: object, name: str, *, allow_zero: bool) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value < 0
-        or (value == 0 and not allow_zero)
-    ):
-        raise BomgarConfigError(f"{name} must be a finite, non-negative number, not {value!r}")
-
-
-def _is_cache(value: object) -> bool:
-    return all(callable(getattr(value, name, None)) for name in ("get_or_fetch", "invalidate"))
-
-
-class BomgarClient:
+class BomgarClient(HostCalls):
     """An async client for one Bomgar / BeyondTrust Remote Support appliance.
 
     Use it as ``async with BomgarClient(host, username=..., password=...) as bg:`` (or call
@@ -210,7 +139,7 @@ class BomgarClient:
         backup_path: str | None = None,
         client_script_path: str | None = None,
         api_paths: Literal["classic", "modern"] = "classic",
-        cache: Cache | _DefaultCache | None = DEFAULT_CACHE,
+        cache: Cache | DefaultCache | None = DEFAULT_CACHE,
         cache_ttl: float = 60.0,
         no_data_messages: Iterable[str | re.Pattern[str]] = (),
         transport: Transport | None = None,
@@ -221,8 +150,13 @@ class BomgarClient:
         token_store: TokenStore | None = None,
     ) -> None:
         self._base_url = base_url(host, allow_http=allow_http)
-        _check_proxy(proxy, trust_env, transport)
-        _check_sharing(limiter, token_store)
+        check_sharing_and_proxy(
+            proxy=proxy,
+            trust_env=trust_env,
+            transport=transport,
+            limiter=limiter,
+            token_store=token_store,
+        )
         self._auth = auth_from_options(
             username,
             password,
@@ -231,8 +165,7 @@ class BomgarClient:
             token_store=token_store,
             appliance=self._base_url,
         )
-        if method not in ("POST", "GET"):
-            raise BomgarConfigError(f"method must be 'POST' or 'GET', not {method!r}")
+        check_method(method)
         paths = ApiPaths.choose(
             api_paths,
             command_path=command_path,
@@ -240,33 +173,15 @@ class BomgarClient:
             backup_path=backup_path,
             client_script_path=client_script_path,
         )
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-            raise BomgarConfigError("max_concurrency must be a positive integer")
-        if max_concurrency < 1:
-            raise BomgarConfigError("max_concurrency must be a positive integer")
-        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-            raise BomgarConfigError("retries must be a non-negative integer")
-        _check_seconds(retry_backoff, "retry_backoff", allow_zero=True)
-        _check_seconds(cache_ttl, "cache_ttl", allow_zero=False)
-        if (
-            isinstance(max_response_bytes, bool)
-            or not isinstance(max_response_bytes, int)
-            or max_response_bytes < 1
-        ):
-            raise BomgarConfigError("max_response_bytes must be a positive integer")
-        if cache is not None and not isinstance(cache, _DefaultCache) and not _is_cache(cache):
-            raise BomgarConfigError(
-                f"cache must be a cache object (MemoryCache, RedisCache) or None, not {cache!r}"
-            )
-        if ssl is False:
-            warnings.warn(
-                "TLS certificate verification is disabled (ssl=False): anyone on the path "
-                "can read the API credentials",
-                InsecureTLSWarning,
-                stacklevel=2,
-            )
-        elif not isinstance(ssl, bool | ssl_module.SSLContext):
-            raise BomgarConfigError("ssl must be True, False or an ssl.SSLContext")
+        check_options(
+            max_concurrency=max_concurrency,
+            retries=retries,
+            retry_backoff=retry_backoff,
+            cache_ttl=cache_ttl,
+            max_response_bytes=max_response_bytes,
+            cache=cache,
+            ssl=ssl,
+        )
         self._no_data = NoDataMatcher(no_data_messages)
         self._method: Literal["POST", "GET"] = method
         self.paths = paths
@@ -285,7 +200,7 @@ class BomgarClient:
         self._retries, self._retry_backoff = retries, retry_backoff
         self._parent: BomgarClient | None = None
         self.cache: Cache | None = (
-            MemoryCache(ttl=cache_ttl) if isinstance(cache, _DefaultCache) else cache
+            MemoryCache(ttl=cache_ttl) if isinstance(cache, DefaultCache) else cache
         )
         self._closed = False
         self._limit = (limiter or LocalLimiter(max_concurrency)).bind(self._base_url)
@@ -354,10 +269,8 @@ class BomgarClient:
             BomgarConfigError: an invalid option.
         """
         self._check_open()
-        if retries is not None and (
-            isinstance(retries, bool) or not isinstance(retries, int) or retries < 0
-        ):
-            raise BomgarConfigError("retries must be a non-negative integer")
+        if retries is not None:
+            check_retries(retries)
         view = copy.copy(self)
         view._parent = self._parent or self
         view.timeout = self.timeout if timeout is None else to_timeout(timeout)
@@ -395,81 +308,6 @@ class BomgarClient:
         fetched = getattr(self._auth, "fetch_count", 0)
         return client_stats(fetched, self._pipeline.unauthorized_refreshes, self._limit.counts)
 
-    def _check_open(self) -> None:
-        if self._closed or (self._parent is not None and self._parent._closed):
-            raise BomgarClientClosed("this BomgarClient is closed")
-
-    # -- the pipeline ------------------------------------------------------------------
-
-    def build_request(self, path: str, params: Params, *, read_only: bool, label: str) -> Request:
-        """A request for ``path`` with ``params`` in the form body (POST) or query (GET)."""
-        if self._method == "POST":
-            return Request("POST", path, form=params, read_only=read_only, label=label)
-        return Request("GET", path, query=params, read_only=read_only, label=label)
-
-    async def call(
-        self,
-        path: str,
-        params: Params,
-        *,
-        read_only: bool,
-        label: str,
-        timeout: Timeout | None = None,
-    ) -> bytes:
-        """Send one API call and return the body of its 2xx answer."""
-        request = self.build_request(path, params, read_only=read_only, label=label)
-        response = await self.send(request, timeout=timeout or self.timeout)
-        return response.body
-
-    def open_stream(self, request: Request) -> AbstractAsyncContextManager[StreamedResponse]:
-        """Open ``request`` as an authorized, status-checked stream (``download_timeout``);
-        not retried (see :meth:`retry_delay`)."""
-        return self._pipeline.open(request)
-
-    def retry_delay(self, request: Request, attempt: int, err: BaseException) -> float | None:
-        """How long to wait before retrying ``request`` after ``err``, or ``None``."""
-        return self._pipeline.retry_delay(request, attempt, err)
-
-    async def command_call(self, action: str, params: Params = (), *, read_only: bool) -> bytes:
-        """One Command API action; returns the raw XML body."""
-        return await self.call(
-            self.command_path, (("action", action), *params), read_only=read_only, label=action
-        )
-
-    async def send(self, request: Request, *, timeout: Timeout) -> Response:
-        """Authorize and send ``request``, retrying read-only calls; returns a 2xx response."""
-        return await self._pipeline.send(request, timeout=timeout)
-
-    async def download(
-        self,
-        path: str,
-        params: Params,
-        dest: str | os.PathLike[str],
-        *,
-        label: str,
-        authenticated: bool = True,
-        allow_markup: bool = False,
-        method: Literal["GET", "POST"] | None = None,
-        validate: Callable[[Path], None] | None = None,
-    ) -> DownloadResult:
-        """Stream a file answer to ``dest``: complete or not at all (see ``_http.download``);
-        retried from the start on connection errors, timeouts, 5xx and bodies cut short.
-        ``method`` overrides the client's (``GET`` for URLs meant for browsers)."""
-        target = check_destination(dest)
-        if method == "GET":
-            request = Request("GET", path, query=params, read_only=True, label=label)
-        else:
-            request = self.build_request(path, params, read_only=True, label=label)
-        # The size check counts the bytes received: ask for them uncompressed.
-        request = attrs.evolve(request, headers=(*request.headers, IDENTITY_ENCODING))
-        return await self._pipeline.download(
-            request,
-            target,
-            authenticated=authenticated,
-            allow_markup=allow_markup,
-            validate=validate,
-        )
-
     async def _appliance_time(self) -> datetime | None:
         """The appliance's clock (``get_api_info``'s timestamp), for ``bg.reporting.sync``."""
         return (await self.command.get_api_info()).timestamp
@@ -496,23 +334,3 @@ class BomgarClient:
             include_connections=include_connections,
             max_failures=max_failures,
         )
-
-    # -- caching -----------------------------------------------------------------------
-
-    async def cached(self, action: str, params: Params, fetch: Callable[[], Awaitable[T]]) -> T:
-        """``fetch()``'s value through the cache (if any), keyed by appliance, identity,
-        action and parameters."""
-        self._check_open()
-        if self.cache is None:
-            return await fetch()
-        key = CacheKey(self._base_url, self._auth.identity, action, params)
-        # The cache's own TTL: the default cache was built with ``cache_ttl``, and a cache
-        # passed in (``RedisCache(url, ttl=...)``) keeps the TTL it was given.
-        return await self.cache.get_or_fetch(key, fetch)
-
-    async def invalidate(self, *actions: str) -> None:
-        """Drop cached answers of ``actions`` for this appliance (after a state change)."""
-        if self.cache is None:
-            return
-        for action in actions:
-            await self.cache.invalidate(action, appliance=self._base_url)
