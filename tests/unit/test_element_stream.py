@@ -5,6 +5,7 @@ counted as elements open, the exact text cap of a completed item, and memory."""
 
 from __future__ import annotations
 
+import re
 import tracemalloc
 from collections.abc import Iterable
 
@@ -97,6 +98,17 @@ def test_items_holding_names_of_the_root_items_or_errors_are_handed_over_at_once
     assert keys(stream.feed(b"</i></r>")) + keys(stream.close()) == ["c"]
 
 
+def test_a_body_cut_after_the_root_began_is_truncated_and_says_where(backend: str) -> None:
+    for body in (b"<r><i k='a'/><i", b"<r><i k='a'/>"):
+        stream = stream_of(backend)
+        with pytest.raises(BomgarProtocolError) as info:
+            stream.feed(body)
+            stream.close()
+        assert re.fullmatch(
+            r"the appliance sent a truncated XML body \((?!None\)).*line 1.*\)", str(info.value)
+        ), body
+
+
 def test_anything_after_the_root_closed_is_malformed_not_truncated(backend: str) -> None:
     for tail in (b"<", b"<!-- x", b"junk"):
         stream = stream_of(backend)
@@ -128,6 +140,8 @@ def test_a_long_stretch_between_items_streams(backend: str) -> None:
     # more than the 256 KiB between depth checks with no item in progress
     body = b"<r><i k='a'/>" + b" " * MIB + b"<other>" + b"t" * MIB + b"</other><i k='b'/></r>"
     assert run(backend, pieces(body, 300_000)) == ["a", "b"]
+    before_the_first = b"<r>" + b" " * MIB + b"<i k='a'/></r>"
+    assert run(backend, pieces(before_the_first, 300_000)) == ["a"]
 
 
 def big_item(first: int, second: int, *, between: bytes = b"<!---->") -> bytes:
@@ -171,8 +185,9 @@ def test_handed_over_items_are_detached_so_memory_holds_one_item(backend: str) -
     tracemalloc.start()
     try:
         stream.feed(b"<r>")
-        for number in range(count):
-            for element in stream.feed(item % number):
+        for first in range(0, count, 8):  # 8 items a chunk
+            chunk = b"".join(item % number for number in range(first, first + 8))
+            for element in stream.feed(chunk):
                 handed += 1
                 if backend == "lxml":
                     assert element.getparent() is None
@@ -210,3 +225,88 @@ def test_a_long_prolog_without_doctype_streams(backend: str) -> None:
         run(backend, pieces(body[:50_000], 1000))
     with pytest.raises(BomgarProtocolError, match="truncated"):
         run(backend, pieces(body[:70_020], 1000))
+
+
+def test_a_deep_tower_in_an_unfinished_item_is_refused_before_the_item_ends(
+    backend: str,
+) -> None:
+    # deeper than MAX_DEPTH, far below libxml2's own limit: found while the item streams
+    stream = stream_of(backend)
+    with pytest.raises(BomgarProtocolError, match="nested deeper"):
+        stream.feed(b"<r><i k='a'>" + b"<x>" * (MAX_DEPTH + 10))
+        for _ in range(4):
+            stream.feed(b"t" * (100 << 10))
+
+
+def test_an_encoding_the_parser_cannot_read_is_a_decoding_error(backend: str) -> None:
+    for encoding in (b"x-bogus", b"EUC-JP"):
+        body = b"<?xml version='1.0' encoding='" + encoding + b"'?><r><i k='a'/></r>"
+        if backend == "lxml" and encoding == b"EUC-JP":
+            assert run(backend, [body]) == ["a"]
+            continue
+        with pytest.raises(BomgarProtocolError) as info:
+            run(backend, [body])
+        assert str(info.value).startswith("the appliance's XML cannot be decoded: ")
+
+
+def test_a_doctype_the_prolog_probe_cannot_read_is_still_refused(backend: str) -> None:
+    # the expat probe reads no multi-byte encoding: lxml's own check refuses the DOCTYPE
+    body = b"<?xml version='1.0' encoding='EUC-JP'?><!DOCTYPE r [<!ENTITY e 'x'>]><r/>"
+    with pytest.raises(BomgarProtocolError) as info:
+        run(backend, [body])
+    expected = {"lxml": "DTDs are disabled", "expat": "cannot be decoded"}[backend]
+    assert expected in str(info.value)
+
+
+def test_a_deep_element_after_the_last_item_is_refused_at_close(backend: str) -> None:
+    body = b"<r><i k='a'/><other>" + tower(MAX_DEPTH) + b"</other><tail/></r>"
+    with pytest.raises(BomgarProtocolError, match=f"nested deeper than {MAX_DEPTH} levels"):
+        run(backend, [body])
+    assert run(backend, [b"<r><i k='a'/><other>" + tower(MAX_DEPTH - 2) + b"</other></r>"]) == ["a"]
+
+
+def fill(stream: ElementStream, size: int) -> None:
+    while size > 0:
+        stream.feed(b"y" * min(size, MIB))
+        size -= MIB
+
+
+def exact_run(backend: str, start: list[bytes], size: int) -> None:
+    """After ``start``, ``size`` more bytes of text fill the run to exactly the cap; one more
+    byte is refused as it arrives."""
+    stream = stream_of(backend)
+    for chunk in start:
+        stream.feed(chunk)
+    fill(stream, size)  # exactly MAX_TEXT_BYTES: accepted
+    with pytest.raises(BomgarProtocolError, match="text node of more than"):
+        stream.feed(b"y")
+
+
+def test_the_run_of_text_starts_after_a_tag_split_across_chunks(backend: str) -> None:
+    # "<a" | ">" + text: the run starts after the ">" that began the chunk
+    exact_run(backend, [b"<r><i k='a'>", b"<a", b">"], MAX_TEXT_BYTES)
+
+
+def test_a_tag_at_the_start_of_a_chunk_ends_the_run(backend: str) -> None:
+    stream = stream_of(backend)
+    stream.feed(b"<r><i k='a'><a>")
+    fill(stream, 10 * MIB)
+    stream.feed(b"<b/>")
+    fill(stream, 10 * MIB)  # 20 MiB of text in all, never 16 MiB in one run
+
+
+def test_a_greater_than_sign_in_text_does_not_end_the_run(backend: str) -> None:
+    # right after a tag in the same chunk, and in chunks of text after it
+    exact_run(backend, [b"<r><i k='a'><a>>" + b"y" * 10], MAX_TEXT_BYTES - 11)
+    stream = stream_of(backend)
+    stream.feed(b"<r><i k='a'><a>")
+    with pytest.raises(BomgarProtocolError, match="text node of more than"):
+        for _ in range(17):
+            stream.feed(b"y" * (MIB // 2) + b">" + b"y" * (MIB // 2 - 1))
+
+
+def test_a_huge_attribute_counts_as_a_run(backend: str) -> None:
+    # inside a tag the run counts from the "<" (here "a v='": 5 bytes)
+    exact_run(backend, [b"<r><i k='a'><a v='"], MAX_TEXT_BYTES - 5)
+    # and the run starts again after the tag's ">"
+    exact_run(backend, [b"<r><i k='a'><a v='", b"v" * MIB, b"'/>"], MAX_TEXT_BYTES)

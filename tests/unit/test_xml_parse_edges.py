@@ -41,6 +41,7 @@ MALFORMED = r"the appliance sent a malformed XML body \((?!None\)).*line 1.*\)"
 
 def test_truncated_and_malformed_bodies_say_so_and_where(backend: str) -> None:
     assert re.fullmatch(TRUNCATED, refusal(b"<r><a>", backend))
+    assert re.fullmatch(TRUNCATED, refusal(b"<r><a", backend))  # cut inside a tag
     assert re.fullmatch(MALFORMED, refusal(b"<r><a></b></r>", backend))
     # bytes that are not UTF-8 are malformed on both backends, not an unknown encoding
     assert re.fullmatch(MALFORMED, refusal(b"<r>\xff</r>", backend))
