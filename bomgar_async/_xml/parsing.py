@@ -116,7 +116,8 @@ class Prolog:
     expat accepts (UTF-8, UTF-16 with or without a byte order mark, Latin-1 and the 8-bit
     encodings a declaration names); the probe stops as soon as the root element begins.
     ``feed()`` returns the bytes that may go to the parser (empty while still in the
-    prolog); ``state`` is ``"prolog"`` (undecided), ``"root"`` (the root began) or
+    prolog, for up to ``LIMIT`` bytes; past that they go on, still read by the probe);
+    ``state`` is ``"prolog"`` (undecided), ``"root"`` (the root began) or
     ``"other"`` (the probe could not read it: left to the parser, which reports the error).
 
     Args:
@@ -132,6 +133,7 @@ class Prolog:
         self.state = "prolog"
         self._held = bytearray()
         self._allow_doctype = allow_doctype
+        self._passing = False  # more than LIMIT bytes of prolog: passed on, still probed
         self._probe: Any = expat.ParserCreate()
         self._probe.StartDoctypeDeclHandler = self._doctype
         self._probe.EntityDeclHandler = self._entity
@@ -153,13 +155,18 @@ class Prolog:
         """Bytes ready for the parser (raises ``BomgarProtocolError`` on a DOCTYPE)."""
         if self.state != "prolog":
             return chunk
+        if self._passing:
+            self.state = self._scan(chunk)  # refuses a DOCTYPE before the parser sees it
+            return chunk
         self._held += chunk
         self.state = self._scan(chunk)
         if self.state == "prolog" and len(self._held) <= self.LIMIT:
             return b""
-        if self.state == "prolog":
-            self.state = "other"
-        self._probe = None
+        # past LIMIT the bytes go on, but the probe keeps reading them (an expat parser
+        # would otherwise take a DOCTYPE, and expand its entities, after a long comment)
+        self._passing = self.state == "prolog"
+        if not self._passing:
+            self._probe = None
         ready, self._held = bytes(self._held), bytearray()
         return ready
 
@@ -225,7 +232,7 @@ def _parse_expat(body: bytes) -> Element:
         state.take(parser.read_events())
     except ParseError as err:
         raise syntax_error(str(err)) from err
-    except LookupError as err:  # an unknown encoding in the XML declaration
+    except (LookupError, ValueError) as err:  # an unknown or multi-byte encoding declared
         raise BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}") from err
     return state.root
 

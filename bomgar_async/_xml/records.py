@@ -103,7 +103,7 @@ class ElementStream:
         except self._syntax_error as err:
             truncated = started == "prolog" or (started == "root" and not self._root_closed)
             raise syntax_error(str(err), truncated=truncated) from err
-        except LookupError as err:
+        except (LookupError, ValueError) as err:  # expat: an unknown or multi-byte encoding
             raise BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}") from err
         if root is None:
             root = self._root
@@ -122,7 +122,7 @@ class ElementStream:
             done = self._events(before)  # ElementTree reports its errors as events
         except self._syntax_error as err:
             raise syntax_error(str(err), truncated=truncated) from err
-        except LookupError as err:
+        except (LookupError, ValueError) as err:  # expat: an unknown or multi-byte encoding
             raise BomgarProtocolError(f"the appliance's XML cannot be decoded: {err}") from err
         current = self._current
         if current is not None and self._fed - self._checked_at >= _GUARD_EVERY:

@@ -18,12 +18,7 @@ from .._xml.core import (
     children,
     text,
 )
-from .._xml.values import (
-    bool_of,
-    datetime_of,
-    int_of,
-    str_of,
-)
+from .fields import from_children
 
 __all__ = ["ApiInfo", "Appliance", "ApplianceHealth"]
 
@@ -47,15 +42,7 @@ class Appliance:
 
     @classmethod
     def from_node(cls, node: Node) -> Appliance:
-        return cls(
-            id=required_id(node, "appliance"),
-            name=str_of(node, "name"),
-            public_hostname=str_of(node, "public_hostname"),
-            cluster_role=str_of(node, "cluster_role"),
-            failover_role=str_of(node, "failover_role"),
-            accepting_connections=bool_of(node, "accepting_connections"),
-            timezone_offset=int_of(node, "timezone_offset"),
-        )
+        return from_children(cls, node, id=required_id(node, "appliance"))
 
 
 @attrs.frozen(kw_only=True)
@@ -82,16 +69,12 @@ class ApplianceHealth:
         ips = [(text(ip) or "").strip() for ip in children(ips_node, "ip")]
         if not children(ips_node, "ip"):  # tolerate a plain "10.0.0.1, 10.0.0.2" list
             ips = _IP_SEPARATORS.split(text(ips_node) or "")
-        return cls(
+        return from_children(
+            cls,
+            node,
             appliance_id=attr(appliance, "id"),
             hostname=(text(appliance) or "").strip() or None,
-            version=str_of(node, "version"),
-            success=bool_of(node, "success"),
-            error_message=str_of(node, "error_message"),
-            failover_role=str_of(node, "failover_role"),
             enabled_shared_ips=tuple(ip for ip in ips if ip),
-            last_data_sync_time=datetime_of(node, "last_data_sync_time"),
-            last_data_sync_status=str_of(node, "last_data_sync_status"),
         )
 
 
@@ -128,13 +111,7 @@ class ApiInfo:
 
     @classmethod
     def from_node(cls, node: Node) -> ApiInfo:
-        return cls(
-            api_version=str_of(node, "api_version"),
-            timestamp=datetime_of(node, "timestamp"),
-            permissions=MappingProxyType(_permissions(node)),
-            user_id=int_of(node, "user_id"),
-            company_name=str_of(node, "company_name"),
-        )
+        return from_children(cls, node, permissions=MappingProxyType(_permissions(node)))
 
     def has(self, permission: str) -> bool:
         """Whether ``permission`` is granted: ``1``, ``full_access``, ``read_only``,

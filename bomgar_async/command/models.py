@@ -29,12 +29,11 @@ from .._xml.core import (
 )
 from .._xml.values import (
     bool_of,
-    datetime_of,
-    int_of,
     str_of,
     to_bool,
 )
 from ..errors import BomgarProtocolError
+from .fields import from_children
 
 __all__ = [
     "CustomAttribute",
@@ -64,18 +63,7 @@ class Representative:
 
     @classmethod
     def from_node(cls, node: Node) -> Representative:
-        return cls(
-            id=required_int_id(node, "rep"),
-            display_name=str_of(node, "display_name"),
-            public_display_name=str_of(node, "public_display_name"),
-            private_display_name=str_of(node, "private_display_name"),
-            type=str_of(node, "type"),
-            direct_link=str_of(node, "direct_link"),
-            logged_in_since=datetime_of(node, "logged_in_since"),
-            presentation_count=int_of(node, "presentation_count"),
-            support_session_count=int_of(node, "support_session_count"),
-            showing_on_rep_list=bool_of(node, "showing_on_rep_list"),
-        )
+        return from_children(cls, node, id=required_int_id(node, "rep"))
 
 
 @attrs.frozen(kw_only=True)
@@ -87,7 +75,7 @@ class Issue:
 
     @classmethod
     def from_node(cls, node: Node) -> Issue:
-        return cls(id=required_int_id(node, "issue"), title=str_of(node, "title"))
+        return from_children(cls, node, id=required_int_id(node, "issue"))
 
 
 @attrs.frozen(kw_only=True)
@@ -102,13 +90,7 @@ class TeamMember:
 
     @classmethod
     def from_node(cls, node: Node) -> TeamMember:
-        return cls(
-            id=required_int_id(node, "representative"),
-            username=str_of(node, "username"),
-            display_name=str_of(node, "display_name"),
-            public_display_name=str_of(node, "public_display_name"),
-            private_display_name=str_of(node, "private_display_name"),
-        )
+        return from_children(cls, node, id=required_int_id(node, "representative"))
 
 
 @attrs.frozen(kw_only=True)
@@ -132,12 +114,12 @@ class SupportTeam:
     def from_node(cls, node: Node) -> SupportTeam:
         issues = children(child(node, "issues"), "issue")
         members = children(child(node, "members"), "representative")
-        return cls(
+        return from_children(
+            cls,
+            node,
             id=required_int_id(node, "support_team"),
-            name=str_of(node, "name"),
             embassy=bool_of(node, "embassy") is True,
             issues=tuple(Issue.from_node(i) for i in issues if not is_blank(i)),
-            support_session_count=int_of(node, "support_session_count"),
             members=tuple(TeamMember.from_node(m) for m in members if not is_blank(m)),
             members_included=isinstance(node, Mapping) and "members" in node,
         )
@@ -166,19 +148,8 @@ class SessionKey:
 
     @classmethod
     def from_node(cls, node: Node) -> SessionKey:
-        return cls(
-            type=str_of(node, "type"),
-            ttl=int_of(node, "ttl"),
-            expires=datetime_of(node, "expires"),
-            queue=str_of(node, "queue"),
-            queue_available=to_bool(attr(child(node, "queue"), "available")),
-            queue_id=int_of(node, "queue_id"),
-            external_key=str_of(node, "external_key"),
-            short_key=str_of(node, "short_key"),
-            key_url=str_of(node, "key_url"),
-            mail_subject=str_of(node, "mail_subject"),
-            mail_body=str_of(node, "mail_body"),
-        )
+        queue_available = to_bool(attr(child(node, "queue"), "available"))
+        return from_children(cls, node, queue_available=queue_available)
 
 
 @attrs.frozen(kw_only=True)
