@@ -29,6 +29,7 @@ from .tree import LOCAL_NAMES, Element, attr_of, local, lxml_etree
 __all__ = ["ElementStream"]
 
 _GUARD_EVERY = 256 << 10
+_ERROR_TEXT_CAP = 1 << 20  # characters of an <error> answer's text kept for its message
 
 
 class ElementStream:
@@ -56,6 +57,8 @@ class ElementStream:
         self._current: Element | None = None  # the item in progress
         self._current_from = 0  # self._fed when it began (at most)
         self._depth = 0  # expat backend: the open elements
+        self._error_text: list[str] = []  # text of an <error> root's children already dropped
+        self._error_size = 0
         if self._lxml:
             tags = (f"{{*}}{root}", f"{{*}}{item}", "{*}error")
             self._parser: Any = lxml_etree.XMLPullParser(
@@ -153,8 +156,28 @@ class ElementStream:
             raise BomgarProtocolError(f"{self._action}: expected <{self._root_name}>, got <{name}>")
 
     def _error(self, element: Element) -> BomgarError:
-        message = "".join(element.itertext()).strip() or "unspecified error"
+        if element is self._root:  # its first children may be gone: their text was kept
+            parts = [element.text or "", *self._error_text]
+            parts += [t for child in element for t in (*child.itertext(), child.tail or "")]
+        else:
+            parts = list(element.itertext())
+        message = "".join(parts).strip() or "unspecified error"
         return api_error(message, action=self._action, code=attr_of(element, "code"))
+
+    def _drop(self, root: Element, count: int) -> None:
+        """Forget the root's first ``count`` children; an ``<error>`` root keeps their text
+        (at most ``_ERROR_TEXT_CAP`` characters) for its message, and its last child until
+        another follows or the root ends (the parser sets a tail when the next tag comes)."""
+        if local(root.tag) == "error":
+            if not self._root_closed:  # a child's tail is final once a sibling follows it
+                count = min(count, len(root) - 1)
+            for child in root[:count]:
+                for piece in (*child.itertext(), child.tail or ""):
+                    if self._error_size < _ERROR_TEXT_CAP:
+                        self._error_text.append(piece)
+                        self._error_size += len(piece)
+        if count > 0:
+            del root[:count]
 
     def _finish(self, element: Element) -> None:
         """Checks on an item (or other child of the root) before it is handed over."""
@@ -205,7 +228,7 @@ class ElementStream:
             for child in root[:upto]:
                 if local(child.tag) != self._item:
                     self._finish(child)
-            del root[: upto + 1]
+            self._drop(root, upto + 1)
         return done
 
     def _quiet_events(self, before: int) -> list[Element]:
@@ -238,7 +261,7 @@ class ElementStream:
                 if name == self._item and not in_error:
                     done.append(child)
             if complete:
-                del root[:complete]
+                self._drop(root, complete)
             if complete < count:
                 if root[-1] is not self._current:
                     self._current, self._current_from = root[-1], before
@@ -288,5 +311,5 @@ class ElementStream:
         finally:
             self._depth = depth
         if finished and self._root is not None:
-            del self._root[:finished]
+            self._drop(self._root, finished)
         return done

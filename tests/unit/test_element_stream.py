@@ -310,3 +310,13 @@ def test_a_huge_attribute_counts_as_a_run(backend: str) -> None:
     exact_run(backend, [b"<r><i k='a'><a v='"], MAX_TEXT_BYTES - 5)
     # and the run starts again after the tag's ">"
     exact_run(backend, [b"<r><i k='a'><a v='", b"v" * MIB, b"'/>"], MAX_TEXT_BYTES)
+
+
+def test_a_long_error_root_keeps_the_text_of_its_dropped_children(backend: str) -> None:
+    stream = stream_of(backend)
+    body = b"<error code='x'>A" + b"<b>b</b>c" * 3000 + b"</error>"
+    with pytest.raises(BomgarAPIError) as info:
+        for chunk in pieces(body, 100):
+            stream.feed(chunk)
+        stream.close()
+    assert str(info.value) == "get_things: A" + "bc" * 3000
