@@ -156,7 +156,7 @@ class ElementStream:
             raise BomgarProtocolError(f"{self._action}: expected <{self._root_name}>, got <{name}>")
 
     def _error(self, element: Element) -> BomgarError:
-        if element is self._root:  # its first children may be gone: their text was kept
+        if element is self._root and element is not None:  # first children gone, text kept
             parts = [element.text or "", *self._error_text]
             parts += [t for child in element for t in (*child.itertext(), child.tail or "")]
         else:
