@@ -24,6 +24,7 @@ async def _serve(
     bulk_sessions: int,
     product: str = "rs",
     locale: str = "en",
+    heavy_events: bool = False,
 ) -> None:
     from ..simulator import Simulator  # the server needs aiohttp.web: imported on use
 
@@ -37,6 +38,7 @@ async def _serve(
         product=product,
         locale=locale,
     )
+    simulator.world.bulk_heavy = heavy_events
     async with simulator as sim:
         exports = {"BOMGAR_HOST": sim.url, "BOMGAR_USERNAME": "admin"}
         with tempfile.TemporaryDirectory(prefix="bomgar-sim-") as folder:
@@ -66,6 +68,11 @@ async def _serve(
 @click.option("--backup-size", type=click.IntRange(min=0), default=1 << 20, help="Bytes.")
 @click.option("--bulk-sessions", type=click.IntRange(min=0), default=0, help="Extra sessions.")
 @click.option(
+    "--heavy-events",
+    is_flag=True,
+    help="16 more events per bulk session (chat messages, member-added data).",
+)
+@click.option(
     "--product",
     type=click.Choice(["rs", "pra"]),
     default="rs",
@@ -86,12 +93,17 @@ def serve(
     latency: float,
     backup_size: int,
     bulk_sessions: int,
+    heavy_events: bool,
     product: str,
     locale: str,
 ) -> None:
     """Run the simulated appliance on 127.0.0.1 until interrupted."""
     try:
-        run(_serve(seed, port, tls, latency, backup_size, bulk_sessions, product, locale))
+        run(
+            _serve(
+                seed, port, tls, latency, backup_size, bulk_sessions, product, locale, heavy_events
+            )
+        )
     except OSError as err:
         from .exits import CLIError
 
