@@ -104,6 +104,10 @@ class ParsePool(Generic[T]):
         # start every worker now: they import the package while the first windows download
         self._warm = [self._executor.submit(_ready) for _ in range(workers)]
 
+    async def ready(self) -> list[int]:
+        """Wait until every worker has started (imported the package); their process ids."""
+        return list(await asyncio.gather(*(asyncio.wrap_future(f) for f in self._warm)))
+
     def pids(self) -> list[int]:
         """The worker processes' ids (those started so far)."""
         processes = getattr(self._executor, "_processes", None) or {}

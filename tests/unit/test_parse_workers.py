@@ -182,6 +182,11 @@ async def test_no_data_windows_contribute_nothing(pools: Pools) -> None:
         (b"<session_list><session lsid='a'><broken></session_list>", BomgarProtocolError),
         (f"<session_list {NS}><error>Invalid time range</error></session_list>", BomgarAPIError),
         (b"", BomgarProtocolError),
+        (  # the depth limit holds in the workers
+            f"<session_list {NS}><session lsid='a'>{'<x>' * 80}{'</x>' * 80}</session>"
+            "</session_list>",
+            BomgarProtocolError,
+        ),
     ],
 )
 async def test_a_parse_error_in_a_worker_is_the_loops_error(
