@@ -29,6 +29,7 @@ import io
 import json
 import os
 import pstats
+import resource
 import statistics
 import sys
 import time
@@ -97,8 +98,25 @@ async def _sdk(
     return sessions, 0
 
 
-def run_variant(variant: str, url: str, windows: list[tuple[datetime, datetime]]) -> dict[str, Any]:
-    """One timed run of ``variant``: seconds and sessions (and bytes, for the script)."""
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` (Linux ``/proc``)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # reaped children: pool workers
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_variant(
+    variant: str, url: str, windows: list[tuple[datetime, datetime]], server: int = 0
+) -> dict[str, Any]:
+    """One timed run of ``variant``: seconds, sessions (and bytes, for the script), and the
+    CPU seconds of this process, of its worker processes and of the simulator (``server``)."""
     gc.collect()
     if variant == BASELINE:
         pull = _script(url, windows)
@@ -106,9 +124,17 @@ def run_variant(variant: str, url: str, windows: list[tuple[datetime, datetime]]
         kind, _, n = variant.partition("-N")
         workers = 2 if kind == "pool2" else None
         pull = _sdk(url, windows, int(n), workers)
+    cpu, workers_cpu, server_cpu = time.process_time(), _children_cpu(), _cpu_of(server)
     started = time.perf_counter()
     sessions, size = asyncio.run(pull)
-    return {"seconds": time.perf_counter() - started, "sessions": sessions, "bytes": size}
+    return {
+        "seconds": time.perf_counter() - started,
+        "sessions": sessions,
+        "bytes": size,
+        "cpu_s": time.process_time() - cpu,
+        "workers_cpu_s": _children_cpu() - workers_cpu,
+        "server_cpu_s": _cpu_of(server) - server_cpu,
+    }
 
 
 def _windows(days: int) -> list[tuple[datetime, datetime]]:
@@ -132,7 +158,7 @@ def measure_kind(
         run_variant(BASELINE, url, windows)  # warm the simulator and the page cache
         for _ in range(repeats):
             for variant in variants:
-                runs[variant].append(run_variant(variant, url, windows))
+                runs[variant].append(run_variant(variant, url, windows, server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -157,6 +183,9 @@ def _summarise(
             "ratio_min": min(per_repeat),
             "ratio_max": max(per_repeat),
             "sessions": items[0]["sessions"],
+            "cpu_s": statistics.median(r["cpu_s"] for r in items),
+            "workers_cpu_s": statistics.median(r["workers_cpu_s"] for r in items),
+            "server_cpu_s": statistics.median(r["server_cpu_s"] for r in items),
         }
     size = base[0]["bytes"]
     counts = {f["sessions"] for f in figures.values()}
@@ -174,8 +203,9 @@ def _summarise(
 def table(results: dict[str, Any]) -> str:
     """The results as a Markdown table."""
     lines = [
-        "| month | variant | seconds median (min-max) | ratio to the script (min-max) |",
-        "| --- | --- | --- | --- |",
+        "| month | variant | seconds median (min-max) | ratio to the script (min-max) "
+        "| CPU s: client + workers + simulator |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for month in results["months"]:
         label = f"{month['kind']} {month['mib']:.1f} MiB, {month['windows']} windows"
@@ -183,7 +213,8 @@ def table(results: dict[str, Any]) -> str:
             lines.append(
                 f"| {label} | {variant} | {f['seconds_median']:.2f} "
                 f"({f['seconds_min']:.2f}-{f['seconds_max']:.2f}) | "
-                f"{f['ratio']:.2f}x ({f['ratio_min']:.2f}-{f['ratio_max']:.2f}) |"
+                f"{f['ratio']:.2f}x ({f['ratio_min']:.2f}-{f['ratio_max']:.2f}) | "
+                f"{f['cpu_s']:.2f} + {f['workers_cpu_s']:.2f} + {f['server_cpu_s']:.2f} |"
             )
     return "\n".join(lines)
 

@@ -10,6 +10,7 @@ import pytest
 from benchmarks.bench_month import BASELINE, QUICK_VARIANTS
 
 FIGURES = ("seconds_median", "seconds_min", "seconds_max", "ratio", "ratio_min", "ratio_max")
+CPU = ("cpu_s", "workers_cpu_s", "server_cpu_s")
 
 
 @pytest.mark.timeout(600)
@@ -29,6 +30,9 @@ def test_the_quick_run_reports_every_figure(quick_suite: dict[str, Any]) -> None
                 assert isinstance(figures[name], float), (variant, name)
                 assert figures[name] > 0, (variant, name)
             assert figures["sessions"] > 0
+            for name in CPU:  # CPU seconds: the in-loop variants start no worker (0.0)
+                assert isinstance(figures[name], float) and figures[name] >= 0, (variant, name)
+            assert figures["cpu_s"] > 0
             assert figures["seconds_min"] <= figures["seconds_median"] <= figures["seconds_max"]
             assert figures["ratio_min"] <= figures["ratio_max"]
         assert month["variants"][BASELINE]["ratio"] == 1.0
