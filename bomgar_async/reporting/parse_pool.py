@@ -13,7 +13,8 @@ The workers are started with the ``spawn`` method (never ``fork`` under a runnin
 A parse error in a worker arrives as the same ``BomgarError`` type, message and attributes
 as on the loop; a worker that dies (killed, crashed) raises ``BomgarError`` for the
 windows it held, never a hang. :meth:`ParsePool.aclose` drops queued work and stops the
-processes (terminating any still busy with a cancelled window).
+processes (terminating any still busy with a cancelled window); a worker whose parent
+process dies without closing the pool exits by itself within a second.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -86,6 +89,18 @@ def _ready() -> int:
     return os.getpid()
 
 
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit when the process that started the pool is gone (killed without
+    closing it), instead of waiting for work forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="bomgar-parent-watch", daemon=True).start()
+
+
 class ParsePool(Generic[T]):
     """Worker processes that parse spooled report bodies (see the module docstring).
 
@@ -98,7 +113,10 @@ class ParsePool(Generic[T]):
     def __init__(self, workers: int, parser: Callable[[], RecordStreamParser[T]]) -> None:
         self._parser = parser
         self._executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
         )
         self._closed = False
         # start every worker now: they import the package while the first windows download

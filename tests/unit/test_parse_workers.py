@@ -312,3 +312,50 @@ def test_the_pool_refuses_work_once_closed() -> None:
             await pool.parse("/nonexistent")
 
     asyncio.run(run())
+
+
+ORPHANING = """
+import asyncio, os, sys
+from bomgar_async.reporting.parse_pool import ParsePool
+from bomgar_async.reporting.streams import support_session_parser
+
+async def main():
+    pool = ParsePool(2, support_session_parser)
+    print(" ".join(map(str, await pool.ready())), flush=True)
+    os._exit(0)  # killed without closing the pool
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_exit_when_their_parent_dies_without_closing_the_pool(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "orphaning.py"
+    script.write_text(ORPHANING)
+    root = Path(__file__).parents[2]
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    pids = [int(p) for p in done.stdout.split()]
+    assert len(pids) == 2, done.stderr[-2000:]
+    deadline = time.monotonic() + 30
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_running(pid) for pid in pids)
