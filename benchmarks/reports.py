@@ -9,10 +9,10 @@ reports (custom attributes, Jump Group) instead of Remote Support ``SupportSessi
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
-from bomgar_async.simulator.history import Party, RecordEvent, SessionRecord, bulk_record
+from bomgar_async.simulator.bulk_heavy import heavy_events, with_heavy_events
+from bomgar_async.simulator.history import bulk_record
 from bomgar_async.simulator.pra_reports import access_session_xml
 from bomgar_async.simulator.reports_render import close, open_root, session_xml
 from bomgar_async.simulator.world import World
@@ -21,41 +21,6 @@ __all__ = ["KINDS", "heavy_events", "report", "report_parts"]
 
 KINDS = ("light", "heavy")
 _NAMESPACE = "http://www.beyondtrust.com/sra/namespaces/API/reporting"
-
-
-def heavy_events(record: SessionRecord) -> tuple[RecordEvent, ...]:
-    """16 extra events for ``record``: 8 chat messages, 8 member-added events."""
-    rep = Party(gsnumber=21, type="representative", name="Admin Üser")
-    customer = Party(gsnumber=22, type="customer", name="Customer <one>")
-    start = record.start
-    events = []
-    for n in range(8):
-        body = f"message {n} of {record.lsid}: check the printer & the \x07bell"
-        if n % 2:
-            body = f"message {n} of {record.lsid}: plain text with <markup> & an ümlaut"
-        events.append(
-            RecordEvent(
-                ts=start + 10 * n,
-                event_type="Chat Message",
-                performed_by=rep if n % 2 else customer,
-                destination=customer if n % 2 else rep,
-                body=body,
-            )
-        )
-        events.append(
-            RecordEvent(
-                ts=start + 10 * n + 5,
-                event_type="Conference Member Added",
-                performed_by=rep,
-                data=(
-                    ("member", f"rep{n}"),
-                    ("role", "observer"),
-                    ("granted", "2024-01-02T03:04:05Z"),
-                    ("empty", ""),
-                ),
-            )
-        )
-    return tuple(events)
 
 
 def report_parts(
@@ -76,8 +41,7 @@ def report_parts(
     while size < target_bytes:
         record = bulk_record(world, index)
         if kind == "heavy":
-            events = tuple(sorted(record.events + heavy_events(record), key=lambda e: e.ts))
-            record = dataclasses.replace(record, events=events)
+            record = with_heavy_events(record)
         part = render(record, host=host, recordings=True, now=world.created_at).encode()
         size += len(part)
         index += 1

@@ -26,6 +26,7 @@ PARTS: dict[str, str] = {
     "calls": "bench_calls",
     "cache": "bench_cache",
     "download": "bench_backup",
+    "month": "bench_month",
 }
 
 

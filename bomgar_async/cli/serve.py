@@ -25,6 +25,7 @@ async def _serve(
     product: str = "rs",
     locale: str = "en",
     connected_clients: int = 0,
+    heavy_events: bool = False,
 ) -> None:
     from ..simulator import Simulator  # the server needs aiohttp.web: imported on use
 
@@ -39,6 +40,7 @@ async def _serve(
         product=product,
         locale=locale,
     )
+    simulator.world.bulk_heavy = heavy_events
     async with simulator as sim:
         exports = {"BOMGAR_HOST": sim.url, "BOMGAR_USERNAME": "admin"}
         with tempfile.TemporaryDirectory(prefix="bomgar-sim-") as folder:
@@ -74,6 +76,11 @@ async def _serve(
     help="Connect extra clients until this many are connected.",
 )
 @click.option(
+    "--heavy-events",
+    is_flag=True,
+    help="16 more events per bulk session (chat messages, member-added data).",
+)
+@click.option(
     "--product",
     type=click.Choice(["rs", "pra"]),
     default="rs",
@@ -95,6 +102,7 @@ def serve(
     backup_size: int,
     bulk_sessions: int,
     connected_clients: int,
+    heavy_events: bool,
     product: str,
     locale: str,
 ) -> None:
@@ -111,6 +119,7 @@ def serve(
                 product,
                 locale,
                 connected_clients,
+                heavy_events,
             )
         )
     except OSError as err:

@@ -62,10 +62,13 @@ class PraAPI(ReportEndpoint):
         lsids: Iterable[str] | None = None,
         window: timedelta | None = None,
         concurrency: int = 4,
+        parse_workers: int | None = None,
     ) -> AsyncIterator[AccessSession]:
         """Stream ``AccessSession`` reports, one session at a time, parsed while the body
         arrives; with ``window``, windows pulled ``concurrency`` at a time and yielded in
-        order, each lsid once. A no-data answer yields nothing.
+        order, each lsid once. A no-data answer yields nothing. ``parse_workers`` (with
+        ``window``): parse the windows in that many worker processes (see
+        :mod:`bomgar_async.reporting.parse_pool`); ``None``: on the event loop.
 
         Raises:
             BomgarValidationError: bad arguments, before any request.
@@ -80,6 +83,7 @@ class PraAPI(ReportEndpoint):
             lsids=lsids,
             window=window,
             concurrency=concurrency,
+            parse_workers=parse_workers,
         )
 
     def ended_between(

@@ -55,6 +55,7 @@ class ReportingAPI(ReportEndpoint):
         limit: str | None = None,
         window: timedelta | None = None,
         concurrency: int = 4,
+        parse_workers: int | None = None,
     ) -> AsyncIterator[SupportSession]:
         """Stream ``SupportSession`` reports, one session at a time, parsed while the body
         arrives (memory stays flat however large the report).
@@ -62,6 +63,10 @@ class ReportingAPI(ReportEndpoint):
         With ``window``, the range (``until=None``: to now) is split into windows pulled
         ``concurrency`` at a time and yielded in window order, each lsid once; with
         ``by="start"`` that is start order. Without it, one report is streamed.
+        ``parse_workers`` (with ``window``): parse the windows in that many worker
+        processes, on both cores, same sessions in the same order (each window's body is
+        spooled to a temporary file; see :mod:`bomgar_async.reporting.parse_pool`);
+        ``None`` (the default) parses on the event loop.
 
         Raises:
             BomgarValidationError: bad arguments, raised by this call before any request,
@@ -79,6 +84,7 @@ class ReportingAPI(ReportEndpoint):
             window=window,
             concurrency=concurrency,
             limit=limit,
+            parse_workers=parse_workers,
         )
 
     def ended_between(

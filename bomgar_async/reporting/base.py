@@ -20,6 +20,7 @@ from .no_data import (
     NoDataMatcher,
     no_data_error,
 )
+from .parse_pool import check_parse_workers
 from .session_stream import RecordStreamParser
 from .streams import (
     REPORTING_PATH,
@@ -135,12 +136,18 @@ class ReportEndpoint:
         window: timedelta | None,
         concurrency: int,
         on_bytes: Callable[[int], None] | None = None,
+        parse_workers: int | None = None,
         **extra: object,
     ) -> AsyncIterator[R]:
         """Stream a session report: one body, or ``window``-long windows pulled
         ``concurrency`` at a time (``build(start, stop, by=..., **extra)`` makes each query);
-        ``on_bytes`` is called with the size of each body chunk received."""
+        ``on_bytes`` is called with the size of each body chunk received; with
+        ``parse_workers`` (windows only) the windows are parsed in that many worker
+        processes (:mod:`.parse_pool`)."""
+        workers = check_parse_workers(parse_workers)
         if window is None:
+            if workers is not None:
+                raise BomgarValidationError("parse_workers parses windows: it needs window")
             params = build(since, until, by=by, lsids=lsids, **extra)
             return stream_report(
                 self._client,
@@ -169,6 +176,7 @@ class ReportEndpoint:
             path=self.path,
             no_data=self.no_data,
             on_bytes=on_bytes,
+            parse_workers=workers,
         )
 
     async def _appliance_now(self) -> datetime:

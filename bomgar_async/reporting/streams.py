@@ -10,13 +10,17 @@
   ``concurrency`` at once, and under the client's ``max_concurrency``), and yields the
   windows' sessions in window order, each lsid once (windows may share a boundary second).
   Windows that finish early wait, parsed, until their turn: memory grows with
-  ``concurrency`` windows, not with the whole range.
+  ``concurrency`` windows, not with the whole range. With ``parse_workers``, each
+  window's body is spooled to a temporary file and parsed in a worker process (see
+  :mod:`.parse_pool`): same records, order and errors, on both cores.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import tempfile
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Protocol, TypeVar
@@ -26,6 +30,7 @@ from .._http.request import Params
 from ..errors import BomgarError
 from .models import SupportSession
 from .no_data import NoDataMatcher
+from .parse_pool import ParsePool
 from .session_stream import (
     RecordStreamParser,
     SessionStreamParser,
@@ -122,6 +127,46 @@ async def _collect(
     return [record async for record in stream]
 
 
+async def _collect_in_pool(
+    client: Host,
+    params: Params,
+    pool: ParsePool[R],
+    path: str,
+    no_data: NoDataMatcher,
+    on_bytes: Callable[[int], None] | None,
+) -> list[R]:
+    """One window: its body spooled to a temporary file (always deleted), parsed by a
+    worker. Errors as :func:`stream_report` (nothing is handed on before the whole
+    window is parsed, so a failed pull is retried like any read-only call)."""
+    label = dict(params).get("generate_report", "SupportSession")
+    request = client.build_request(path, params, read_only=True, label=label)
+    attempt = 0
+    while True:
+        handle, spool = tempfile.mkstemp(prefix="bomgar-window-", suffix=".xml")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                async with (
+                    client.open_stream(request) as response,
+                    contextlib.aclosing(response.iter_chunks()) as chunks,
+                ):
+                    async for chunk in chunks:
+                        if on_bytes is not None:
+                            on_bytes(len(chunk))
+                        file.write(chunk)
+            return await pool.parse(spool)
+        except BomgarError as err:
+            if no_data.is_no_data(err):
+                return []
+            delay = client.retry_delay(request, attempt, err)
+            if delay is None:
+                raise
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(spool)
+        attempt += 1
+        await asyncio.sleep(delay)
+
+
 async def windowed(
     client: Host,
     window_params: Iterable[Params],
@@ -132,6 +177,7 @@ async def windowed(
     no_data: NoDataMatcher = _DEFAULT_NO_DATA,
     skip: Callable[[str], bool] | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    parse_workers: int | None = None,
 ) -> AsyncIterator[R]:
     """Yield the records of each window's report, windows in order, each lsid once; a
     window answered with the no-data ``<error>`` contributes nothing.
@@ -145,7 +191,11 @@ async def windowed(
         concurrency: windows pulled at once (the client's ``max_concurrency`` also applies).
         skip: called with each new lsid; a True answer leaves that session out.
         on_bytes: called with the size of each body chunk received (any window).
+        parse_workers: parse each window in one of this many worker processes (its
+            body spooled to a temporary file); ``None``: on the event loop. The pool
+            lives as long as this iterator.
     """
+    pool = ParsePool(parse_workers, parser) if parse_workers is not None else None
     previous: set[str] = set()
     pending: deque[asyncio.Task[list[R]]] = deque()
     queue = iter(window_params)  # consumed as windows start: never all built up front
@@ -157,7 +207,11 @@ async def windowed(
                 if params is None:
                     exhausted = True
                     break
-                pull = _collect(client, params, parser, path, no_data, on_bytes)
+                pull = (
+                    _collect(client, params, parser, path, no_data, on_bytes)
+                    if pool is None
+                    else _collect_in_pool(client, params, pool, path, no_data, on_bytes)
+                )
                 pending.append(asyncio.create_task(pull))
             if not pending:
                 break
@@ -174,3 +228,5 @@ async def windowed(
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+        if pool is not None:
+            await pool.aclose()

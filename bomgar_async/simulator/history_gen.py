@@ -90,7 +90,12 @@ def build_bulk(world: World, index: int) -> SessionRecord:
     """Bulk session ``index`` (see :func:`~.history.bulk_times`)."""
     start, end = bulk_times(world, index)
     plan = _Plan(bulk_lsid(world, index), BULK_LSEQ + index, start, end, unattended=False)
-    return _Builder(world, random.Random(f"bulk-{world.seed}-{index}")).build(plan)
+    record = _Builder(world, random.Random(f"bulk-{world.seed}-{index}")).build(plan)
+    if world.bulk_heavy:
+        from .bulk_heavy import with_heavy_events
+
+        return with_heavy_events(record)
+    return record
 
 
 def add_closed_session(

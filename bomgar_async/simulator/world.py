@@ -78,6 +78,8 @@ class World:
     """How many closed sessions the generated :attr:`history` starts with."""
     bulk_sessions: int = 0
     """How many synthetic closed sessions are reported besides ``history`` (never stored)."""
+    bulk_heavy: bool = False
+    """Give each bulk session 16 more events (see :mod:`.bulk_heavy`)."""
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
     _history: list[SessionRecord] | None = field(default=None, compare=False, repr=False)
     _presentations: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
