@@ -218,3 +218,35 @@ def test_shorthands_on_a_session_like_node() -> None:
     assert bool_of(root, "flag") is True
     assert int_of(root, "count") == 12
     assert str_of(root, "name") == "rep"
+
+
+def test_a_timestamp_attribute_wins_over_the_text_ts_first() -> None:
+    _, root = parse_document(
+        b"<session>"
+        b'<a ts="60" timestamp="120">2024-12-03T15:41:07Z</a>'
+        b'<b timestamp="120">2024-12-03T15:41:07Z</b>'
+        b'<c ts="bad" timestamp="180">2024-12-03T15:41:07Z</c>'
+        b'<d ts="bad" timestamp="worse">2024-12-03T15:41:07Z</d>'
+        b"</session>"
+    )
+    assert datetime_of(root, "a") == datetime(1970, 1, 1, 0, 1, tzinfo=UTC)
+    assert datetime_of(root, "b") == datetime(1970, 1, 1, 0, 2, tzinfo=UTC)
+    assert datetime_of(root, "c") == datetime(1970, 1, 1, 0, 3, tzinfo=UTC)
+    assert datetime_of(root, "d") == datetime(2024, 12, 3, 15, 41, 7, tzinfo=UTC)
+
+
+def test_where_fromtimestamp_refuses_a_stamp_epoch_arithmetic_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Some platforms' ``fromtimestamp`` refuses stamps its C library cannot hold (Windows
+    before 1970 or after 3000): the fallback gives the same value."""
+    from bomgar_async._xml import values
+
+    class NarrowDatetime(datetime):
+        @classmethod
+        def fromtimestamp(cls, t: float, tz: object = None) -> NarrowDatetime:  # type: ignore[override]
+            raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(values, "datetime", NarrowDatetime)
+    assert to_datetime("33000000000") == datetime(3015, 9, 24, 10, 40, tzinfo=UTC)
+    assert to_datetime("999999999999") is None  # beyond year 9999 either way
