@@ -81,7 +81,7 @@ class _SQLiteValues(Values):
             return None
         if value.tzinfo is not UTC:
             value = value.astimezone(UTC)
-        return value.replace(tzinfo=None).isoformat(" ")
+        return value.isoformat(" ")[:-6]  # without its "+00:00"
 
     def ts_back(self, value: Any) -> datetime | None:
         if value is None:
