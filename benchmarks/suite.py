@@ -22,6 +22,7 @@ __all__ = ["PARTS", "main"]
 #: part name → module (``python -m benchmarks.<module>``). Add a part with one line.
 PARTS: dict[str, str] = {
     "parse": "bench_parse",
+    "store": "bench_store",
 }
 
 
