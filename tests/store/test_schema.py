@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from bomgar_async import SupportSession
 from bomgar_async.reporting.parse import parse_session_list
 from bomgar_async.store import PostgresSessionStore, SessionStore, SQLiteSessionStore
@@ -162,3 +164,23 @@ async def test_the_sessions_row_holds_counts_revision_and_sql_readable_times(
             "SELECT count(*) FROM sessions WHERE datetime(start_time) = substr(start_time, 1, 19)",
         )
         assert same[0][0] == sum(1 for s in sessions if s.start_time is not None)
+
+
+async def test_a_write_of_several_chunks_counts_and_replaces_every_row(
+    store: SessionStore,
+) -> None:
+    """More sessions than one encoded chunk (1,000) and one ``IN (...)`` list (500): every
+    row is stored, the count ``write`` returns is the rows in the tables, and writing them
+    again replaces each once."""
+    sessions = _sessions()
+    many = [attrs.evolve(sessions[i % len(sessions)], lsid=f"chunk{i:05d}") for i in range(2300)]
+    tables = sorted(TABLES - {"sync_checkpoints", "schema_version"})
+    count = " + ".join(f"(SELECT count(*) FROM {t})" for t in tables)  # noqa: S608
+    written = await store.write(many)
+    assert written == (await _fetch(store, f"SELECT {count}"))[0][0]
+    assert written > len(many) * 3
+    assert await store.write(reversed(many)) == written
+    revisions = await _fetch(store, "SELECT revision, count(*) FROM sessions GROUP BY revision")
+    assert revisions == [(2, len(many))]
+    loaded = {s.lsid: s async for s in store.sessions()}
+    assert loaded == {s.lsid: s for s in many}
