@@ -127,3 +127,10 @@ async def test_jump_group_and_custom_attributes_map(
     bare = attrs.evolve(base, jump_group=JumpGroup(name="Only a name"), custom_attributes=())
     await store.write([bare])
     assert await store.session(base.lsid) == bare
+
+
+async def test_an_unknown_lsid_is_none(store: SessionStore, history: list[SupportSession]) -> None:
+    assert await store.session(history[0].lsid) is None  # nothing stored yet
+    await store.write(history[:1])
+    assert await store.session(history[0].lsid) == history[0]
+    assert await store.session(history[1].lsid) is None
