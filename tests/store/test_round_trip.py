@@ -134,3 +134,17 @@ async def test_an_unknown_lsid_is_none(store: SessionStore, history: list[Suppor
     await store.write(history[:1])
     assert await store.session(history[0].lsid) == history[0]
     assert await store.session(history[1].lsid) is None
+
+
+async def test_a_survey_without_questions_round_trips(
+    store: SessionStore, history: list[SupportSession]
+) -> None:
+    from bomgar_async.reporting.models import SessionSurvey
+
+    session = attrs.evolve(
+        history[0],
+        cust_surveys=(SessionSurvey(questions=()),),
+        rep_surveys=(SessionSurvey(questions=()), SessionSurvey(questions=())),
+    )
+    await store.write([session])
+    assert await store.session(session.lsid) == session

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -139,3 +140,48 @@ async def test_bad_arguments_are_refused_before_any_work(store: SessionStore) ->
         CatchUp(min_window=timedelta(days=2), max_window=timedelta(days=1))
     with pytest.raises(BomgarValidationError):
         CatchUp(concurrency=0)
+
+
+class _Renamed:
+    """A sync of another report name (any BatchSource): its checkpoint is kept under it."""
+
+    report = "custom-report"
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def batches(self, checkpoint: Any = None, **options: Any) -> AsyncIterator[Any]:
+        return self.inner.batches(checkpoint, **options)  # type: ignore[no-any-return]
+
+
+async def test_a_source_of_another_report_keeps_its_checkpoint_under_its_name(
+    store: SessionStore, bg: BomgarClient
+) -> None:
+    result = await store.sync(_Renamed(bg.reporting.sync(since=since())))
+    assert result.sessions > 0
+    assert await store.load_checkpoint("custom-report") == result.checkpoint
+    assert await store.load_checkpoint("rs") is None
+
+
+async def test_the_sync_lock_waits_30_seconds_by_default(
+    store_factory: StoreFactory, bg: BomgarClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bomgar_async.store import postgres, sqlite
+
+    first, second = store_factory(), store_factory()
+    await first.open()
+    await second.open()
+    clock = iter(range(0, 10_000, 7))  # each look at the clock: 7 seconds later
+    for module in (sqlite, postgres):
+        monkeypatch.setattr(module, "time", type("T", (), {"monotonic": lambda: next(clock)}))
+    monkeypatch.setattr(asyncio, "sleep", _no_sleep)
+    async with first.sync_lock("rs", 1.0):
+        with pytest.raises(SyncLockedError, match=r"waited 30 s"):
+            await second.sync(bg.reporting.sync(since=since()))
+
+
+_real_sleep = asyncio.sleep
+
+
+async def _no_sleep(_delay: float, *args: Any) -> Any:
+    return await _real_sleep(0, *args)
