@@ -157,6 +157,12 @@ async def test_the_sessions_row_holds_counts_revision_and_sql_readable_times(
         assert row[7] == duration
         assert store.values.ts_back(row[8]) >= before  # type: ignore[operator]
         assert store.values.ts_back(row[9]) == s.start_time
+        if isinstance(store, SQLiteSessionStore) and s.start_time is not None:
+            utc = s.start_time.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+            assert row[9][:19] == utc  # UTC text, as SQL compares it
+    loaded = [t async for s in store.sessions() for t in (s.start_time, s.end_time) if t]
+    assert loaded
+    assert all(t.tzinfo is UTC for t in loaded)  # aware datetimes in UTC, as the API gives
     assert any(sum(r[2:6]) for r in rows)  # the fixtures have participants and events
     if isinstance(store, SQLiteSessionStore):  # SQLite's date functions read the text
         same = await _fetch(

@@ -185,3 +185,12 @@ _real_sleep = asyncio.sleep
 
 async def _no_sleep(_delay: float, *args: Any) -> Any:
     return await _real_sleep(0, *args)
+
+
+@pytest.mark.parametrize("name", ["", 5, b"rs"])
+async def test_a_checkpoint_name_must_be_a_non_empty_string(
+    store: SessionStore, bg: BomgarClient, name: Any
+) -> None:
+    with pytest.raises(BomgarValidationError, match=r"^name must be a non-empty string$"):
+        await store.sync(bg.reporting.sync(since=since()), name=name)
+    assert await store.load_checkpoint("rs") is None  # refused before any work
