@@ -194,3 +194,21 @@ async def test_a_checkpoint_name_must_be_a_non_empty_string(
     with pytest.raises(BomgarValidationError, match=r"^name must be a non-empty string$"):
         await store.sync(bg.reporting.sync(since=since()), name=name)
     assert await store.load_checkpoint("rs") is None  # refused before any work
+
+
+async def test_the_catch_up_plan_given_is_the_one_used(
+    store_factory: StoreFactory, bg: BomgarClient
+) -> None:
+    six_hours = timedelta(hours=6)
+    plain = [b async for b in bg.reporting.sync(since=since(), window=six_hours).batches()]
+    fixed, adaptive = store_factory(), store_factory()
+    await fixed.open()
+    got = await fixed.sync(
+        bg.reporting.sync(since=since(), window=six_hours), catch_up=CatchUp.fixed(six_hours)
+    )
+    assert got.batches == len(plain) >= 150  # one 6-hour window at a time, as asked
+    await fixed.close()
+    await adaptive.open()
+    default = await adaptive.sync(bg.reporting.sync(since=since(), window=six_hours), name="x")
+    assert default.batches * 5 < len(plain)  # no plan given: CatchUp() resizes the windows
+    assert default.sessions == got.sessions
