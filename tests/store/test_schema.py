@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 
 from bomgar_async import SupportSession
 from bomgar_async.reporting.parse import parse_session_list
@@ -190,3 +191,18 @@ async def test_a_write_of_several_chunks_counts_and_replaces_every_row(
     assert revisions == [(2, len(many))]
     loaded = {s.lsid: s async for s in store.sessions()}
     assert loaded == {s.lsid: s for s in many}
+
+
+async def test_an_unknown_model_or_product_is_refused(store: SessionStore) -> None:
+    from types import SimpleNamespace
+
+    from bomgar_async import BomgarValidationError
+    from bomgar_async.store.codec import codec_of_product
+
+    with pytest.raises(
+        BomgarValidationError, match=r"^no session store mapping for SimpleNamespace$"
+    ):
+        await store.write([SimpleNamespace(lsid="x")])
+    assert await _fetch(store, "SELECT count(*) FROM sessions") == [(0,)]
+    with pytest.raises(BomgarValidationError, match=r"^no session store mapping for product 'x'$"):
+        codec_of_product("x")
