@@ -2,16 +2,20 @@
 
 The simulated appliance runs in its own process (``bomgar-async serve --bulk-sessions N``).
 Three syncs of the same report, same windows and concurrency (``CatchUp()`` defaults):
-  parse     ``sync.batches(...)``, sessions dropped (pull + streamed parsing only)
-  sqlite    ``SQLiteSessionStore(tmp file).sync(...)``
-  postgres  ``PostgresSessionStore(dsn).sync(...)`` ($DATABASE_URL, else a throw-away
-            cluster started like the tests do; skipped when neither can be had)
-  parse     again; the ratios are against the mean of the two parse-only rates
-The target is a store run at >= 0.7x the parse-only rate (the store is not the bottleneck).
-``--profile`` prints cProfile's top functions of the SQLite run's event-loop thread and
-the time spent encoding rows (done in the worker thread, invisible to cProfile).
+  parse     ``sync.batches(...)``, sessions dropped (pull + streamed parsing only): the baseline
+  sqlite    ``SQLiteSessionStore(fresh file).sync(...)``
+  postgres  ``PostgresSessionStore(fresh database).sync(...)`` on $DATABASE_URL's server (a
+            ``bench_store_*`` database is created and dropped each run), else a throw-away
+            cluster started like the tests do; skipped when neither can be had
+one run of each in turn, ``--repeats`` times. Each figure is the median sessions/s (and rows/s)
+with min-max; the ratio is the store's median over the parse-only median. The target is a
+store run at >= 0.7x the parse-only rate (the store is not the bottleneck).
+``--profile`` prints cProfile's top functions of the event-loop thread during one SQLite run
+and the rate of encoding rows alone (done in the store's encoder thread, which cProfile does
+not see).
 
-Run: python benchmarks/bench_store.py [--sessions 30000] [--profile]
+Run: python -m benchmarks.bench_store [--quick] [--sessions 30000] [--repeats 5]
+     [--json bench_store.json] [--profile]
 """
 
 from __future__ import annotations
@@ -19,14 +23,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import json
 import os
 import pstats
 import shutil
+import statistics
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -73,7 +83,8 @@ async def encode_seconds(url: str, since: datetime) -> tuple[float, int]:
     return time.perf_counter() - started, len(sessions)
 
 
-def postgres_dsn(work: Path) -> tuple[str | None, object]:
+def postgres_server(work: Path) -> tuple[str | None, Any]:
+    """The DSN of a PostgreSQL server: $DATABASE_URL's, else a throw-away cluster (and it)."""
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"], None
     from tests.conftest import PostgresServer, _postgres_bin
@@ -90,56 +101,141 @@ def postgres_dsn(work: Path) -> tuple[str | None, object]:
     return server.dsn, server
 
 
-def line(name: str, seconds: float, sessions: int, rows: int, base: float | None) -> None:
-    ratio = f"{(sessions / seconds) / base:5.2f}x parse-only" if base else ""
-    print(
-        f"{name:9}: {sessions / seconds:8.0f} sessions/s {rows / seconds:9.0f} rows/s "
-        f"({seconds:6.2f} s) {ratio}"
-    )
+@asynccontextmanager
+async def fresh_database(dsn: str) -> AsyncIterator[str]:
+    """A new, empty database on ``dsn``'s server (dropped afterwards): its DSN."""
+    import asyncpg  # type: ignore[import-untyped]
+
+    name = f"bench_store_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(dsn)
+    try:
+        await admin.execute(f"CREATE DATABASE {name}")
+    finally:
+        await admin.close()
+    try:
+        yield dsn.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        admin = await asyncpg.connect(dsn)
+        try:
+            await admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        finally:
+            await admin.close()
 
 
-async def main(sessions: int, profile: bool) -> None:
+Run = tuple[float, int, int]  # seconds, sessions, rows
+
+
+async def measure(sessions: int, repeats: int, profile: bool) -> dict[str, Any]:
+    """Run the variants in turn, ``repeats`` times; the figures as a JSON-ready dict."""
     server, url = start_simulator("--bulk-sessions", str(sessions))
     since = datetime.now(timezone.utc) - timedelta(days=60)
     work = Path(tempfile.mkdtemp(prefix="bench-store-"))
     pg_server = None
+    runs: dict[str, list[Run]] = {"parse": [], "sqlite": [], "postgres": []}
     try:
-        parse_s, parsed = await parse_only(url, since)
-        profiler = cProfile.Profile() if profile else None
-        if profiler:
-            profiler.enable()
-        lite = await into(SQLiteSessionStore(work / "s.db"), url, since)
-        if profiler:
-            profiler.disable()
-        assert lite[1] == parsed, (lite[1], parsed)
-        dsn, pg_server = postgres_dsn(work)
-        pg = None if dsn is None else await into(PostgresSessionStore(dsn), url, since)
-        assert pg is None or pg[1] == parsed, (pg, parsed)
-        again_s, again = await parse_only(url, since)
-        base = (parsed / parse_s + again / again_s) / 2  # the load of the machine moves it
-        line("parse", parse_s, parsed, 0, base)
-        line("sqlite", *lite, base)
-        if pg is None:
-            print("postgres : skipped (no DATABASE_URL and no initdb/postgres binaries)")
-        else:
-            line("postgres", *pg, base)
-        line("parse", again_s, again, 0, base)
-        print("(ratios against the mean rate of the two parse-only runs)")
-        if profiler:
-            enc_s, enc_n = await encode_seconds(url, since)
-            print(f"encoding rows alone: {enc_n / enc_s:.0f} sessions/s")
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+        dsn, pg_server = postgres_server(work)
+        for round_ in range(repeats):
+            seconds, parsed = await parse_only(url, since)
+            runs["parse"].append((seconds, parsed, 0))
+            lite = await into(SQLiteSessionStore(work / f"s{round_}.db"), url, since)
+            assert lite[1] == parsed, (lite, parsed)
+            runs["sqlite"].append(lite)
+            if dsn is not None:
+                async with fresh_database(dsn) as database:
+                    pg = await into(PostgresSessionStore(database), url, since)
+                assert pg[1] == parsed, (pg, parsed)
+                runs["postgres"].append(pg)
+        if profile:
+            await show_profile(url, since, work)
     finally:
         server.terminate()
         server.wait(timeout=10)
         if pg_server is not None:
-            pg_server.stop()  # type: ignore[attr-defined]
+            pg_server.stop()
         shutil.rmtree(work, ignore_errors=True)
+    return summarise(sessions, repeats, runs)
+
+
+async def show_profile(url: str, since: datetime, work: Path) -> None:
+    """cProfile's reading of the event-loop thread during one SQLite sync."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    await into(SQLiteSessionStore(work / "profiled.db"), url, since)
+    profiler.disable()
+    enc_s, enc_n = await encode_seconds(url, since)
+    print(f"encoding rows alone: {enc_n / enc_s:.0f} sessions/s")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def summarise(sessions: int, repeats: int, runs: dict[str, list[Run]]) -> dict[str, Any]:
+    """Median, min and max of sessions/s and rows/s per variant; ratios of medians."""
+    variants: dict[str, Any] = {}
+    for variant, items in runs.items():
+        if not items:
+            variants[variant] = None  # no PostgreSQL server to be had
+            continue
+        variants[variant] = {
+            "sessions": items[0][1],
+            "rows": items[0][2],
+            "sessions_s": _spread([n / s for s, n, _ in items]),
+            "rows_s": _spread([r / s for s, _, r in items]),
+        }
+    base = variants["parse"]["sessions_s"]["median"]
+    for figures in variants.values():
+        if figures is not None:
+            figures["ratio"] = figures["sessions_s"]["median"] / base
+    return {
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "sessions": sessions,
+        "repeats": repeats,
+        "baseline": "parse",
+        "target_ratio": 0.7,
+        "variants": variants,
+    }
+
+
+def table(results: dict[str, Any]) -> str:
+    """The results as a Markdown table."""
+    lines = [
+        "| variant | sessions/s median (min-max) | rows/s median (min-max) | ratio to parse-only |",
+        "| --- | --- | --- | --- |",
+    ]
+    for variant, f in results["variants"].items():
+        if f is None:
+            lines.append(f"| {variant} | skipped: no DATABASE_URL, no initdb/postgres | | |")
+            continue
+        s, r = f["sessions_s"], f["rows_s"]
+        lines.append(
+            f"| {variant} | {s['median']:.0f} ({s['min']:.0f}-{s['max']:.0f}) | "
+            f"{r['median']:.0f} ({r['min']:.0f}-{r['max']:.0f}) | {f['ratio']:.2f}x |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: see the module docstring."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--quick", action="store_true", help="600 sessions, about 20 s on a quiet machine"
+    )
+    parser.add_argument("--sessions", type=int, default=30000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--json", default="bench_store.json", help="where to write the figures")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args(argv)
+    sessions = 600 if args.quick else args.sessions
+    command = "python -m benchmarks.bench_store " + " ".join(argv or sys.argv[1:])
+    results = asyncio.run(measure(sessions, args.repeats, args.profile))
+    results["command"] = command.strip()
+    Path(args.json).write_text(json.dumps(results, indent=2))
+    print(table(results))
+    print(f"\n{command.strip()}  (figures in {args.json})")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sessions", type=int, default=30000)
-    parser.add_argument("--profile", action="store_true")
-    args = parser.parse_args()
-    asyncio.run(main(args.sessions, args.profile))
+    main()

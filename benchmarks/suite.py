@@ -27,6 +27,7 @@ PARTS: dict[str, str] = {
     "cache": "bench_cache",
     "download": "bench_backup",
     "month": "bench_month",
+    "store": "bench_store",
 }
 
 

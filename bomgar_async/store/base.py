@@ -5,13 +5,20 @@ A backend implements a few primitives (open/migrate, the sync lock, one transact
 replaces sessions and moves a checkpoint, reading rows back); :class:`SessionStore` builds
 the public methods on them. Sessions become rows through the codecs of
 :mod:`~bomgar_async.store.codec`, so a store never names a model field.
+
+Encoding runs in the store's own encoder thread, in chunks of sessions (:class:`Prepared`),
+never on the event loop: a sync hands a batch to the encoder as soon as it arrives, while
+the previous batch's transaction still runs, and a transaction inserts each chunk as soon
+as it is encoded, while the encoder works on the next one (SQLite and PostgreSQL do their
+part of an insert without holding Python's GIL).
 """
 
 from __future__ import annotations
 
 import abc
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from types import TracebackType
@@ -26,9 +33,10 @@ from .codec import codec_for, codec_of_product
 from .query import SessionQuery
 from .rows import Parts, Row, Rows, Values
 
-__all__ = ["BatchSource", "SessionStore", "StoreSyncResult"]
+__all__ = ["BatchSource", "Prepared", "SessionStore", "StoreSyncResult"]
 
 _PAGE = 500
+_CHUNK = 1000  # sessions encoded at a time: one chunk is inserted while the next is encoded
 _NAMES = {"SupportSession": "rs", "AccessSession": "pra"}
 
 
@@ -68,10 +76,41 @@ class StoreSyncResult:
     checkpoint: SyncCheckpoint | None
 
 
+class Prepared:
+    """A batch of sessions on its way to rows: the lsids it replaces (a repeated lsid
+    counts once, its last session wins) and the chunks of rows being encoded, in order."""
+
+    __slots__ = ("chunks", "lsids")
+
+    def __init__(self, lsids: list[str], chunks: list[Future[Rows]]) -> None:
+        self.lsids = lsids
+        self.chunks = chunks
+
+    def rows(self) -> Iterator[Rows]:
+        """Each chunk's rows, waiting for its encoding (blocks: for a worker thread).
+
+        Raises:
+            BomgarValidationError: a session no codec maps.
+        """
+        for chunk in self.chunks:
+            yield chunk.result()
+
+    async def rows_async(self) -> AsyncIterator[Rows]:
+        """Each chunk's rows, awaiting its encoding (for the event loop)."""
+        for chunk in self.chunks:
+            yield await asyncio.wrap_future(chunk)
+
+    def cancel(self) -> None:
+        """Drop the chunks not encoded yet (their batch will not be written)."""
+        for chunk in self.chunks:
+            chunk.cancel()
+
+
 class SessionStore(abc.ABC):
     """Sessions in a database (see :mod:`bomgar_async.store`); use as ``async with``."""
 
     values: Values
+    _encoder: ThreadPoolExecutor | None = None
 
     async def __aenter__(self) -> SessionStore:
         await self.open()
@@ -110,12 +149,13 @@ class SessionStore(abc.ABC):
         """
 
     @abc.abstractmethod
-    async def _write(
-        self, sessions: Iterable[Any], checkpoint: tuple[str, str, str | None] | None
+    async def _write_prepared(
+        self, prepared: Prepared, checkpoint: tuple[str, str, str | None] | None
     ) -> int:
-        """In one transaction: replace the sessions' rows, and (``(name, new, expected)``)
-        move checkpoint ``name`` from ``expected`` to ``new`` (raise SyncConflictError when
-        it is not ``expected``). Returns the rows written."""
+        """In one transaction: replace the rows of ``prepared.lsids`` with the rows of
+        ``prepared`` (each chunk inserted as soon as it is encoded), and (``(name, new,
+        expected)``) move checkpoint ``name`` from ``expected`` to ``new`` (raise
+        SyncConflictError when it is not ``expected``). Returns the rows written."""
 
     @abc.abstractmethod
     async def _select(self, query: SessionQuery) -> list[str]:
@@ -125,13 +165,34 @@ class SessionStore(abc.ABC):
     async def _load(self, lsids: list[str]) -> tuple[list[Row], Parts]:
         """The ``sessions`` rows (in ``lsids`` order) and parts of ``lsids``."""
 
-    def _rows(self, sessions: Iterable[Any]) -> Rows:
-        """Encode sessions into rows (the last of a repeated lsid wins)."""
-        unique = {session.lsid: session for session in sessions}
+    def _prepare(self, sessions: Iterable[Any]) -> Prepared:
+        """Start encoding ``sessions`` in the encoder thread (see the module docstring)."""
+        unique = list({session.lsid: session for session in sessions}.values())
+        if self._encoder is None:
+            self._encoder = ThreadPoolExecutor(1, thread_name_prefix="bomgar-store-encode")
+        chunks = [
+            self._encoder.submit(self._encode, unique[start : start + _CHUNK])
+            for start in range(0, len(unique), _CHUNK)
+        ]
+        return Prepared([session.lsid for session in unique], chunks)
+
+    def _encode(self, sessions: list[Any]) -> Rows:
         rows = Rows()
-        for session in unique.values():
+        for session in sessions:
             codec_for(session).encode(session, rows, self.values)
         return rows
+
+    def _stop_encoder(self) -> None:
+        """Stop the encoder thread (a backend's ``close``): chunks not started are dropped,
+        the one being encoded finishes in the background."""
+        encoder, self._encoder = self._encoder, None
+        if encoder is not None:
+            encoder.shutdown(wait=False, cancel_futures=True)
+
+    async def _write(
+        self, sessions: Iterable[Any], checkpoint: tuple[str, str, str | None] | None
+    ) -> int:
+        return await self._write_batch(self._prepare(sessions), checkpoint)
 
     async def write(self, sessions: Iterable[Any]) -> int:
         """Insert or replace ``sessions`` (by lsid) in one transaction.
@@ -155,8 +216,8 @@ class SessionStore(abc.ABC):
         Each batch's sessions and its checkpoint (kept under ``name``) are written in one
         transaction, and the run starts from the stored checkpoint, so a crash at any point
         loses nothing and repeats nothing. While one batch's transaction runs, the next batch
-        is pulled (one transaction in flight, committed in order; a failing pull lets it
-        finish). The sync lock keeps a second sync out: it waits
+        is pulled and encoded (one transaction in flight, committed in order; a failing pull
+        lets it finish). The sync lock keeps a second sync out: it waits
         up to ``lock_timeout`` seconds, then raises ``SyncLockedError``.
 
         Args:
@@ -179,10 +240,15 @@ class SessionStore(abc.ABC):
             writing: tuple[asyncio.Task[int], _Batch] | None = None
             try:
                 async for batch in source:
+                    prepared = self._prepare(batch.sessions)  # encoded during the transaction
                     if writing is not None:  # one transaction in flight, committed in order
-                        rows += await self._committed(*writing, progress)
+                        try:
+                            rows += await self._committed(*writing, progress)
+                        except BaseException:
+                            prepared.cancel()
+                            raise
                     text = batch.checkpoint.to_json()
-                    task = asyncio.create_task(self._write(batch.sessions, (name, text, expected)))
+                    task = asyncio.create_task(self._write_batch(prepared, (name, text, expected)))
                     writing, expected = (task, batch), text
                     batches, sessions = batches + 1, sessions + len(batch.sessions)
                 if writing is not None:
@@ -192,6 +258,15 @@ class SessionStore(abc.ABC):
                 if writing is not None and not writing[0].done():
                     await asyncio.gather(writing[0], return_exceptions=True)
         return StoreSyncResult(batches=batches, sessions=sessions, rows=rows, checkpoint=checkpoint)
+
+    async def _write_batch(
+        self, prepared: Prepared, checkpoint: tuple[str, str, str | None] | None
+    ) -> int:
+        """:meth:`_write_prepared`; the chunks it did not use are dropped when it fails."""
+        try:
+            return await self._write_prepared(prepared, checkpoint)
+        finally:
+            prepared.cancel()
 
     @staticmethod
     async def _committed(

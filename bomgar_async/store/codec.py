@@ -83,7 +83,6 @@ class SupportSessionCodec:
 
     def encode(self, session: Any, rows: Rows, values: Values) -> None:
         s: SupportSession = session
-        rows.lsids.append(s.lsid)
         rows.tables["sessions"].append(session_row(s, self.product, s.public_site, values))
         encode_common(s, rows, values, ("show_my_screen", "command_shell"))
         encode_surveys(s.lsid, "cust", s.cust_surveys, rows)
@@ -108,7 +107,6 @@ class AccessSessionCodec:
 
     def encode(self, session: Any, rows: Rows, values: Values) -> None:
         s: AccessSession = session
-        rows.lsids.append(s.lsid)
         rows.tables["sessions"].append(session_row(s, self.product, None, values))
         encode_common(s, rows, values, ("command_shell",))
 

@@ -6,8 +6,9 @@ hold them, in stored order)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from ..reporting.models import (
     CustomerInfo,
@@ -41,58 +42,63 @@ __all__ = [
 ]
 
 
-def party_back_of(gsnumber: Any, type_: Any, name: Any) -> EventParty | None:
-    if gsnumber is None and type_ is None and name is None:
+T = TypeVar("T")
+
+# Column runs of the tables, as the model fields they hold (in row order).
+_PARTY = ("gsnumber", "type", "name")
+_NAMED = ("id", "name")
+_PARTICIPANT = ("name", "id", "gsnumber")
+_JUMP_GROUP = ("id", "name", "type")
+_CUSTOMER = ("gsnumber", "username", "public_ip", "private_ip", "hostname", "os")
+_CUSTOMER_INFO = ("name", "company", "company_code", "issue", "details", "issue_text")
+_REP = (
+    "gsnumber",
+    "id",
+    "username",
+    "display_name",
+    "public_display_name",
+    "private_display_name",
+    "display_number",
+    "public_ip",
+    "private_ip",
+    "hostname",
+    "os",
+)
+
+
+def _fields(names: tuple[str, ...], values: Sequence[Any]) -> dict[str, Any]:
+    """Keyword arguments: ``names`` paired with a run of ``values``."""
+    return dict(zip(names, values, strict=True))
+
+
+def _ref_of(model: Callable[..., T], names: tuple[str, ...], values: Sequence[Any]) -> T | None:
+    """``model`` of a run of columns, or ``None`` when all of them are (the element was
+    missing)."""
+    if all(value is None for value in values):
         return None
-    return EventParty(gsnumber=gsnumber, type=type_, name=name)
+    return model(**_fields(names, values))
+
+
+def party_back_of(gsnumber: Any, type_: Any, name: Any) -> EventParty | None:
+    return _ref_of(EventParty, _PARTY, (gsnumber, type_, name))
 
 
 def named_of(id_: Any, name: Any) -> NamedRef | None:
-    return None if id_ is None and name is None else NamedRef(id=id_, name=name)
+    return _ref_of(NamedRef, _NAMED, (id_, name))
 
 
 def participant_of(name: Any, id_: Any, gsnumber: Any) -> ParticipantRef | None:
-    if name is None and id_ is None and gsnumber is None:
-        return None
-    return ParticipantRef(name=name, id=id_, gsnumber=gsnumber)
+    return _ref_of(ParticipantRef, _PARTICIPANT, (name, id_, gsnumber))
 
 
 def customer_of(r: Row, bool_back: Any) -> SessionCustomer:
-    info = None
-    if bool_back(r[9]):
-        info = CustomerInfo(
-            name=r[10],
-            company=r[11],
-            company_code=r[12],
-            issue=r[13],
-            details=r[14],
-            issue_text=r[15],
-        )
-    return SessionCustomer(
-        gsnumber=r[2],
-        username=r[3],
-        public_ip=r[4],
-        private_ip=r[5],
-        hostname=r[6],
-        os=r[7],
-        primary_cust=bool_back(r[8]),
-        info=info,
-    )
+    info = CustomerInfo(**_fields(_CUSTOMER_INFO, r[10:16])) if bool_back(r[9]) else None
+    return SessionCustomer(**_fields(_CUSTOMER, r[2:8]), primary_cust=bool_back(r[8]), info=info)
 
 
 def rep_of(r: Row, bool_back: Any) -> SessionRepresentative:
     return SessionRepresentative(
-        gsnumber=r[2],
-        id=r[3],
-        username=r[4],
-        display_name=r[5],
-        public_display_name=r[6],
-        private_display_name=r[7],
-        display_number=r[8],
-        public_ip=r[9],
-        private_ip=r[10],
-        hostname=r[11],
-        os=r[12],
+        **_fields(_REP, r[2:13]),
         session_owner=bool_back(r[13]),
         primary_rep=bool_back(r[14]),
         seconds_involved=r[15],
@@ -175,14 +181,11 @@ def json_value(value: Any) -> Any:
 def common_fields(row: Row, parts: Parts, values: Values) -> dict[str, Any]:
     """The model fields every product shares, from one ``sessions`` row and its parts."""
     (lsid, _product, session_type, lseq, start, end, duration) = row[:7]
-    (jp_id, jp_name, jg_id, jg_name, jg_type) = row[9:14]
+    (jp_id, jp_name) = row[9:11]
     (external_key, chat_view, chat_download, rec_view, rec_download) = row[14:19]
     (transfers, moves, deletes) = row[19:22]
     (cust_name, cust_id, cust_gs, rep_name, rep_id, rep_gs, team_id, team_name) = row[22:30]
     ts_back, bool_back = values.ts_back, values.bool_back
-    jump_group = None
-    if not (jg_id is None and jg_name is None and jg_type is None):
-        jump_group = JumpGroup(type=jg_type, id=jg_id, name=jg_name)
     return {
         "lsid": lsid,
         "session_type": session_type,
@@ -190,7 +193,7 @@ def common_fields(row: Row, parts: Parts, values: Values) -> dict[str, Any]:
         "start_time": ts_back(start),
         "end_time": ts_back(end),
         "duration": None if duration is None else timedelta(seconds=duration),
-        "jump_group": jump_group,
+        "jump_group": _ref_of(JumpGroup, _JUMP_GROUP, row[11:14]),
         "jumpoint": named_of(jp_id, jp_name),
         "external_key": external_key,
         "custom_attributes": tuple(

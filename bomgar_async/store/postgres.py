@@ -3,7 +3,9 @@
 
 Each batch is one transaction: the stored checkpoint is read ``FOR UPDATE`` and compared
 with the one the run started from, the batch's sessions already stored are deleted with all
-their parts, every table is filled with one binary ``COPY``, and the checkpoint is moved.
+their parts, each chunk of rows is sent with one binary ``COPY`` a table as soon as the
+encoder thread has it (the server inserts one chunk while the next is encoded), and the
+checkpoint is moved.
 The sync lock is a session-level advisory lock (``pg_try_advisory_lock``) on a connection
 held for the whole run; PostgreSQL releases it when that connection ends, so a killed sync
 never blocks the next one. Schema migrations run under a transaction-level advisory lock,
@@ -14,14 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from typing import Any
 
 from ..errors import BomgarConfigError, BomgarValidationError
 from ..reporting.sync import SyncCheckpoint
-from .base import SessionStore
+from .base import Prepared, SessionStore
 from .errors import BomgarStoreError, SyncConflictError, SyncLockedError
 from .query import SessionQuery, select_lsids
 from .rows import POSTGRES_VALUES, Parts, Row
@@ -103,6 +105,7 @@ class PostgresSessionStore(SessionStore):
 
     async def close(self) -> None:
         """Close every connection."""
+        self._stop_encoder()
         pool, self._pool = self._pool, None
         if pool is not None:
             await pool.close()
@@ -147,11 +150,11 @@ class PostgresSessionStore(SessionStore):
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", key)
 
-    async def _write(
-        self, sessions: Iterable[Any], checkpoint: tuple[str, str, str | None] | None
+    async def _write_prepared(
+        self, prepared: Prepared, checkpoint: tuple[str, str, str | None] | None
     ) -> int:
-        rows = self._rows(sessions)
         stored = datetime.now(timezone.utc)
+        written = 0
         async with self._connection() as conn, conn.transaction():
             if checkpoint is not None:
                 name, new, expected = checkpoint
@@ -162,7 +165,7 @@ class PostgresSessionStore(SessionStore):
                 if _differs(current, expected):
                     raise SyncConflictError(f"the checkpoint {name!r} changed under this sync")
             found = await conn.fetch(
-                "SELECT lsid, revision FROM sessions WHERE lsid = ANY($1::text[])", rows.lsids
+                "SELECT lsid, revision FROM sessions WHERE lsid = ANY($1::text[])", prepared.lsids
             )
             revisions = {r[0]: r[1] for r in found}
             if revisions:
@@ -171,14 +174,18 @@ class PostgresSessionStore(SessionStore):
                         f"DELETE FROM {table.name} WHERE lsid = ANY($1::text[])",  # noqa: S608
                         list(revisions),
                     )
-            session_rows = [
-                (*row, revisions.get(row[0], 0) + 1, stored) for row in rows.tables["sessions"]
-            ]
-            if session_rows:
-                await conn.copy_records_to_table(SESSIONS.name, records=session_rows)
-            for table in CHILD_TABLES:
-                if rows.tables[table.name]:
-                    await conn.copy_records_to_table(table.name, records=rows.tables[table.name])
+            async for rows in prepared.rows_async():
+                session_rows = [
+                    (*row, revisions.get(row[0], 0) + 1, stored) for row in rows.tables["sessions"]
+                ]
+                if session_rows:
+                    await conn.copy_records_to_table(SESSIONS.name, records=session_rows)
+                for table in CHILD_TABLES:
+                    if rows.tables[table.name]:
+                        await conn.copy_records_to_table(
+                            table.name, records=rows.tables[table.name]
+                        )
+                written += rows.count()
             if checkpoint is not None:
                 await conn.execute(
                     f"INSERT INTO {CHECKPOINTS.name} VALUES ($1, $2::jsonb, $3, $4)"  # noqa: S608
@@ -189,7 +196,7 @@ class PostgresSessionStore(SessionStore):
                     SyncCheckpoint.from_json(new).cursor,
                     stored,
                 )
-        return rows.count()
+        return written
 
     async def _select(self, query: SessionQuery) -> list[str]:
         sql, params = select_lsids(query, "$")

@@ -23,11 +23,10 @@ UTC = timezone.utc
 class Rows:
     """Row tuples per table name, for a batch of sessions."""
 
-    __slots__ = ("lsids", "tables")
+    __slots__ = ("tables",)
 
     def __init__(self) -> None:
         self.tables: dict[str, list[Row]] = {t.name: [] for t in (SESSIONS, *CHILD_TABLES)}
-        self.lsids: list[str] = []
 
     def count(self) -> int:
         """The number of rows, all tables together."""
@@ -81,7 +80,7 @@ class _SQLiteValues(Values):
             return None
         if value.tzinfo is not UTC:
             value = value.astimezone(UTC)
-        return value.replace(tzinfo=None).isoformat(" ")
+        return value.isoformat(" ")[:-6]  # without its "+00:00"
 
     def ts_back(self, value: Any) -> datetime | None:
         if value is None:

@@ -1,7 +1,8 @@
 """``SQLiteSessionStore``: sessions in an SQLite file (stdlib ``sqlite3``, no server).
 
 One worker thread owns the connection and runs every statement, so the event loop never
-blocks on the database; sessions are encoded into rows in that thread too. The file is in
+blocks on the database; it inserts each chunk of rows while the store's encoder thread
+encodes the next (see :mod:`~bomgar_async.store.base`). The file is in
 WAL mode with ``synchronous=FULL``: a committed batch survives a crash of the process or of
 the machine. Each batch is one ``BEGIN IMMEDIATE`` transaction (SQLite's write lock).
 
@@ -26,7 +27,7 @@ from typing import Any, TypeVar
 
 from ..errors import BomgarConfigError, BomgarValidationError
 from ..reporting.sync import SyncCheckpoint
-from .base import SessionStore
+from .base import Prepared, SessionStore
 from .errors import BomgarStoreError, SyncConflictError, SyncLockedError
 from .query import SessionQuery, select_lsids
 from .rows import SQLITE_VALUES, Parts, Row
@@ -126,6 +127,7 @@ class SQLiteSessionStore(SessionStore):
         executor, self._executor = self._executor, None
         if executor is None:
             return
+        self._stop_encoder()
         conn, self._conn = self._conn, None
         if conn is not None:
             await asyncio.get_running_loop().run_in_executor(executor, conn.close)
@@ -182,15 +184,14 @@ class SQLiteSessionStore(SessionStore):
         finally:
             os.close(fd)
 
-    async def _write(
-        self, sessions: Iterable[Any], checkpoint: tuple[str, str, str | None] | None
+    async def _write_prepared(
+        self, prepared: Prepared, checkpoint: tuple[str, str, str | None] | None
     ) -> int:
-        return await self._run(self._write_sync, list(sessions), checkpoint)
+        return await self._run(self._write_sync, prepared, checkpoint)
 
     def _write_sync(
-        self, sessions: list[Any], checkpoint: tuple[str, str, str | None] | None
+        self, prepared: Prepared, checkpoint: tuple[str, str, str | None] | None
     ) -> int:
-        rows = self._rows(sessions)
         conn = self._db()
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -199,7 +200,7 @@ class SQLiteSessionStore(SessionStore):
                 if self._checkpoint_text(name) != expected:
                     raise SyncConflictError(f"the checkpoint {name!r} changed under this sync")
             revisions: dict[str, int] = {}
-            for chunk in _chunks(rows.lsids):
+            for chunk in _chunks(prepared.lsids):
                 query = f"SELECT lsid, revision FROM sessions WHERE lsid IN ({_in(chunk)})"  # noqa: S608
                 revisions.update(conn.execute(query, chunk).fetchall())
             if revisions:
@@ -209,14 +210,17 @@ class SQLiteSessionStore(SessionStore):
                         delete = f"DELETE FROM {table.name} WHERE lsid IN ({_in(chunk)})"  # noqa: S608
                         conn.execute(delete, chunk)
             stored = _now_text()
-            session_rows = [
-                (*row, revisions.get(row[0], 0) + 1, stored) for row in rows.tables["sessions"]
-            ]
-            conn.executemany(_insert(SESSIONS.name, len(SESSIONS.columns)), session_rows)
-            for table in CHILD_TABLES:
-                if rows.tables[table.name]:
-                    insert = _insert(table.name, len(table.columns))
-                    conn.executemany(insert, rows.tables[table.name])
+            written = 0
+            for rows in prepared.rows():  # each chunk as soon as the encoder has it
+                session_rows = [
+                    (*row, revisions.get(row[0], 0) + 1, stored) for row in rows.tables["sessions"]
+                ]
+                conn.executemany(_insert(SESSIONS.name, len(SESSIONS.columns)), session_rows)
+                for table in CHILD_TABLES:
+                    if rows.tables[table.name]:
+                        insert = _insert(table.name, len(table.columns))
+                        conn.executemany(insert, rows.tables[table.name])
+                written += rows.count()
             if checkpoint is not None:
                 cursor = SQLITE_VALUES.ts(SyncCheckpoint.from_json(new).cursor)
                 conn.execute(
@@ -229,7 +233,7 @@ class SQLiteSessionStore(SessionStore):
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        return rows.count()
+        return written
 
     async def _select(self, query: SessionQuery) -> list[str]:
         sql, params = select_lsids(query, "?")

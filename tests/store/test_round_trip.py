@@ -10,7 +10,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from bomgar_async import BomgarClient, SupportSession
+from bomgar_async import BomgarClient, BomgarValidationError, SupportSession
 from bomgar_async.reporting.models import JumpGroup
 from bomgar_async.reporting.models.jump import CustomAttribute
 from bomgar_async.reporting.parse import parse_session_list
@@ -127,3 +127,54 @@ async def test_jump_group_and_custom_attributes_map(
     bare = attrs.evolve(base, jump_group=JumpGroup(name="Only a name"), custom_attributes=())
     await store.write([bare])
     assert await store.session(base.lsid) == bare
+
+
+async def test_an_unknown_lsid_is_none(store: SessionStore, history: list[SupportSession]) -> None:
+    assert await store.session(history[0].lsid) is None  # nothing stored yet
+    await store.write(history[:1])
+    assert await store.session(history[0].lsid) == history[0]
+    assert await store.session(history[1].lsid) is None
+
+
+async def test_a_survey_without_questions_round_trips(
+    store: SessionStore, history: list[SupportSession]
+) -> None:
+    from bomgar_async.reporting.models import SessionSurvey
+
+    session = attrs.evolve(
+        history[0],
+        cust_surveys=(SessionSurvey(questions=()),),
+        rep_surveys=(SessionSurvey(questions=()), SessionSurvey(questions=())),
+    )
+    await store.write([session])
+    assert await store.session(session.lsid) == session
+
+
+async def test_queries_combine_and_apply_to_the_time_asked(
+    store: SessionStore, history: list[SupportSession]
+) -> None:
+    await store.write(history)
+    by_start = sorted(history, key=lambda s: (s.start_time, s.lsid))
+    by_end = sorted(history, key=lambda s: (s.end_time, s.lsid))
+    middle = by_end[len(by_end) // 2].end_time
+    assert middle is not None
+    ended = await _all(store, since=middle, by="end")
+    assert ended == [s for s in by_end if s.end_time >= middle]  # type: ignore[operator]
+    assert ended != await _all(store, since=middle)  # by start_time: other sessions
+    low, high = by_start[len(by_start) // 4].start_time, by_start[len(by_start) // 2].start_time
+    assert low is not None and high is not None
+    window = await _all(store, since=low, until=high, product="rs")  # three conditions at once
+    assert window == [s for s in by_start if low <= s.start_time < high]  # type: ignore[operator]
+    assert 0 < len(window) < len(history)
+
+
+async def test_query_arguments_are_refused_with_what_is_wrong(store: SessionStore) -> None:
+    naive = datetime(2026, 1, 1)
+    with pytest.raises(BomgarValidationError, match=r"^since must be an aware datetime$"):
+        await _all(store, since=naive)
+    with pytest.raises(BomgarValidationError, match=r"^until must be an aware datetime$"):
+        await _all(store, until=naive)
+    with pytest.raises(
+        BomgarValidationError, match=r"^by must be \"start\" or \"end\", not 'middle'$"
+    ):
+        await _all(store, by="middle")

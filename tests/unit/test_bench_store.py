@@ -1,0 +1,38 @@
+"""The store benchmark's ``--quick`` mode runs and reports every figure (not their values:
+speed is shown by the benchmark, never asserted by a test)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+VARIANTS = ("parse", "sqlite", "postgres")
+SPREADS = ("sessions_s", "rows_s")
+
+
+@pytest.mark.timeout(600)
+def test_the_quick_run_reports_every_figure(quick_suite: dict[str, Any]) -> None:
+    results = quick_suite["store"]
+    assert results["command"].startswith("python -m benchmarks.bench_store")
+    assert results["repeats"] >= 5
+    assert results["baseline"] == "parse"
+    assert sorted(results["variants"]) == sorted(VARIANTS)
+    parse = results["variants"]["parse"]
+    assert parse["ratio"] == 1.0
+    assert parse["rows"] == 0
+    for variant in VARIANTS:
+        figures = results["variants"][variant]
+        if figures is None:  # no PostgreSQL server on this machine: said in the table
+            assert variant == "postgres"
+            assert "| postgres | skipped" in quick_suite["_stdout"]
+            continue
+        assert figures["sessions"] == parse["sessions"] > 0, variant  # every session stored
+        assert figures["ratio"] > 0
+        for spread in SPREADS:
+            low, mid, high = (figures[spread][k] for k in ("min", "median", "max"))
+            assert 0 <= low <= mid <= high, (variant, spread)
+        if variant != "parse":
+            assert figures["rows"] > figures["sessions"]  # child rows too
+            assert figures["rows_s"]["min"] > 0
+        assert f"| {variant} |" in quick_suite["_stdout"]
