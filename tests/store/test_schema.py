@@ -13,7 +13,12 @@ import pytest
 
 from bomgar_async import SupportSession
 from bomgar_async.reporting.parse import parse_session_list
-from bomgar_async.store import PostgresSessionStore, SessionStore, SQLiteSessionStore
+from bomgar_async.store import (
+    BomgarStoreError,
+    PostgresSessionStore,
+    SessionStore,
+    SQLiteSessionStore,
+)
 
 UTC = timezone.utc
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reporting"
@@ -61,6 +66,15 @@ PG_TYPES = {
     ("event_system_info", "rows"): "jsonb",
     ("sync_checkpoints", "checkpoint"): "jsonb",
     ("sync_checkpoints", "cursor"): "timestamp with time zone",
+}
+# logical type -> SQLite's declared type (what a schema browser shows), nullable columns
+SQLITE_TYPES = {
+    ("sessions", "start_time"): "TEXT",
+    ("sessions", "duration_seconds"): "REAL",
+    ("sessions", "lseq"): "INTEGER",
+    ("sessions", "external_key"): "TEXT",
+    ("session_customers", "primary_cust"): "INTEGER",
+    ("event_system_info", "rows"): "TEXT",
 }
 REQUIRED = {("sessions", "product"), ("sessions", "revision"), ("sessions", "stored_at")}
 
@@ -125,6 +139,27 @@ async def test_columns_are_typed_and_required(store: SessionStore) -> None:
         for table, column in REQUIRED:
             info = {r[1]: r for r in await _fetch(store, f"PRAGMA table_info({table})")}
             assert info[column][3] == 1, (table, column)  # NOT NULL
+        for (table, column), typ in SQLITE_TYPES.items():
+            info = {r[1]: r for r in await _fetch(store, f"PRAGMA table_info({table})")}
+            assert (info[column][2], info[column][3]) == (typ, 0), (table, column)
+
+
+async def test_the_product_column_takes_only_known_products(store: SessionStore) -> None:
+    def insert(lsid: str, product: str) -> str:
+        return (
+            "INSERT INTO sessions (lsid, product, revision, stored_at)"  # noqa: S608
+            f" VALUES ('{lsid}', '{product}', 1, '2026-01-01 00:00:00+00')"
+        )
+
+    await _fetch(store, insert("a", "rs"))
+    await _fetch(store, insert("b", "pra"))
+    for product in ("xx", "RS", ""):
+        with pytest.raises(BomgarStoreError, match=r"(?i)failed: .*check constraint"):
+            await _fetch(store, insert("c", product))
+    assert await _fetch(store, "SELECT lsid, product FROM sessions ORDER BY lsid") == [
+        ("a", "rs"),
+        ("b", "pra"),
+    ]
 
 
 def _sessions() -> list[SupportSession]:
