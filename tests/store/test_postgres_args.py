@@ -1,0 +1,53 @@
+"""PostgresSessionStore's arguments are checked before any connection, and its repr never
+shows the DSN (which may hold a password). No server needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bomgar_async.errors import BomgarValidationError
+from bomgar_async.store import PostgresSessionStore
+
+SECRET_DSN = "postgresql://rep:s3cret-pw@db.example:5432/bomgar"
+
+
+@pytest.mark.parametrize("dsn", [SECRET_DSN, "postgres://rep@db.example/bomgar", "postgresql://"])
+def test_both_url_schemes_are_accepted(dsn: str) -> None:
+    store = PostgresSessionStore(dsn)
+    assert store.pool_size == 4
+
+
+@pytest.mark.parametrize(
+    "dsn",
+    [
+        "",
+        "mysql://db/x",
+        "POSTGRESQL://db/x",
+        " postgresql://db/x",
+        "db.example",
+        b"postgresql://",
+        None,
+    ],
+)
+def test_anything_else_is_refused_by_name(dsn: object) -> None:
+    with pytest.raises(BomgarValidationError) as info:
+        PostgresSessionStore(dsn)  # type: ignore[arg-type]
+    assert str(info.value) == "dsn must be a postgresql:// URL"
+
+
+@pytest.mark.parametrize("size", [2, 3, 50])
+def test_a_pool_of_two_or_more(size: int) -> None:
+    assert PostgresSessionStore(SECRET_DSN, pool_size=size).pool_size == size
+
+
+@pytest.mark.parametrize("size", [1, 0, -4, True, 2.0, "4", None])
+def test_a_smaller_or_non_integer_pool_is_refused(size: object) -> None:
+    with pytest.raises(BomgarValidationError) as info:
+        PostgresSessionStore(SECRET_DSN, pool_size=size)  # type: ignore[arg-type]
+    assert str(info.value) == "pool_size must be an integer of at least 2"
+
+
+def test_the_repr_names_the_class_and_hides_the_dsn() -> None:
+    store = PostgresSessionStore(SECRET_DSN)
+    assert repr(store) == "PostgresSessionStore(<dsn>)"
+    assert "s3cret" not in repr(store) and "s3cret" not in str(store)
