@@ -32,6 +32,7 @@ __all__ = [
     "Element",
     "attr_of",
     "children_named",
+    "element_text",
     "first_children",
     "is_blank_element",
     "is_mapping_element",
@@ -82,6 +83,18 @@ def own_text(element: Element) -> str | None:
     text = element.text
     if len(element):
         text = "".join([text or "", *(child.tail or "" for child in element)])
+    if text:
+        return text.strip() or None
+    return None
+
+
+def element_text(element: Element | None) -> str | None:
+    """The stripped own text of an element (``None`` when absent or blank)."""
+    if element is None:
+        return None
+    text = element.text
+    if len(element):
+        return own_text(element)
     if text:
         return text.strip() or None
     return None

@@ -17,10 +17,12 @@ from .core import (
     child,
     text,
 )
+from .tree import Element, attr_of, element_text
 
 __all__ = [
     "bool_of",
     "datetime_of",
+    "element_datetime",
     "int_of",
     "iso_for_fromisoformat",
     "str_of",
@@ -179,6 +181,18 @@ def int_of(node: Node, name: str) -> int | None:
 def bool_of(node: Node, name: str) -> bool | None:
     """Child ``name`` as a bool (1/0)."""
     return to_bool(text(child(node, name)))
+
+
+def element_datetime(element: Element | None) -> datetime | None:
+    """An element as :func:`datetime_of` reads a node: its UNIX ``ts`` or ``timestamp``
+    attribute, else its text (``None`` when the element is absent)."""
+    if element is None:
+        return None
+    for name in ("ts", "timestamp"):
+        parsed = to_datetime(attr_of(element, name))
+        if parsed is not None:
+            return parsed
+    return to_datetime(element_text(element))
 
 
 def datetime_of(node: Node, name: str) -> datetime | None:

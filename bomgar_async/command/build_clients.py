@@ -10,7 +10,6 @@ building the node first. Polling thousands of clients parses these answers every
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -18,11 +17,11 @@ from .._xml.tree import (
     Element,
     attr_of,
     children_named,
+    element_text,
     first_children,
     local,
-    own_text,
 )
-from .._xml.values import to_bool, to_datetime, to_int
+from .._xml.values import element_datetime, to_bool, to_datetime, to_int
 from ..errors import BomgarProtocolError
 from .clients import (
     ApplianceClientSummary,
@@ -42,29 +41,14 @@ __all__ = ["client_list_of", "clients_of"]
 Kids = dict[str, Element]
 
 
-def _text(element: Element | None) -> str | None:
-    """As ``text()`` of the element's node, stripped: ``None`` when absent or blank."""
-    if element is None:
-        return None
-    if len(element):
-        return own_text(element)
-    text = element.text
-    return (text.strip() or None) if text else None
+_text = element_text
 
 
 def _attr(element: Element | None, name: str) -> str | None:
     return None if element is None else attr_of(element, name)
 
 
-def _datetime(element: Element | None) -> datetime | None:
-    """As ``datetime_of``: the ``ts`` or ``timestamp`` attribute, else the text."""
-    if element is None:
-        return None
-    for name in ("ts", "timestamp"):
-        parsed = to_datetime(attr_of(element, name))
-        if parsed is not None:
-            return parsed
-    return to_datetime(_text(element))
+_datetime = element_datetime
 
 
 def _required(element: Element, name: str, kind: str) -> str:

@@ -23,7 +23,7 @@ from .._xml.tree import (
     is_mapping_element,
     node_of,
 )
-from .._xml.values import to_bool, to_datetime, to_int, to_timedelta
+from .._xml.values import element_datetime, to_bool, to_int, to_timedelta
 from ..errors import BomgarProtocolError
 from .build_events import attr_int, element_text, events_of, stripped, texts_of
 from .models import (
@@ -48,15 +48,7 @@ _duration = functools.lru_cache(maxsize=4096)(to_timedelta)
 Kids = dict[str, Element]
 
 
-def _datetime(element: Element | None) -> Any:
-    """As ``datetime_of``: the ``ts`` or ``timestamp`` attribute, else the text."""
-    if element is None:
-        return None
-    for name in ("ts", "timestamp"):
-        parsed = to_datetime(attr_of(element, name))
-        if parsed is not None:
-            return parsed
-    return to_datetime(element_text(element))
+_datetime = element_datetime
 
 
 def _named(element: Element | None) -> NamedRef | None:

@@ -17,6 +17,7 @@ from .._xml.tree import (
     Element,
     attr_of,
     children_named,
+    element_text,
     first_children,
     is_blank_element,
     local,
@@ -40,18 +41,6 @@ _UTC = timezone.utc
 _fromtimestamp = datetime.fromtimestamp
 _PARTIES: dict[tuple[str, str, str | None], EventParty] = {}
 _MAX_PARTIES = 1024
-
-
-def element_text(element: Element | None) -> str | None:
-    """The stripped own text of an element (``None`` when absent or blank)."""
-    if element is None:
-        return None
-    text = element.text
-    if len(element):
-        return own_text(element)
-    if text:
-        return text.strip() or None
-    return None
 
 
 def attr_int(value: str | None) -> int | None:
