@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from collections.abc import Collection, Iterator
 from typing import Any
 
@@ -63,7 +64,7 @@ def local(tag: str) -> str:
     """``{namespace}name`` -> ``name``."""
     name = tag[tag.index("}") + 1 :] if tag[0] == "{" else tag
     if len(LOCAL_NAMES) < _MAX_NAMES:
-        LOCAL_NAMES[tag] = name
+        name = LOCAL_NAMES[tag] = sys.intern(name)  # interned: ``==`` on a literal is ``is``
     return name
 
 
