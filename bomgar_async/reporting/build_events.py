@@ -16,7 +16,6 @@ from .._xml.tree import (
     LOCAL_NAMES,
     Element,
     attr_of,
-    children_named,
     element_text,
     first_children,
     is_blank_element,
@@ -33,7 +32,7 @@ from .models import (
 from .models.events import chat_body
 from .models.fast import new_event_party, new_session_event
 
-__all__ = ["attr_int", "element_text", "events_of", "stripped", "texts_of"]
+__all__ = ["attr_int", "element_text", "events_of", "named_children", "stripped", "texts_of"]
 
 Kids = dict[str, Element]
 
@@ -92,6 +91,14 @@ def _party(element: Element | None) -> EventParty | None:
     return new_event_party(attr_int(gsnumber), (kind.strip() or None) if kind else None, name)
 
 
+def named_children(parent: Element | None, name: str) -> list[Element]:
+    """The children of ``parent`` called ``name`` (as ``children_named``, as a list)."""
+    if parent is None:
+        return []
+    names = LOCAL_NAMES
+    return [child for child in parent[:] if (names.get(child.tag) or local(child.tag)) == name]
+
+
 def texts_of(parent: Element | None, name: str) -> tuple[str | None, ...]:
     """``element_text`` of each child of ``parent`` called ``name``, in one loop."""
     if parent is None:
@@ -112,11 +119,11 @@ def texts_of(parent: Element | None, name: str) -> tuple[str | None, ...]:
 def _category(element: Element) -> SystemInfoCategory:
     """As ``SystemInfoCategory.from_node``."""
     kids = first_children(element)
-    rows = children_named(kids.get("data"), "row")
+    rows = named_children(kids.get("data"), "row")
     return SystemInfoCategory(
         name=stripped(attr_of(element, "name")) or element_text(kids.get("name")),
         description=texts_of(kids.get("description"), "field"),
-        rows=tuple(texts_of(r, "field") for r in rows),
+        rows=tuple([texts_of(r, "field") for r in rows]),
     )
 
 
@@ -163,7 +170,7 @@ def _when(stamp: str | None) -> datetime | None:
 def _files(holder: Element) -> tuple[EventFile, ...]:
     return tuple(
         EventFile(name=attr_of(f, "name"), size=attr_int(attr_of(f, "size")))
-        for f in children_named(holder, "file")
+        for f in named_children(holder, "file")
     )
 
 
@@ -218,7 +225,7 @@ def _event(element: Element, stamp: str | None, event_type: str | None) -> Sessi
         () if data_at is None else _data(data_at),
         ()
         if system_at is None
-        else tuple(_category(c) for c in children_named(system_at, "category")),
+        else tuple([_category(c) for c in named_children(system_at, "category")]),
     )
 
 
