@@ -2,10 +2,12 @@
 :mod:`.build`. Also the small readers of element text and attributes both use.
 
 Events are two thirds of a busy report's elements, so this is the hot loop: each event's
-children are read in one pass (their local names from a cache), the parties an event names
+children are read in one pass over a slice of them (lxml builds the list in C; their local
+names come from a cache of interned names, compared directly), the parties an event names
 are shared instances (a report names the same few people again and again; models are
-frozen, so an equal instance is as good as a new one) and the event is built without
-going through its keyword ``__init__`` (see :mod:`.models.fast`).
+frozen, so an equal instance is as good as a new one), timestamps go through a bounded
+cache keyed on their text, and the event is built without going through its keyword
+``__init__`` (see :mod:`.models.fast`).
 """
 
 from __future__ import annotations
