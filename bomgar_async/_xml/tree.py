@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from collections.abc import Collection, Iterator
 from typing import Any
 
@@ -63,7 +64,7 @@ def local(tag: str) -> str:
     """``{namespace}name`` -> ``name``."""
     name = tag[tag.index("}") + 1 :] if tag[0] == "{" else tag
     if len(LOCAL_NAMES) < _MAX_NAMES:
-        LOCAL_NAMES[tag] = name
+        name = LOCAL_NAMES[tag] = sys.intern(name)  # interned: ``==`` on a literal is ``is``
     return name
 
 
@@ -103,12 +104,11 @@ def element_text(element: Element | None) -> str | None:
 def first_children(element: Element) -> dict[str, Element]:
     """The first child of each local name."""
     found: dict[str, Element] = {}
+    keep = found.setdefault
     names = LOCAL_NAMES
-    for child in element:
+    for child in element[:]:  # a slice: lxml builds the list in C, faster than iterating
         tag = child.tag
-        name = names.get(tag) or local(tag)
-        if name not in found:
-            found[name] = child
+        keep(names.get(tag) or local(tag), child)
     return found
 
 
@@ -123,8 +123,11 @@ def children_named(element: Element | None, name: str) -> Iterator[Element]:
 
 
 def _has_attributes(element: Element) -> bool:
-    names = element.keys()
-    return bool(names) and any(not name.startswith(XSI) for name in names)
+    # an element is not a dict: keys() are its attribute names; a loop, no generator
+    for name in element.keys():  # noqa: SIM110, SIM118
+        if not name.startswith(XSI):
+            return True
+    return False
 
 
 def is_blank_element(element: Element | None) -> bool:

@@ -15,27 +15,33 @@ import re
 from typing import Any
 
 from .._xml.tree import (
+    LOCAL_NAMES,
     Element,
     attr_of,
-    children_named,
     first_children,
     is_blank_element,
     is_mapping_element,
+    local,
     node_of,
+    own_text,
 )
 from .._xml.values import element_datetime, to_bool, to_int, to_timedelta
 from ..errors import BomgarProtocolError
-from .build_events import attr_int, element_text, events_of, stripped, texts_of
+from .build_events import (
+    attr_int,
+    element_text,
+    events_of,
+    named_children,
+    stripped,
+    texts_of,
+)
+from .build_refs import jump_group, named, participant, team
 from .models import (
     CustomerInfo,
-    JumpGroup,
-    NamedRef,
-    ParticipantRef,
     RecordingInstance,
     SessionCustomer,
     SessionRepresentative,
     SessionSurvey,
-    SessionTeam,
     SupportSession,
     SurveyQuestion,
 )
@@ -49,32 +55,6 @@ Kids = dict[str, Element]
 
 
 _datetime = element_datetime
-
-
-def _named(element: Element | None) -> NamedRef | None:
-    if is_blank_element(element):
-        return None
-    return NamedRef(id=attr_int(attr_of(element, "id")), name=element_text(element))
-
-
-def _participant(element: Element | None) -> ParticipantRef | None:
-    if is_blank_element(element):
-        return None
-    return ParticipantRef(
-        name=element_text(element),
-        id=attr_int(attr_of(element, "id")),
-        gsnumber=attr_int(attr_of(element, "gsnumber")),
-    )
-
-
-def _jump_group(element: Element | None) -> JumpGroup | None:
-    if is_blank_element(element):
-        return None
-    return JumpGroup(
-        type=stripped(attr_of(element, "type")),
-        id=attr_int(attr_of(element, "id")),
-        name=element_text(element),
-    )
 
 
 def _info(element: Element | None) -> CustomerInfo | None:
@@ -92,59 +72,69 @@ def _info(element: Element | None) -> CustomerInfo | None:
     )
 
 
+def _first_texts(element: Element) -> dict[str, str | None]:
+    """``element_text`` of the first child of each local name, in one pass."""
+    found: dict[str, str | None] = {}
+    names = LOCAL_NAMES
+    for child in element[:]:
+        tag = child.tag
+        name = names.get(tag) or local(tag)
+        if name in found:
+            continue
+        if len(child):
+            found[name] = own_text(child)
+        else:
+            text = child.text
+            found[name] = (text.strip() or None) if text else None
+    return found
+
+
 def _customer(element: Element) -> SessionCustomer:
-    kids = first_children(element)
+    texts = _first_texts(element).get
+    info = named_children(element, "info")
     return SessionCustomer(
         gsnumber=attr_int(attr_of(element, "gsnumber")),
-        username=element_text(kids.get("username")),
-        public_ip=element_text(kids.get("public_ip")),
-        private_ip=element_text(kids.get("private_ip")),
-        hostname=element_text(kids.get("hostname")),
-        os=element_text(kids.get("os")),
-        primary_cust=to_bool(element_text(kids.get("primary_cust"))),
-        info=_info(kids.get("info")),
+        username=texts("username"),
+        public_ip=texts("public_ip"),
+        private_ip=texts("private_ip"),
+        hostname=texts("hostname"),
+        os=texts("os"),
+        primary_cust=to_bool(texts("primary_cust")),
+        info=_info(info[0]) if info else None,
     )
 
 
 def _rep(element: Element) -> SessionRepresentative:
-    kids = first_children(element)
+    texts = _first_texts(element).get
     return SessionRepresentative(
         gsnumber=attr_int(attr_of(element, "gsnumber")),
         id=attr_int(attr_of(element, "id")),
-        username=element_text(kids.get("username")),
-        display_name=element_text(kids.get("display_name")),
-        public_display_name=element_text(kids.get("public_display_name")),
-        private_display_name=element_text(kids.get("private_display_name")),
-        display_number=to_int(element_text(kids.get("display_number"))),
-        public_ip=element_text(kids.get("public_ip")),
-        private_ip=element_text(kids.get("private_ip")),
-        hostname=element_text(kids.get("hostname")),
-        os=element_text(kids.get("os")),
-        session_owner=to_bool(element_text(kids.get("session_owner"))),
-        primary_rep=to_bool(element_text(kids.get("primary_rep"))),
-        seconds_involved=to_int(element_text(kids.get("seconds_involved"))),
-        embassy=to_bool(element_text(kids.get("embassy"))) is True,
-        invited=to_bool(element_text(kids.get("invited"))) is True,
-    )
-
-
-def _team(element: Element) -> SessionTeam:
-    return SessionTeam(
-        id=attr_int(attr_of(element, "id")),
-        name=element_text(element),
-        primary_team=to_bool(attr_of(element, "primary_team")),
+        username=texts("username"),
+        display_name=texts("display_name"),
+        public_display_name=texts("public_display_name"),
+        private_display_name=texts("private_display_name"),
+        display_number=to_int(texts("display_number")),
+        public_ip=texts("public_ip"),
+        private_ip=texts("private_ip"),
+        hostname=texts("hostname"),
+        os=texts("os"),
+        session_owner=to_bool(texts("session_owner")),
+        primary_rep=to_bool(texts("primary_rep")),
+        seconds_involved=to_int(texts("seconds_involved")),
+        embassy=to_bool(texts("embassy")) is True,
+        invited=to_bool(texts("invited")) is True,
     )
 
 
 def _recordings(kids: Kids, kind: str) -> tuple[RecordingInstance, ...]:
     found = []
-    for item in children_named(kids.get(f"{kind}_recordings"), f"{kind}_recording"):
-        inner = first_children(item)
+    for item in named_children(kids.get(f"{kind}_recordings"), f"{kind}_recording"):
+        texts = _first_texts(item).get
         found.append(
             RecordingInstance(
                 instance=attr_int(attr_of(item, "instance")),
-                download_url=element_text(inner.get("download_url")),
-                view_url=element_text(inner.get("view_url")),
+                download_url=texts("download_url"),
+                view_url=texts("view_url"),
             )
         )
     return tuple(found)
@@ -165,11 +155,11 @@ def _question(element: Element) -> SurveyQuestion:
 
 def _surveys(kids: Kids, kind: str) -> tuple[SessionSurvey, ...]:
     found = []
-    for survey in children_named(kids.get(f"{kind}_survey_list"), f"{kind}_exit_survey"):
-        lists = [q for q in children_named(survey, "question_list")][:1]
-        questions = list(children_named(lists[0], "question")) if lists else []
+    for survey in named_children(kids.get(f"{kind}_survey_list"), f"{kind}_exit_survey"):
+        lists = named_children(survey, "question_list")[:1]
+        questions = named_children(lists[0], "question") if lists else []
         if not questions:
-            questions = list(children_named(survey, "question"))
+            questions = named_children(survey, "question")
         found.append(
             SessionSurvey(
                 questions=tuple(_question(q) for q in questions if not is_blank_element(q))
@@ -192,9 +182,9 @@ def common_session_fields(element: Element) -> tuple[dict[str, Any], Kids]:
         raise BomgarProtocolError("<session> has no lsid attribute")
     kids = first_children(element)
     get = kids.get
-    customers = children_named(get("customer_list"), "customer")
-    reps = children_named(get("rep_list"), "representative")
-    teams = children_named(get("team_list"), "team")
+    customers = named_children(get("customer_list"), "customer")
+    reps = named_children(get("rep_list"), "representative")
+    teams = (team(t) for t in named_children(get("team_list"), "team"))
     duration = element_text(get("duration"))
     fields = {
         "lsid": lsid,
@@ -203,8 +193,8 @@ def common_session_fields(element: Element) -> tuple[dict[str, Any], Kids]:
         "start_time": _datetime(get("start_time")),
         "end_time": _datetime(get("end_time")),
         "duration": None if duration is None else _duration(duration),
-        "jump_group": _jump_group(get("jump_group")),
-        "jumpoint": _named(get("jumpoint")),
+        "jump_group": jump_group(get("jump_group")),
+        "jumpoint": named(get("jumpoint")),
         "external_key": element_text(get("external_key")),
         "custom_attributes": _custom_attributes(get("custom_attributes")),
         "session_chat_view_url": element_text(get("session_chat_view_url")),
@@ -215,12 +205,12 @@ def common_session_fields(element: Element) -> tuple[dict[str, Any], Kids]:
         "file_transfer_count": to_int(element_text(get("file_transfer_count"))),
         "file_move_count": to_int(element_text(get("file_move_count"))),
         "file_delete_count": to_int(element_text(get("file_delete_count"))),
-        "primary_customer": _participant(get("primary_customer")),
-        "primary_rep": _participant(get("primary_rep")),
-        "primary_team": _named(get("primary_team")),
+        "primary_customer": participant(get("primary_customer")),
+        "primary_rep": participant(get("primary_rep")),
+        "primary_team": named(get("primary_team")),
         "customers": tuple(_customer(c) for c in customers if not is_blank_element(c)),
         "reps": tuple(_rep(r) for r in reps if not is_blank_element(r)),
-        "teams": tuple(_team(t) for t in teams if not is_blank_element(t)),
+        "teams": tuple(t for t in teams if t is not None),
         "events": events_of(get("session_details")),
     }
     return fields, kids
@@ -231,7 +221,7 @@ def support_session(element: Element) -> SupportSession:
     fields, kids = common_session_fields(element)
     return SupportSession(
         **fields,
-        public_site=_named(kids.get("public_site")),
+        public_site=named(kids.get("public_site")),
         show_my_screen_recordings=_recordings(kids, "show_my_screen"),
         cust_surveys=_surveys(kids, "cust"),
         rep_surveys=_surveys(kids, "rep"),

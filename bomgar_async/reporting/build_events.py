@@ -2,10 +2,12 @@
 :mod:`.build`. Also the small readers of element text and attributes both use.
 
 Events are two thirds of a busy report's elements, so this is the hot loop: each event's
-children are read in one pass (their local names from a cache), the parties an event names
+children are read in one pass over a slice of them (lxml builds the list in C; their local
+names come from a cache of interned names, compared directly), the parties an event names
 are shared instances (a report names the same few people again and again; models are
-frozen, so an equal instance is as good as a new one) and the event is built without
-going through its keyword ``__init__`` (see :mod:`.models.fast`).
+frozen, so an equal instance is as good as a new one), timestamps go through a bounded
+cache keyed on their text, and the event is built without going through its keyword
+``__init__`` (see :mod:`.models.fast`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from .._xml.tree import (
     LOCAL_NAMES,
     Element,
     attr_of,
-    children_named,
     element_text,
     first_children,
     is_blank_element,
@@ -33,7 +34,7 @@ from .models import (
 from .models.events import chat_body
 from .models.fast import new_event_party, new_session_event
 
-__all__ = ["attr_int", "element_text", "events_of", "stripped", "texts_of"]
+__all__ = ["attr_int", "element_text", "events_of", "named_children", "stripped", "texts_of"]
 
 Kids = dict[str, Element]
 
@@ -41,6 +42,8 @@ _UTC = timezone.utc
 _fromtimestamp = datetime.fromtimestamp
 _PARTIES: dict[tuple[str, str, str | None], EventParty] = {}
 _MAX_PARTIES = 1024
+_STAMPS: dict[str, datetime] = {}
+_MAX_STAMPS = 4096
 
 
 def attr_int(value: str | None) -> int | None:
@@ -90,13 +93,21 @@ def _party(element: Element | None) -> EventParty | None:
     return new_event_party(attr_int(gsnumber), (kind.strip() or None) if kind else None, name)
 
 
+def named_children(parent: Element | None, name: str) -> list[Element]:
+    """The children of ``parent`` called ``name`` (as ``children_named``, as a list)."""
+    if parent is None:
+        return []
+    names = LOCAL_NAMES
+    return [child for child in parent[:] if (names.get(child.tag) or local(child.tag)) == name]
+
+
 def texts_of(parent: Element | None, name: str) -> tuple[str | None, ...]:
     """``element_text`` of each child of ``parent`` called ``name``, in one loop."""
     if parent is None:
         return ()
     found = []
     names = LOCAL_NAMES
-    for child in parent:
+    for child in parent[:]:
         tag = child.tag
         if (names.get(tag) or local(tag)) == name:
             if len(child):
@@ -110,11 +121,11 @@ def texts_of(parent: Element | None, name: str) -> tuple[str | None, ...]:
 def _category(element: Element) -> SystemInfoCategory:
     """As ``SystemInfoCategory.from_node``."""
     kids = first_children(element)
-    rows = children_named(kids.get("data"), "row")
+    rows = named_children(kids.get("data"), "row")
     return SystemInfoCategory(
         name=stripped(attr_of(element, "name")) or element_text(kids.get("name")),
         description=texts_of(kids.get("description"), "field"),
-        rows=tuple(texts_of(r, "field") for r in rows),
+        rows=tuple([texts_of(r, "field") for r in rows]),
     )
 
 
@@ -122,7 +133,7 @@ def _data(holder: Element) -> tuple[tuple[str, str | None], ...]:
     """The ``<value name= value=>`` pairs of ``<data>`` (blank ``<value/>`` skipped)."""
     found = []
     names = LOCAL_NAMES
-    for value in holder:
+    for value in holder[:]:
         tag = value.tag
         if (names.get(tag) or local(tag)) != "value":
             continue
@@ -143,51 +154,80 @@ def _timestamp(stamp: str | None) -> datetime | None:
     return to_datetime(stamp)
 
 
-def _event(element: Element) -> SessionEvent:
-    """As ``SessionEvent.from_node``, in one pass over the event's children."""
-    stamp = element.get("timestamp")
-    event_type = element.get("event_type")
-    if stamp is None or event_type is None:
-        stamp, event_type = attr_of(element, "timestamp"), attr_of(element, "event_type")
-    if not len(element):
-        return new_session_event(_timestamp(stamp), event_type)
-    parts: Kids = {}
-    keep = parts.setdefault
+def _when(stamp: str | None) -> datetime | None:
+    """``_timestamp`` through a cache keyed on the text (events of a session share
+    seconds; a datetime is immutable, so an equal instance is as good as a new one)."""
+    if stamp is None:
+        return None
+    when = _STAMPS.get(stamp)
+    if when is None:
+        when = _timestamp(stamp)
+        if when is not None:
+            if len(_STAMPS) >= _MAX_STAMPS:
+                _STAMPS.clear()
+            _STAMPS[stamp] = when
+    return when
+
+
+def _files(holder: Element) -> tuple[EventFile, ...]:
+    return tuple(
+        EventFile(name=attr_of(f, "name"), size=attr_int(attr_of(f, "size")))
+        for f in named_children(holder, "file")
+    )
+
+
+def _event(element: Element, stamp: str | None, event_type: str | None) -> SessionEvent:
+    """As ``SessionEvent.from_node``, in one pass over the event's children (the first
+    child of each name counts)."""
+    performed = destination = body_at = encoded_at = None
+    filename_at = filesize_at = files_at = data_at = system_at = None
     names = LOCAL_NAMES
-    for child in element:
+    for child in element[:]:
         tag = child.tag
-        keep(names.get(tag) or local(tag), child)
-    get = parts.get
-    body = encoded = filesize = None
-    files: tuple[EventFile, ...] = ()
-    data: tuple[tuple[str, str | None], ...] = ()
-    categories: tuple[SystemInfoCategory, ...] = ()
-    if "body" in parts or "encoded_body" in parts:
-        body, encoded = chat_body(element_text(get("body")), element_text(get("encoded_body")))
-    if "data" in parts:
-        data = _data(parts["data"])
-    if "filesize" in parts:
-        filesize = to_int(element_text(get("filesize")))
-    if "files" in parts:
-        files = tuple(
-            EventFile(name=attr_of(f, "name"), size=attr_int(attr_of(f, "size")))
-            for f in children_named(get("files"), "file")
-        )
-    if "system_information" in parts:
-        found = children_named(get("system_information"), "category")
-        categories = tuple(_category(c) for c in found)
+        name = names.get(tag) or local(tag)
+        if name == "performed_by":
+            if performed is None:
+                performed = child
+        elif name == "destination":
+            if destination is None:
+                destination = child
+        elif name == "data":
+            if data_at is None:
+                data_at = child
+        elif name == "body":
+            if body_at is None:
+                body_at = child
+        elif name == "encoded_body":
+            if encoded_at is None:
+                encoded_at = child
+        elif name == "system_information":
+            if system_at is None:
+                system_at = child
+        elif name == "files":
+            if files_at is None:
+                files_at = child
+        elif name == "filename":
+            if filename_at is None:
+                filename_at = child
+        elif name == "filesize" and filesize_at is None:
+            filesize_at = child
+    body = encoded = None
+    if body_at is not None or encoded_at is not None:
+        body, encoded = chat_body(element_text(body_at), element_text(encoded_at))
     return new_session_event(
-        _timestamp(stamp),
+        _when(stamp),
         event_type,
-        _party(get("performed_by")),
-        _party(get("destination")),
+        None if performed is None else _party(performed),
+        None if destination is None else _party(destination),
         body,
         encoded,
-        element_text(get("filename")),
-        filesize,
-        files,
-        data,
-        categories,
+        None if filename_at is None else element_text(filename_at),
+        None if filesize_at is None else to_int(element_text(filesize_at)),
+        () if files_at is None else _files(files_at),
+        () if data_at is None else _data(data_at),
+        ()
+        if system_at is None
+        else tuple([_category(c) for c in named_children(system_at, "category")]),
     )
 
 
@@ -196,10 +236,17 @@ def events_of(details: Element | None) -> tuple[SessionEvent, ...]:
     if details is None:
         return ()
     names = LOCAL_NAMES
-    event = _event
     found = []
-    for child in details:
+    for child in details[:]:
         tag = child.tag
-        if (names.get(tag) or local(tag)) == "event":
-            found.append(event(child))
+        if (names.get(tag) or local(tag)) != "event":
+            continue
+        stamp = child.get("timestamp")
+        event_type = child.get("event_type")
+        if stamp is None or event_type is None:
+            stamp, event_type = attr_of(child, "timestamp"), attr_of(child, "event_type")
+        if len(child):
+            found.append(_event(child, stamp, event_type))
+        else:
+            found.append(new_session_event(_when(stamp), event_type))
     return tuple(found)
