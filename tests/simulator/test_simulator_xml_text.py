@@ -223,3 +223,34 @@ def test_find_clients_keeps_the_world_order_and_filters_by_type() -> None:
         c for c in world.clients if c.type == "push_agent"
     ]
     assert world.find_clients(list(CLIENT_TYPES), ["no-such-id"]) == []
+
+
+def _scan(world: World, types: list[str], ids: list[str]) -> list[ConnectedClient]:
+    """What ``find_clients`` answered before its id index: a scan of the whole list."""
+    return [c for c in world.clients if c.id in set(ids) and c.type in types]
+
+
+def test_find_clients_follows_every_change_to_the_clients() -> None:
+    world = _world()
+    kinds = list(CLIENT_TYPES)
+    batch = [c.id for c in world.clients[100:200]]
+    assert world.find_clients(kinds, batch) == _scan(world, kinds, batch)  # the index is built
+    leaving = world.clients[150]
+    world.clients.remove(leaving)  # removed (and every later client moved up)
+    assert leaving not in world.find_clients(kinds, batch)
+    assert world.find_clients(kinds, batch) == _scan(world, kinds, batch)
+    arriving = ConnectedClient(**{**vars(leaving), "id": "new-1"})
+    world.clients.append(arriving)  # the same length as when indexed: an unknown id still found
+    assert world.find_clients(kinds, [*batch, "new-1"])[-1] is arriving
+    world.clients[120] = ConnectedClient(**{**vars(world.clients[120]), "id": "new-2"})  # replaced
+    assert world.find_clients(kinds, batch) == _scan(world, kinds, batch)
+    assert [c.id for c in world.find_clients(kinds, ["new-2"])] == ["new-2"]
+    world.clients[130].id = "renamed"  # renamed in place
+    assert [c.id for c in world.find_clients(kinds, ["renamed"])] == ["renamed"]
+    assert world.find_clients(kinds, batch) == _scan(world, kinds, batch)
+    twin = ConnectedClient(**{**vars(world.clients[140]), "hostname": "twin"})
+    world.clients.append(twin)  # a second client with an id already indexed
+    assert world.find_clients(kinds, [twin.id]) == [world.clients[140], twin]
+    world.clients = list(reversed(world.clients))  # another list
+    assert world.find_clients(kinds, batch) == _scan(world, kinds, batch)
+    assert world.find_clients(kinds, ["nobody"]) == []
