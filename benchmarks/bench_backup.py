@@ -1,7 +1,10 @@
 """Downloading a large backup to disk: ``bg.backup.download`` next to bare aiohttp.
 
 The simulator runs in its own process (``bomgar-async serve --backup-size``); each download
-runs in a fresh Python process of its own, so its peak RSS is its own. Variants:
+runs in a fresh worker process of its own (``benchmarks/workers.py``; aiohttp and the SDK,
+which every variant imports, imported before the clock starts), so its peak RSS is its own
+(``--quick``: one worker per variant for all its runs, the peak RSS the largest of them).
+Variants:
   aiohttp-stream   a bare aiohttp POST, ``iter_chunked(64 KiB)`` written to a file (the
                    baseline: ratio 1.0)
   aiohttp-checked  the same, plus what the SDK promises on top: a SHA-256 of the bytes, the
@@ -25,7 +28,6 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,12 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.serve import start_simulator
+from benchmarks.workers import Workers, serve
 
 MB = 1 << 20
 CHUNK = 64 << 10
 VARIANTS = ("aiohttp-stream", "aiohttp-checked", "aiohttp-buffered", "bomgar_async")
 BASELINE = "aiohttp-stream"
-QUICK_MB = 16
+QUICK_MB = 8
 USER, PASSWORD = "admin", "s3cret-admin"
 
 
@@ -83,8 +86,8 @@ async def _download(variant: str, url: str, dest: Path) -> str:
         return digest.hexdigest()
 
 
-def _worker(variant: str, url: str, dest: str) -> None:
-    """``--worker``: one download in this process; prints its figures as JSON."""
+def _once(variant: str, url: str, dest: str) -> dict[str, Any]:
+    """One download in this (worker) process: its figures."""
     target = Path(dest)
     started = time.perf_counter()
     digest = asyncio.run(_download(variant, url, target))
@@ -94,24 +97,33 @@ def _worker(variant: str, url: str, dest: str) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     size = target.stat().st_size
     target.unlink()
-    print(json.dumps({"seconds": seconds, "bytes": size, "sha256": digest, "peak_rss_mb": peak}))
+    return {"seconds": seconds, "bytes": size, "sha256": digest, "peak_rss_mb": peak}
 
 
-def _run(variant: str, url: str, dest: Path) -> dict[str, Any]:
-    argv = [sys.executable, "-m", "benchmarks.bench_backup", "--worker", variant, url, str(dest)]
-    done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=1800)
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+def _serve() -> None:
+    """``--serve``: a worker. What ``_download`` imports (aiohttp and the SDK, for every
+    variant) is imported before any run, outside the timed part."""
+    import aiohttp  # noqa: F401
+
+    import bomgar_async  # noqa: F401
+
+    serve(_once)
 
 
-def _measure(size_mb: int, repeats: int) -> dict[str, Any]:
+def _measure(size_mb: int, repeats: int, *, fresh: bool = True) -> dict[str, Any]:
     server, url = start_simulator("--backup-size", str(size_mb * MB))
     runs: dict[str, list[dict[str, Any]]] = {v: [] for v in VARIANTS}
     try:
-        with tempfile.TemporaryDirectory(prefix="bench-backup-") as folder:
+        with (
+            tempfile.TemporaryDirectory(prefix="bench-backup-") as folder,
+            Workers("benchmarks.bench_backup", fresh=fresh) as workers,
+        ):
+            workers.start({v: [] for v in VARIANTS})
             for repeat in range(repeats):
                 shift = repeat % len(VARIANTS)
                 for variant in VARIANTS[shift:] + VARIANTS[:shift]:
-                    runs[variant].append(_run(variant, url, Path(folder) / f"{variant}.nsb"))
+                    dest = str(Path(folder) / f"{variant}.nsb")
+                    runs[variant].append(workers.run(variant, [], [variant, url, dest]))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -155,19 +167,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size-mb", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--json", default="bench_backup.json", help="where to write the figures")
-    parser.add_argument(
-        "--worker", nargs=3, metavar=("VARIANT", "URL", "DEST"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # a worker
     args = parser.parse_args(argv)
-    if args.worker:
-        _worker(*args.worker)
+    if args.serve:
+        _serve()
         return
-    results = _measure(QUICK_MB if args.quick else args.size_mb, args.repeats)
+    size = QUICK_MB if args.quick else args.size_mb
+    results = _measure(size, args.repeats, fresh=not args.quick)
     _table(results)
     command = "python -m benchmarks.bench_backup " + " ".join(
         argv if argv is not None else sys.argv[1:]
     )
     out = {"command": command.strip(), "quick": args.quick, "repeats": args.repeats}
+    out["fresh_process_per_run"] = not args.quick
     out.update(results, baseline=BASELINE)
     Path(args.json).write_text(json.dumps(out, indent=2))
     print(f"\n{command.strip()}  (figures in {args.json})")

@@ -16,7 +16,7 @@ table shows calls/s (median, min-max), the ratio of the medians to bare aiohttp 
 SDK, to aiohttp+xmltodict), and the client process's CPU time per call (median), which
 shows the SDK's own cost when the machine is busy. JSON is written too.
 
-``--quick``: 16 calls per run (C for 128 callers), TLS at 1 and 32 callers only.
+``--quick``: 16 calls per run (C for 128 callers), TLS at 1 and 32 callers only, medians of 3.
 
 Run: python -m benchmarks.bench_calls [--quick] [--json bench_calls.json]
 """
@@ -48,6 +48,7 @@ FORM = {"username": USER, "password": PASSWORD, "action": "get_api_info"}
 
 QUICK_CALLS = 16
 QUICK_TLS_LEVELS = (1, 32)
+QUICK_REPEATS = 3
 
 Call = Callable[[], Awaitable[object]]
 
@@ -176,17 +177,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="few calls per run, ~20 s")
     parser.add_argument("--calls", type=int, default=800, help="calls per run (at least C)")
     parser.add_argument("--concurrency", default="1,8,32,128", help="callers, comma-separated")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, help=f"default 5 ({QUICK_REPEATS} with --quick)")
     parser.add_argument("--no-tls", action="store_true", help="plain HTTP only")
     parser.add_argument("--json", default="bench_calls.json", help="where to write the figures")
     args = parser.parse_args(argv)
     calls = QUICK_CALLS if args.quick else args.calls
+    repeats = args.repeats or (QUICK_REPEATS if args.quick else 5)
     levels = [int(n) for n in args.concurrency.split(",") if n]
     rows: list[dict[str, Any]] = []
     for tls in (False,) if args.no_tls else (False, True):
         # --quick: a TLS handshake per call costs ~10x a plain call; fewer TLS levels.
         tls_levels = [n for n in levels if n in QUICK_TLS_LEVELS] if args.quick else levels
-        rows += asyncio.run(_measure(tls, tls_levels if tls else levels, calls, args.repeats))
+        rows += asyncio.run(_measure(tls, tls_levels if tls else levels, calls, repeats))
     _table(rows)
     command = "python -m benchmarks.bench_calls " + " ".join(
         argv if argv is not None else sys.argv[1:]
@@ -194,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
     results = {
         "command": command.strip(),
         "quick": args.quick,
-        "repeats": args.repeats,
+        "repeats": repeats,
         "baseline": BASELINE,
         "variants": list(VARIANTS),
         "rows": rows,

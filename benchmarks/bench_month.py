@@ -60,6 +60,8 @@ QUICK_VARIANTS = ("script", "sdk-N1", "sdk-N8", "pool2-N8")
 #: bulk sessions per kind: about 10 MiB (light) and 105 MiB (heavy) over the month
 BULK = {"light": 1150, "heavy": 7900}
 QUICK_BULK = {"light": 300, "heavy": 200}
+#: ``--quick`` takes medians of 3 (a pool variant starts two spawn workers every run)
+QUICK_REPEATS = 3
 LOGIN = {"username": "admin", "password": "s3cret-admin"}
 
 
@@ -290,11 +292,12 @@ def main(argv: list[str] | None = None) -> None:
     """Command line: see the module docstring."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="3 small windows, about 20 s")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, help=f"default 5 ({QUICK_REPEATS} with --quick)")
     parser.add_argument("--kinds", default="light,heavy")
     parser.add_argument("--json", default="bench_month.json", help="where to write the figures")
     parser.add_argument("--profile", metavar="VARIANT", help="cProfile one run, print, exit")
     args = parser.parse_args(argv)
+    repeats = args.repeats or (QUICK_REPEATS if args.quick else 5)
     days = 3 if args.quick else 31
     bulk = QUICK_BULK if args.quick else BULK
     kinds = [k for k in args.kinds.split(",") if k]
@@ -308,12 +311,12 @@ def main(argv: list[str] | None = None) -> None:
         "command": command.strip(),
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
-        "repeats": args.repeats,
+        "repeats": repeats,
         "latency_s": 0.05,
         "baseline": BASELINE,
         "variants": list(variants),
-        "months": [measure_kind(k, bulk[k], days, args.repeats, variants) for k in kinds],
-        "pool_costs": pool_costs(1 if args.quick else 8, args.repeats),
+        "months": [measure_kind(k, bulk[k], days, repeats, variants) for k in kinds],
+        "pool_costs": pool_costs(1 if args.quick else 8, repeats),
     }
     Path(args.json).write_text(json.dumps(results, indent=2))
     print(table(results))

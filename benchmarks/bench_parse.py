@@ -1,7 +1,9 @@
 """Parse speed and memory: a SupportSession report into typed models, next to the ways a user
 would parse it into dicts, on the same bytes.
 
-Variants (each run in its own subprocess, so each one's peak RSS is its own):
+Variants (each run in a worker process of its own, ``benchmarks/workers.py``, so each
+one's peak RSS is its own; ``--quick`` keeps one worker per variant and report for all its
+runs: the peak RSS is then the largest of them, as the table shows anyway):
   sdk               ``SessionStreamParser`` (the default XML backend: lxml when installed),
                     fed 64 KiB chunks -> ``SupportSession`` models
   sdk-expat         the same with the standard-library backend (no lxml)
@@ -25,18 +27,20 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.workers import Workers, serve
+
 MB = 1 << 20
 CHUNK = 64 << 10
 VARIANTS = ("sdk", "sdk-expat", "xmltodict", "xmltodict-stream", "expat-floor")
 BASELINE = "xmltodict"
 KINDS = ("light", "heavy")
+QUICK_REPEATS = 5
 
 
 def _chunks(path: str) -> Any:
@@ -112,17 +116,6 @@ def _run_variant(variant: str, path: str) -> dict[str, Any]:
     return {"seconds": seconds, "items": count, "peak_rss_mb": rss, "rss_before_mb": before}
 
 
-def _worker(variant: str, path: str) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_parse", "--worker", variant, path],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).parents[1],
-    )
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
-
-
 def _write_report(path: Path, size: int, kind: str) -> int:
     from benchmarks.reports import report_parts
 
@@ -134,8 +127,11 @@ def _write_report(path: Path, size: int, kind: str) -> int:
     return written
 
 
-def measure(sizes_mb: list[float], repeats: int, variants: tuple[str, ...]) -> dict[str, Any]:
-    """Run every variant on every report; the figures as a JSON-ready dict."""
+def measure(
+    sizes_mb: list[float], repeats: int, variants: tuple[str, ...], *, fresh: bool = True
+) -> dict[str, Any]:
+    """Run every variant on every report; the figures as a JSON-ready dict. ``fresh``: a new
+    worker process per run, else one per variant and report (``--quick``)."""
     results: dict[str, Any] = {
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
@@ -149,9 +145,12 @@ def measure(sizes_mb: list[float], repeats: int, variants: tuple[str, ...]) -> d
                 path = Path(folder) / f"report-{size_mb}-{kind}.xml"
                 size = _write_report(path, int(size_mb * MB), kind)
                 runs: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
-                for _ in range(repeats):
-                    for variant in variants:
-                        runs[variant].append(_worker(variant, str(path)))
+                with Workers("benchmarks.bench_parse", fresh=fresh) as workers:
+                    workers.start({v: [] for v in variants})
+                    for _ in range(repeats):
+                        for variant in variants:
+                            run = workers.run(variant, [], [variant, str(path)])
+                            runs[variant].append(run)
                 results["reports"].append(_summarise(size_mb, kind, size, runs))
     return results
 
@@ -206,16 +205,22 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="0.5 MB reports, under a minute")
     parser.add_argument("--sizes", default="2,20,200", help="report sizes in MB")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, help=f"default 5 ({QUICK_REPEATS} with --quick)")
     parser.add_argument("--json", default="bench_parse.json", help="where to write the figures")
-    parser.add_argument("--worker", nargs=2, metavar=("VARIANT", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # a worker
     args = parser.parse_args(argv)
-    if args.worker:
-        print(json.dumps(_run_variant(*args.worker)))
+    if args.serve:
+        import xmltodict  # noqa: F401 - every variant starts with the same modules loaded
+
+        from bomgar_async.reporting import session_stream  # noqa: F401
+
+        serve(_run_variant)
         return
     sizes = [0.5] if args.quick else [float(s) for s in args.sizes.split(",")]
     command = "python -m benchmarks.bench_parse " + " ".join(argv or sys.argv[1:])
-    results = measure(sizes, args.repeats, VARIANTS)
+    repeats = args.repeats or (QUICK_REPEATS if args.quick else 5)
+    results = measure(sizes, repeats, VARIANTS, fresh=not args.quick)
+    results["fresh_process_per_run"] = not args.quick
     results["command"] = command.strip()
     Path(args.json).write_text(json.dumps(results, indent=2))
     print(table(results))

@@ -51,6 +51,9 @@ from bomgar_async.store import (
 from bomgar_async.store.codec import SupportSessionCodec
 from bomgar_async.store.rows import SQLITE_VALUES, Rows
 
+QUICK_SESSIONS = 300
+QUICK_REPEATS = 3
+
 
 def client(url: str) -> BomgarClient:
     return BomgarClient(url, username="admin", password="s3cret-admin", allow_http=True)
@@ -127,13 +130,18 @@ Run = tuple[float, int, int]  # seconds, sessions, rows
 
 async def measure(sessions: int, repeats: int, profile: bool) -> dict[str, Any]:
     """Run the variants in turn, ``repeats`` times; the figures as a JSON-ready dict."""
-    server, url = start_simulator("--bulk-sessions", str(sessions))
-    since = datetime.now(timezone.utc) - timedelta(days=60)
     work = Path(tempfile.mkdtemp(prefix="bench-store-"))
-    pg_server = None
+    # submitted now: the PostgreSQL cluster (initdb mostly waits on disk) starts while the
+    # simulator does
+    starting = asyncio.get_running_loop().run_in_executor(None, postgres_server, work)
+    server = pg_server = None
     runs: dict[str, list[Run]] = {"parse": [], "sqlite": [], "postgres": []}
     try:
-        dsn, pg_server = postgres_server(work)
+        try:
+            server, url = start_simulator("--bulk-sessions", str(sessions))
+        finally:
+            dsn, pg_server = await starting
+        since = datetime.now(timezone.utc) - timedelta(days=60)
         for round_ in range(repeats):
             seconds, parsed = await parse_only(url, since)
             runs["parse"].append((seconds, parsed, 0))
@@ -148,8 +156,9 @@ async def measure(sessions: int, repeats: int, profile: bool) -> dict[str, Any]:
         if profile:
             await show_profile(url, since, work)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
         if pg_server is not None:
             pg_server.stop()
         shutil.rmtree(work, ignore_errors=True)
@@ -221,16 +230,19 @@ def main(argv: list[str] | None = None) -> None:
     """Command line: see the module docstring."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
-        "--quick", action="store_true", help="600 sessions, about 20 s on a quiet machine"
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_SESSIONS} sessions, medians of {QUICK_REPEATS}, about 15 s when quiet",
     )
     parser.add_argument("--sessions", type=int, default=30000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, help=f"default 5 ({QUICK_REPEATS} with --quick)")
     parser.add_argument("--json", default="bench_store.json", help="where to write the figures")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
-    sessions = 600 if args.quick else args.sessions
+    sessions = QUICK_SESSIONS if args.quick else args.sessions
+    repeats = args.repeats or (QUICK_REPEATS if args.quick else 5)
     command = "python -m benchmarks.bench_store " + " ".join(argv or sys.argv[1:])
-    results = asyncio.run(measure(sessions, args.repeats, args.profile))
+    results = asyncio.run(measure(sessions, repeats, args.profile))
     results["command"] = command.strip()
     Path(args.json).write_text(json.dumps(results, indent=2))
     print(table(results))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import subprocess
 import sys
 import time
@@ -36,14 +38,23 @@ def _run_part(name: str, quick: bool, out: Path) -> dict[str, object]:
     argv = [sys.executable, "-m", f"benchmarks.{PARTS[name]}", "--json", str(target)]
     if quick:
         argv.append("--quick")
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _children_cpu()
     done = subprocess.run(argv, check=False)
     return {
         "module": f"benchmarks.{PARTS[name]}",
         "json": str(target),
         "returncode": done.returncode,
         "seconds": round(time.monotonic() - started, 1),
+        # the part and every process it waited for (simulators, workers): what a busy
+        # machine stretches the seconds from
+        "cpu_seconds": round(_children_cpu() - cpu, 1),
+        "load_average_after": round(os.getloadavg()[0], 2),
     }
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,12 +70,23 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown parts {unknown}; known: {sorted(PARTS)}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    load_before = round(os.getloadavg()[0], 2)
+    started = time.monotonic()
     runs = {name: _run_part(name, args.quick, out) for name in names}
+    seconds = round(time.monotonic() - started, 1)
     command = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
-    summary = {"command": command.strip(), "quick": args.quick, "parts": runs}
+    summary = {
+        "command": command.strip(),
+        "quick": args.quick,
+        "seconds": seconds,
+        "load_average_before": load_before,
+        "parts": runs,
+    }
     (out / "suite.json").write_text(json.dumps(summary, indent=2))
     failed = [n for n, run in runs.items() if run["returncode"] != 0]
     print(f"\n{command.strip()}: {len(runs) - len(failed)}/{len(runs)} parts ran; figures in {out}")
+    times = ", ".join(f"{n} {r['seconds']} s (CPU {r['cpu_seconds']} s)" for n, r in runs.items())
+    print(f"{seconds} s in all (load average {load_before} before): {times}")
     if failed:
         print(f"failed parts: {failed}", file=sys.stderr)
         return 1

@@ -209,7 +209,8 @@ class PostgresServer:
     def start(self, timeout: float = 30.0) -> PostgresServer:
         data = self.root / "data"
         subprocess.run(
-            [*self._as, self.initdb, "-D", str(data), "-U", "postgres", "-A", "trust"],
+            # -N: no fsync of the new files (a throw-away cluster; about 2 s saved)
+            [*self._as, self.initdb, "-D", str(data), "-U", "postgres", "-A", "trust", "-N"],
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -74,8 +74,10 @@ def _event(element: Element) -> ClientEvent:
     return ClientEvent(timestamp=to_datetime(stamp), text=_text(element))
 
 
-def _common(element: Element, kind: str, kids: Kids) -> dict[str, Any]:
-    platform = kids.get("platform")
+def _log(
+    element: Element, kids: Kids
+) -> tuple[tuple[ClientConnection, ...], tuple[ClientEvent, ...]]:
+    """The connections and events of a client answered with ``include_connections``."""
     holder = kids.get("client_connections")
     items: list[Element] = []
     logs: list[Element] = []
@@ -88,6 +90,19 @@ def _common(element: Element, kind: str, kids: Kids) -> dict[str, Any]:
         items += children_named(element, "client_connection")
     if "event_log" in kids:
         logs.append(kids["event_log"])
+    return (
+        tuple(_connection(item) for item in items),
+        tuple(_event(event) for log in logs for event in children_named(log, "event")),
+    )
+
+
+_LOG_CHILDREN = frozenset({"client_connections", "client_connection", "event_log"})
+
+
+def _common(element: Element, kind: str, kids: Kids) -> dict[str, Any]:
+    platform = kids.get("platform")
+    # a poll's answers (no include_connections) have none of these: no lists to build
+    connections, events = _log(element, kids) if not _LOG_CHILDREN.isdisjoint(kids) else ((), ())
     return {
         "id": _required(element, "id", kind),
         "hostname": _text(kids.get("hostname")),
@@ -95,8 +110,8 @@ def _common(element: Element, kind: str, kids: Kids) -> dict[str, Any]:
         "platform_id": _attr(platform, "id"),
         "timezone_offset": to_int(_text(kids.get("timezone_offset"))),
         "connected_since": _datetime(kids.get("connected_since")),
-        "connections": tuple(_connection(item) for item in items),
-        "events": tuple(_event(event) for log in logs for event in children_named(log, "event")),
+        "connections": connections,
+        "events": events,
     }
 
 

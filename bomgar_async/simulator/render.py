@@ -9,10 +9,11 @@ configured namespace. Nothing here reads a request or changes the world.
 from __future__ import annotations
 
 import html
-from datetime import datetime, timezone
-from urllib.parse import quote, urlencode
-from xml.etree.ElementTree import Element, SubElement, tostring
+from collections import Counter
+from urllib.parse import quote
+from xml.etree.ElementTree import Element, SubElement
 
+from .render_clients import client_refs, clients_text, iso
 from .world import (
     ApiUser,
     ConnectedClient,
@@ -21,6 +22,7 @@ from .world import (
     SupportSession,
     World,
 )
+from .xml_text import to_text
 
 __all__ = [
     "COMMAND_NS_BEYONDTRUST",
@@ -49,21 +51,13 @@ COMMAND_NS_BEYONDTRUST = "http://www.beyondtrust.com/sra/namespaces/API/command"
 COMMAND_NS_HTTPS = "https://www.beyondtrust.com/namespaces/API/command"
 """The Command API namespace of the newest appliances."""
 
-MAX_EVENTS = 20
-"""The appliance returns at most the last 20 events of a client's connection log."""
-
 
 def document(root: Element, namespace: str | None) -> bytes:
     """Serialize ``root`` as a UTF-8 document, with ``xmlns`` unless ``namespace`` is None."""
     if namespace is not None:
         root.set("xmlns", namespace)
-    body = tostring(root, encoding="unicode")
+    body = to_text(root)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()
-
-
-def iso(ts: int) -> str:
-    """A UNIX timestamp as ISO 8601 with a ``+00:00`` offset, as the appliance writes times."""
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat()
 
 
 def _add(parent: Element, tag: str, text: object = None, **attrs: str) -> Element:
@@ -195,16 +189,15 @@ def connected_client_list(
     root = Element("connected_client_list")
     clients = world.find_clients(types)
     summary = _add(root, "connected_client_summary")
+    homes = Counter((c.connections[0].appliance_id, c.type) for c in clients)
     for appliance in world.appliances:
         node = _add(summary, "appliance_summary", id=appliance.id)
-        home = [c for c in clients if c.connections[0].appliance_id == appliance.id]
         for kind in types:
-            _add(node, "count", sum(1 for c in home if c.type == kind), type=kind)
+            _add(node, "count", homes[appliance.id, kind], type=kind)
         if with_pinned:
             _add(node, "count", world.pinned_clients.get(appliance.id, 0), type="pinned_client")
-    if not summary_only:
-        for client in clients:
-            _add(root, "connected_client", type=client.type, id=client.id)
+    if not summary_only and clients:
+        root.append(client_refs(clients))
     return root
 
 
@@ -213,53 +206,9 @@ def connected_clients(
 ) -> Element:
     """``<connected_clients>`` with a ``<connected_TYPE>`` element for each client."""
     root = Element("connected_clients")
-    for client in clients:
-        node = _add(root, f"connected_{client.type}", id=client.id)
-        _add(node, "hostname", client.hostname)
-        _add(node, "platform", client.platform_name, id=client.platform_id)
-        _add(node, "timezone_offset", client.timezone_offset)
-        if include_connections:
-            _timed(node, "connected_since", client.connected_since)
-        if client.rep_id is not None:
-            _representative_details(world, node, world.rep(client.rep_id))
-        else:
-            _add(node, "name", client.name)
-        if client.non_interactive:
-            _add(node, "non_interactive", client.non_interactive)
-        if client.lsid is not None:
-            _add(node, "lsid", client.lsid)
-        if include_connections:
-            connections = _add(node, "client_connections")
-            for connection in client.connections:
-                item = _add(connections, "client_connection")
-                _add(item, "appliance_id", connection.appliance_id)
-                _add(item, "purpose", connection.purpose)
-                _add(item, "receive_traffic_node", connection.receive_traffic_node)
-                _timed(item, "connected_since", connection.connected_since)
-                _add(item, "private_ip", connection.private_ip)
-            log = _add(node, "event_log")
-            for event in client.events[-MAX_EVENTS:]:
-                _add(log, "event", event.text, ts=str(event.ts))
+    if clients:
+        root.append(clients_text(world, clients, include_connections))
     return root
-
-
-def _representative_details(world: World, node: Element, rep: Representative) -> None:
-    _add(node, "user_id", rep.id)
-    _add(node, "type", rep.type)
-    _add(node, "username", rep.username)
-    _add(node, "public_display_name", rep.public_display_name)
-    _add(node, "private_display_name", rep.private_display_name)
-    query = urlencode({"id": rep.id, "name": rep.public_display_name})
-    url = f"https://{world.appliance.public_hostname}/api/start_session.ns?{query}"
-    _add(node, "start_session_url", url)
-    lsids = world.sessions_of(rep.id)
-    _add(node, "presentation_count", rep.presentation_count)
-    _add(node, "support_session_count", len(lsids))
-    _add(node, "showing_on_rep_list", rep.showing_on_rep_list)
-    _add(node, "support_license", rep.support_license)
-    ids = _add(node, "support_session_ids")
-    for lsid in lsids:
-        _add(ids, "lsid", lsid)
 
 
 def health_check(world: World) -> Element:

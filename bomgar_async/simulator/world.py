@@ -83,6 +83,8 @@ class World:
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
     _history: list[SessionRecord] | None = field(default=None, compare=False, repr=False)
     _presentations: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _client_index: dict[str, list[int]] = field(default_factory=dict, compare=False, repr=False)
+    _indexed: tuple[int, int] = field(default=(0, -1), compare=False, repr=False)
 
     @classmethod
     def generate(cls, seed: int = 1, *, now: int | None = None, history: int = 300) -> World:
@@ -190,8 +192,36 @@ class World:
 
     def find_clients(self, types: list[str], ids: list[str] | None = None) -> list[ConnectedClient]:
         """The connected clients of ``types``, limited to ``ids`` when given."""
-        wanted = None if ids is None else set(ids)
-        return [c for c in self.clients if c.type in types and (wanted is None or c.id in wanted)]
+        kinds = set(types)
+        clients = self.clients
+        if ids is None:
+            return [c for c in clients if c.type in kinds]
+        wanted = set(ids)
+        if self._indexed != (id(clients), len(clients)) or not self._index_holds(wanted):
+            self._reindex()
+        at = sorted(p for ident in wanted for p in self._client_index.get(ident, ()))
+        return [clients[p] for p in at if clients[p].type in kinds]
+
+    def _index_holds(self, wanted: set[str]) -> bool:
+        """Whether the id index still places every ``wanted`` id: a poll asks for 100 ids at a
+        time among thousands of clients, which anyone may add, remove, replace or rename in
+        place; an id the index lacks, or a position whose client has another id, sends it to
+        be rebuilt (so an id missing after that is missing from the list)."""
+        clients, index = self.clients, self._client_index
+        for ident in wanted:
+            positions = index.get(ident)
+            if positions is None:
+                return False
+            for position in positions:
+                if position >= len(clients) or clients[position].id != ident:
+                    return False
+        return True
+
+    def _reindex(self) -> None:
+        index: dict[str, list[int]] = {}
+        for position, client in enumerate(self.clients):
+            index.setdefault(client.id, []).append(position)
+        self._client_index, self._indexed = index, (id(self.clients), len(self.clients))
 
     # -- state changes ---------------------------------------------------------------------
 

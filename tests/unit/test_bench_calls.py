@@ -23,7 +23,7 @@ FIGURES = (
 @pytest.mark.timeout(600)
 def test_the_quick_run_reports_every_figure(quick_suite: dict[str, Any]) -> None:
     results = quick_suite["calls"]
-    assert results["repeats"] >= 5
+    assert results["repeats"] >= 3  # --quick takes medians of 3 where runs are slow
     assert results["baseline"] == BASELINE
     assert "bench_calls" in results["command"]
     levels = {(row["tls"], row["concurrency"]) for row in results["rows"]}

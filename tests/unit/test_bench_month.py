@@ -16,7 +16,7 @@ CPU = ("cpu_s", "workers_cpu_s", "server_cpu_s")
 @pytest.mark.timeout(600)
 def test_the_quick_run_reports_every_figure(quick_suite: dict[str, Any]) -> None:
     results = quick_suite["month"]
-    assert results["repeats"] >= 5
+    assert results["repeats"] >= 3  # --quick takes medians of 3 where runs are slow
     assert results["baseline"] == BASELINE
     assert results["command"].startswith("python -m benchmarks.bench_month")
     assert results["variants"] == list(QUICK_VARIANTS)

@@ -17,7 +17,7 @@ FIGURES = ("median_s", "min_s", "max_s", "ratio_to_floor", "ratio_to_theory")
 def test_the_quick_run_reports_every_figure(quick_suite: dict[str, Any]) -> None:
     results = quick_suite["poll"]
     assert results["command"].startswith("python -m benchmarks.bench_poll")
-    assert results["repeats"] >= 5
+    assert results["repeats"] >= 3  # --quick takes medians of 3 where runs are slow
     assert results["baseline"] == BASELINE
     clients, concurrency = results["clients"], results["max_concurrency"]
     assert results["batches"] == math.ceil(clients / 100)

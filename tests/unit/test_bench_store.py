@@ -15,7 +15,7 @@ SPREADS = ("sessions_s", "rows_s")
 def test_the_quick_run_reports_every_figure(quick_suite: dict[str, Any]) -> None:
     results = quick_suite["store"]
     assert results["command"].startswith("python -m benchmarks.bench_store")
-    assert results["repeats"] >= 5
+    assert results["repeats"] >= 3  # --quick takes medians of 3 where runs are slow
     assert results["baseline"] == "parse"
     assert sorted(results["variants"]) == sorted(VARIANTS)
     parse = results["variants"]["parse"]

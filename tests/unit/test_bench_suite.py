@@ -23,6 +23,12 @@ def test_every_part_runs_and_writes_its_figures(quick_suite: dict[str, Any]) -> 
     for name, run in suite["parts"].items():
         assert run["returncode"] == 0, name
         assert quick_suite[name], name  # the part's JSON holds figures
+        assert run["seconds"] > 0, name
+        assert run["cpu_seconds"] > 0, name  # the part's process and those it waited for
+        assert run["load_average_after"] >= 0, name
+    assert suite["seconds"] >= max(run["seconds"] for run in suite["parts"].values())
+    assert suite["load_average_before"] >= 0
+    assert f"{suite['seconds']} s in all" in quick_suite["_stdout"]
 
 
 def test_an_unknown_part_is_refused(tmp_path: Path) -> None:
