@@ -26,7 +26,7 @@ from .._xml.tree import (
 from .._xml.values import to_bool, to_int
 from ..errors import BomgarProtocolError
 from .appliance import _IP_SEPARATORS, ApiInfo, Appliance, ApplianceHealth
-from .fields import from_kids, node_attr
+from .fields import datetime_element, from_kids, node_attr
 from .models import (
     CustomAttribute,
     Issue,
@@ -179,42 +179,62 @@ def health_of(root: Element) -> ApplianceHealth:
     )
 
 
-def _kids_and_grants(root: Element) -> tuple[dict[str, Element], list[Element]]:
-    """The first child of each local name, and the ``<permission>`` children."""
-    kids: dict[str, Element] = {}
-    grants: list[Element] = []
-    names = LOCAL_NAMES
-    for kid in root:
-        tag = kid.tag
-        name = names.get(tag) or local(tag)
-        if name == "permission":
-            grants.append(kid)
-        if name not in kids:
-            kids[name] = kid
-    return kids, grants
+def _only_permissions(holder: Element | None) -> list[Element] | None:
+    """The children of ``<permissions>`` when every one is a ``<permission>``, found by
+    lxml's C matcher (no tag strings built), else ``None`` (read them one by one)."""
+    find = getattr(holder, "iterchildren", None)
+    if find is None:
+        return None
+    grants: list[Element] = list(find("{*}permission"))
+    return grants if len(grants) == len(holder) else None
 
 
 def api_info_of(root: Element) -> ApiInfo:
     """``<api_information>`` (or ``<get_api_info>``): the permissions as
     ``ApiInfo.from_node`` reads them — ``<permission name="...">`` elements inside
     ``<permissions>``, then directly under the root, then the other children of
-    ``<permissions>`` (``<perm_x>v</perm_x>``) where no such element named them."""
-    kids, root_grants = _kids_and_grants(root)
-    holder = kids.get("permissions")
+    ``<permissions>`` (``<perm_x>v</perm_x>``) where no such element named them. Written
+    out (no :func:`~.fields.from_kids`): every monitoring poll makes this call."""
+    names = LOCAL_NAMES
+    kids: dict[str, Element] = {}
+    root_grants: list[Element] = []
+    for kid in root:
+        tag = kid.tag
+        name = names.get(tag) or local(tag)
+        if name == "permission":
+            root_grants.append(kid)
+        elif name not in kids:
+            kids[name] = kid
     found: dict[str, str] = {}
     others: dict[str, Element] = {}
-    if holder is not None:
-        holder_kids, grants = _kids_and_grants(holder)
-        for element in grants:
-            name = node_attr(element, "name")
-            if name:
-                found[name] = _stripped(element)
-        others = holder_kids
-        others.pop("permission", None)
-    for element in root_grants:
-        name = node_attr(element, "name")
-        if name:
-            found[name] = _stripped(element)
-    for name, element in others.items():
-        found.setdefault(name, _stripped(element))
-    return from_kids(ApiInfo, kids, permissions=MappingProxyType(found))
+    holder = kids.get("permissions")
+    grants = _only_permissions(holder)
+    if grants is not None:
+        for kid in grants:
+            granted = node_attr(kid, "name")
+            if granted:
+                found[granted] = element_text(kid) or ""
+    elif holder is not None:
+        for kid in holder:
+            tag = kid.tag
+            name = names.get(tag) or local(tag)
+            if name == "permission":
+                granted = node_attr(kid, "name")
+                if granted:
+                    found[granted] = element_text(kid) or ""
+            elif name not in others:
+                others[name] = kid
+    for kid in root_grants:
+        granted = node_attr(kid, "name")
+        if granted:
+            found[granted] = element_text(kid) or ""
+    for name, kid in others.items():
+        if name not in found:
+            found[name] = element_text(kid) or ""
+    return ApiInfo(
+        api_version=element_text(kids.get("api_version")),
+        timestamp=datetime_element(kids.get("timestamp")),
+        permissions=MappingProxyType(found),
+        user_id=to_int(element_text(kids.get("user_id"))),
+        company_name=element_text(kids.get("company_name")),
+    )

@@ -22,7 +22,7 @@ from .._xml.core import Node
 from .._xml.tree import XSI, Element, element_text
 from .._xml.values import bool_of, datetime_of, int_of, str_of, to_bool, to_datetime, to_int
 
-__all__ = ["from_children", "from_kids", "node_attr"]
+__all__ = ["datetime_element", "from_children", "from_kids", "node_attr"]
 
 T = TypeVar("T")
 
@@ -86,15 +86,16 @@ def _bool_element(element: Element | None) -> bool | None:
     return to_bool(element_text(element))
 
 
-def _datetime_element(element: Element | None) -> datetime | None:
+def datetime_element(element: Element | None) -> datetime | None:
     """As :func:`~.._xml.values.datetime_of` reads the element's node: its ``ts`` or
     ``timestamp`` attribute (when readable), else its text."""
     if element is None:
         return None
-    for stamp in (node_attr(element, "ts"), node_attr(element, "timestamp")):
-        parsed = to_datetime(stamp)
-        if parsed is not None:
-            return parsed
+    if element.keys():
+        for stamp in (node_attr(element, "ts"), node_attr(element, "timestamp")):
+            parsed = to_datetime(stamp)
+            if parsed is not None:
+                return parsed
     return to_datetime(element_text(element))
 
 
@@ -102,7 +103,7 @@ _ELEMENT_READERS: dict[object, Callable[[Element | None], Any]] = {
     "str | None": element_text,
     "int | None": _int_element,
     "bool | None": _bool_element,
-    "datetime | None": _datetime_element,
+    "datetime | None": datetime_element,
 }
 _KidsPlan = tuple[tuple[str, Callable[[Element | None], Any] | None], ...]
 _KIDS_PLANS: dict[type[Any], _KidsPlan] = {}
