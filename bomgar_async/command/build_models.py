@@ -22,6 +22,7 @@ from .._xml.tree import (
     is_blank_element,
     is_mapping_element,
     local,
+    own_text,
 )
 from .._xml.values import to_bool, to_int
 from ..errors import BomgarProtocolError
@@ -183,7 +184,7 @@ def _only_permissions(holder: Element | None) -> list[Element] | None:
     """The children of ``<permissions>`` when every one is a ``<permission>``, found by
     lxml's C matcher (no tag strings built), else ``None`` (read them one by one)."""
     find = getattr(holder, "iterchildren", None)
-    if find is None:
+    if holder is None or find is None:
         return None
     grants: list[Element] = list(find("{*}permission"))
     return grants if len(grants) == len(holder) else None
@@ -213,7 +214,8 @@ def api_info_of(root: Element) -> ApiInfo:
         for kid in grants:
             granted = node_attr(kid, "name")
             if granted:
-                found[granted] = element_text(kid) or ""
+                text = kid.text  # element_text(kid) or "", inline
+                found[granted] = (own_text(kid) if len(kid) else text and text.strip()) or ""
     elif holder is not None:
         for kid in holder:
             tag = kid.tag
