@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from bomgar_async._xml import tree
@@ -362,3 +363,18 @@ def test_random_documents_give_the_same_models(name: str, backend: str) -> None:
     built = [r for r in results if not isinstance(r, tuple)]
     assert len(built) >= 200  # most documents made models, not errors
     assert sum(bool(r) for r in built) >= 20  # and many of them held data
+
+
+def test_the_written_out_api_info_builder_reads_every_field() -> None:
+    # api_info_of names ApiInfo's fields one by one (no from_kids): a new field must be read
+    # there too, or it would stay at its default where from_node reads it.
+    fields = [field.name for field in attrs.fields(ApiInfo)]
+    assert fields == ["api_version", "timestamp", "permissions", "user_id", "company_name"]
+    body = (
+        b"<api_information><api_version>1</api_version><timestamp>5</timestamp><permissions>"
+        b'<permission name="p">1</permission></permissions><user_id>2</user_id>'
+        b"<company_name>C</company_name></api_information>"
+    )
+    info = parse.parse_api_info(body)
+    assert all(getattr(info, name) not in (None, {}) for name in fields)
+    assert info == old_command.old_parse_api_info(body)
