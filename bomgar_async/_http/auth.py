@@ -96,6 +96,10 @@ class PasswordAuth:
         """Add the credentials as form fields (POST) or query parameters (GET)."""
         return _with_params(request, self._params, self._secrets)
 
+    def with_credentials(self, request: Request) -> Request:
+        """:meth:`authorize` without awaiting: nothing is fetched (the pipeline's flat path)."""
+        return _with_params(request, self._params, self._secrets)
+
     def invalidate(self, request: Request) -> bool:
         """A password cannot be refreshed."""
         return False

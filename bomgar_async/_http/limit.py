@@ -116,11 +116,16 @@ def check_limits(max_in_flight: int, rate: float | None, burst: int | None) -> N
         raise BomgarConfigError("rate must be a positive number of calls per second")
 
 
+_FIRST_LETTERS = frozenset("xXrR")  # of X-RateLimit-Remaining and Retry-After
+
+
 def appliance_pause(status: int, headers: Mapping[str, str], counts: LimitCounts) -> float:
     """Seconds every caller should hold off after this answer (0: none); updates ``counts``."""
     remaining = ""
     retry_after: str | None = None
     for key, value in headers.items():  # names in any case; the last one counts
+        if key[:1] not in _FIRST_LETTERS:  # the common headers, skipped without lower()
+            continue
         name = key.lower()
         if name == "x-ratelimit-remaining":
             remaining = value

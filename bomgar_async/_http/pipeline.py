@@ -30,7 +30,7 @@ from ..errors import (
     BomgarError,
     BomgarTimeoutError,
 )
-from .auth import Auth
+from .auth import Auth, PasswordAuth
 from .download import (
     DownloadResult,
     stream_to_file,
@@ -94,6 +94,9 @@ class Pipeline:
         check_open: Callable[[], None],
     ) -> None:
         self._auth = auth
+        # Username and password are added without awaiting anything: ``send`` takes the flat
+        # path (a password cannot be refreshed, so a 401 is final as in ``_attempt``).
+        self._password = auth if type(auth) is PasswordAuth else None
         self._transport = transport
         self._retry = retry
         self._rng = random.Random()
@@ -126,11 +129,16 @@ class Pipeline:
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
         """Authorize and send ``request``; a 2xx response, retried if read-only.
 
-        The happy path is flat: one attempt inline (authorize, take a slot, send, check);
-        only a failure enters the retry loop."""
+        The happy path is flat: one attempt inline (authorize, take a slot, send, check; with
+        a username and password nothing is awaited to authorize); only a failure enters the
+        retry loop."""
         self._check_open()
         try:
-            return await self._attempt(request, timeout)
+            password = self._password
+            if password is None:
+                return await self._attempt(request, timeout)
+            authed = password.with_credentials(request)
+            return self._checked(await self._exchange(authed, timeout), authed)
         except BomgarError as err:
             delay = self._retry.delay(0, err, self._rng) if request.read_only else None
             if delay is None:

@@ -34,6 +34,7 @@ from .redact import (
 )
 from .request import (
     Headers,
+    Params,
     Request,
     Response,
     Timeout,
@@ -51,6 +52,9 @@ logger = logging.getLogger("bomgar_async")
 SSLOption = bool | ssl_module.SSLContext
 DEFAULT_MAX_RESPONSE_BYTES = 128 << 20
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+FORMS_KEPT = 64
+"""How many encoded form bodies a transport keeps (most calls repeat one: credentials and
+action); the store is emptied when full and when the transport closes."""
 
 
 class StreamedResponse(Protocol):
@@ -188,6 +192,7 @@ class AiohttpTransport:
         self._trust_env = trust_env
         self._session: aiohttp.ClientSession | None = None
         self._last_timeout: tuple[Timeout, aiohttp.ClientTimeout] | None = None
+        self._forms: dict[Params, bytes] = {}
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -234,10 +239,25 @@ class AiohttpTransport:
             # Encoded here exactly as aiohttp's FormData does for plain fields (UTF-8),
             # without building a FormData per call.
             kwargs["data"] = aiohttp.payload.BytesPayload(
-                urlencode(request.form, doseq=True, encoding="utf-8").encode(),
-                content_type=FORM_CONTENT_TYPE,
+                self._encoded(request.form), content_type=FORM_CONTENT_TYPE
             )
         return url, kwargs
+
+    def _encoded(self, form: Params) -> bytes:
+        """``form`` URL-encoded (UTF-8), as aiohttp's ``FormData`` encodes plain fields; the
+        last :data:`FORMS_KEPT` bodies are kept (they hold credentials: never shown, dropped
+        on :meth:`close`)."""
+        try:
+            return self._forms[form]
+        except (KeyError, TypeError):  # TypeError: a value that cannot be a key
+            pass
+        body = urlencode(form, doseq=True, encoding="utf-8").encode()
+        # Only strings are kept: no other value can then find a body (1 == True, "1" != 1).
+        if all(type(name) is str and type(value) is str for name, value in form):
+            if len(self._forms) >= FORMS_KEPT:
+                self._forms.clear()
+            self._forms[form] = body
+        return body
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
         """Send ``request``; the connection is closed once the body is read."""
@@ -301,6 +321,7 @@ class AiohttpTransport:
 
     async def close(self) -> None:
         """Close the underlying session (idempotent)."""
+        self._forms.clear()
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None

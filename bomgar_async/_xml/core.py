@@ -100,13 +100,24 @@ def parse_element(
     root = local(element.tag)
     if root == "error":
         raise _error_of(node_of(element), action)
-    for kid in element:
-        if local(kid.tag) == "error":
-            raise _error_of(node_of(kid), action)
+    kid = _error_child(element)
+    if kid is not None:
+        raise _error_of(node_of(kid), action)
     if expected_roots is not None and root not in expected_roots:
         wanted = ", ".join(f"<{r}>" for r in expected_roots)
         raise BomgarProtocolError(f"{action or 'call'}: expected {wanted}, got <{root}>")
     return root, element
+
+
+def _error_child(element: Element) -> Element | None:
+    """The first ``<error>`` child of ``element`` (any namespace), or ``None``."""
+    find = getattr(element, "iterchildren", None)
+    if find is not None:  # lxml matches the tag in C, making no element objects for the others
+        return next(find("{*}error"), None)
+    for kid in element:
+        if local(kid.tag) == "error":
+            return kid
+    return None
 
 
 def _error_of(node: Node, action: str | None) -> BomgarAPIError:

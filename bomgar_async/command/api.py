@@ -7,7 +7,7 @@ Each method reads as three steps: validate and build the parameters (pure,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from datetime import timedelta
 from typing import Literal
 
@@ -47,8 +47,9 @@ class CommandAPI:
     def __init__(self, client: Host) -> None:
         self._client = client
 
-    async def _read(self, action: str, params: tuple[tuple[str, str], ...] = ()) -> bytes:
-        return await self._client.command_call(action, params, read_only=True)
+    def _read(self, action: str, params: tuple[tuple[str, str], ...] = ()) -> Awaitable[bytes]:
+        """A read-only call's body, to await (the client's coroutine itself: no extra layer)."""
+        return self._client.command_call(action, params, read_only=True)
 
     async def _change(self, action: str, params: tuple[tuple[str, str], ...]) -> str:
         body = await self._client.command_call(action, params, read_only=False)

@@ -2,29 +2,32 @@
 
 Each parser names the root elements its action may answer with (the guide's, and the
 ones real appliances send instead, such as ``<session_key>``, ``<health_check>`` and
-``<api_information>``) and the elements that must stay lists whether the appliance sent
-zero, one or many of them. ``<error>`` answers, HTML pages and broken bodies raise the
-errors described in ``bomgar_async._xml``.
+``<api_information>``). ``<error>`` answers, HTML pages and broken bodies raise the errors
+described in ``bomgar_async._xml``. The body is parsed into an element tree once
+(:func:`~bomgar_async._xml.core.parse_element`: the depth limit and refusals included) and
+the models are built straight from its elements (:mod:`.build_models`,
+:mod:`.build_clients`), equal to what the models' ``from_node`` build from the nodes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from .._xml.core import (
-    child,
-    children,
-    parse_document,
-    parse_element,
-    text,
-)
-from ..errors import BomgarProtocolError
+from .._xml.core import parse_element
 from .appliance import (
     ApiInfo,
     Appliance,
     ApplianceHealth,
 )
 from .build_clients import client_list_of, clients_of
+from .build_models import (
+    api_info_of,
+    appliances_of,
+    health_of,
+    representatives_of,
+    session_attributes_of,
+    session_key_of,
+    success_of,
+    support_teams_of,
+)
 from .clients import (
     ConnectedClient,
     ConnectedClientList,
@@ -57,10 +60,8 @@ def parse_logged_in_reps(body: bytes) -> list[Representative]:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML.
     """
-    _, root = parse_document(
-        body, list_paths=("rep",), expected_roots=("logged_in_reps",), action="get_logged_in_reps"
-    )
-    return [Representative.from_node(rep) for rep in children(root, "rep")]
+    _, root = parse_element(body, expected_roots=("logged_in_reps",), action="get_logged_in_reps")
+    return representatives_of(root)
 
 
 def parse_support_teams(body: bytes) -> list[SupportTeam]:
@@ -70,13 +71,8 @@ def parse_support_teams(body: bytes) -> list[SupportTeam]:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML.
     """
-    _, root = parse_document(
-        body,
-        list_paths=("support_team", "issue", "members/representative"),
-        expected_roots=("support_teams",),
-        action="get_support_teams",
-    )
-    return [SupportTeam.from_node(team) for team in children(root, "support_team")]
+    _, root = parse_element(body, expected_roots=("support_teams",), action="get_support_teams")
+    return support_teams_of(root)
 
 
 def parse_session_key(body: bytes) -> SessionKey:
@@ -87,11 +83,10 @@ def parse_session_key(body: bytes) -> SessionKey:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML.
     """
-    _, root = parse_document(
+    _, root = parse_element(
         body, expected_roots=("session_key", "generate_session_key"), action="generate_session_key"
     )
-    nested = child(root, "session_key")  # <generate_session_key><session_key>...</...>
-    return SessionKey.from_node(nested if isinstance(nested, Mapping) else root)
+    return session_key_of(root)
 
 
 def parse_success(body: bytes, action: str) -> str:
@@ -106,12 +101,8 @@ def parse_success(body: bytes, action: str) -> str:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not XML or reports neither success nor error.
     """
-    root_name, root = parse_document(body, action=action)
-    if root_name == "success":
-        return (text(root) or "").strip()
-    if isinstance(root, Mapping) and "success" in root:
-        return (text(child(root, "success")) or "").strip()
-    raise BomgarProtocolError(f"{action}: expected <success>, got <{root_name}>")
+    root_name, root = parse_element(body, action=action)
+    return success_of(root_name, root, action)
 
 
 def parse_session_attributes(body: bytes) -> SessionAttributes:
@@ -121,14 +112,12 @@ def parse_session_attributes(body: bytes) -> SessionAttributes:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML.
     """
-    _, root = parse_document(
+    _, root = parse_element(
         body,
-        list_paths=("custom_attribute",),
         expected_roots=("custom_attributes", "get_session_attributes"),
         action="get_session_attributes",
     )
-    nested = child(root, "custom_attributes")
-    return SessionAttributes.from_node(nested if isinstance(nested, Mapping) else root)
+    return session_attributes_of(root)
 
 
 def parse_appliances(body: bytes) -> list[Appliance]:
@@ -138,13 +127,8 @@ def parse_appliances(body: bytes) -> list[Appliance]:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML.
     """
-    _, root = parse_document(
-        body,
-        list_paths=("appliances/appliance",),
-        expected_roots=("appliances",),
-        action="get_appliances",
-    )
-    return [Appliance.from_node(node) for node in children(root, "appliance")]
+    _, root = parse_element(body, expected_roots=("appliances",), action="get_appliances")
+    return appliances_of(root)
 
 
 def parse_connected_client_list(body: bytes) -> ConnectedClientList:
@@ -183,13 +167,10 @@ def parse_check_health(body: bytes) -> ApplianceHealth:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML.
     """
-    _, root = parse_document(
-        body,
-        list_paths=("enabled_shared_ips/ip",),
-        expected_roots=("health_check", "check_health"),
-        action="check_health",
+    _, root = parse_element(
+        body, expected_roots=("health_check", "check_health"), action="check_health"
     )
-    return ApplianceHealth.from_node(root)
+    return health_of(root)
 
 
 def parse_api_info(body: bytes) -> ApiInfo:
@@ -199,10 +180,7 @@ def parse_api_info(body: bytes) -> ApiInfo:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML.
     """
-    _, root = parse_document(
-        body,
-        list_paths=("permission",),
-        expected_roots=("api_information", "get_api_info"),
-        action="get_api_info",
+    _, root = parse_element(
+        body, expected_roots=("api_information", "get_api_info"), action="get_api_info"
     )
-    return ApiInfo.from_node(root)
+    return api_info_of(root)

@@ -1,15 +1,22 @@
 """The lean happy path keeps its promises: a free slot is taken without waiting (and a pause or
-a rate still makes callers wait), and the form body the transport encodes itself is the one
-aiohttp's ``FormData`` would send, read back by the server as the same fields."""
+a rate still makes callers wait), the form body the transport encodes itself is the one
+aiohttp's ``FormData`` would send, read back by the server as the same fields (and the bodies it
+keeps are bounded and dropped on close), and the flat path of a password adds what
+``authorize`` adds."""
 
 from __future__ import annotations
 
 import asyncio
 from urllib.parse import urlencode
 
+import pytest
 from aiohttp import web
 
+from bomgar_async._http.auth import PasswordAuth
 from bomgar_async._http.limit import LocalLimit, LocalLimiter, RateBucket
+from bomgar_async._http.request import Request, Response
+from bomgar_async._http.transport import FORMS_KEPT, AiohttpTransport
+from bomgar_async.errors import BomgarAuthError
 from tests.hardening.servers import app_server, client_for
 
 
@@ -67,3 +74,42 @@ async def test_the_form_body_is_what_formdata_sends_and_the_server_reads_the_fie
     expected = (("username", "api"), ("password", password), ("action", "get_api_info"))
     assert raw == urlencode(expected, doseq=True, encoding="utf-8").encode()
     assert fields == dict(expected)
+
+
+def test_the_encoded_forms_are_kept_bounded_and_dropped_on_close() -> None:
+    transport = AiohttpTransport("https://h", user_agent="t")
+    form = (("username", "api"), ("password", "p\u00e4ss&="), ("action", "get_api_info"))
+    first = transport._encoded(form)
+    assert first == urlencode(form, doseq=True, encoding="utf-8").encode()
+    assert transport._encoded(tuple(form)) is first  # the kept body
+    for n in range(FORMS_KEPT * 2):
+        assert transport._encoded((("action", f"a{n}"),)) == f"action=a{n}".encode()
+        assert len(transport._forms) <= FORMS_KEPT
+    # only strings are kept: 1 == True, so neither may stand for the other
+    assert transport._encoded((("flag", 1),)) == b"flag=1"  # type: ignore[arg-type]
+    assert transport._encoded((("flag", True),)) == b"flag=True"  # type: ignore[arg-type]
+    assert transport._encoded((("many", ["a", "b"]),)) == b"many=a&many=b"  # type: ignore[arg-type]
+    assert all(type(v) is str for kept in transport._forms for _, v in kept)
+    asyncio.run(transport.close())
+    assert transport._forms == {}
+
+
+async def test_the_flat_path_adds_what_authorize_adds_and_a_401_stays_final() -> None:
+    auth = PasswordAuth("api", "pw")
+    request = Request("POST", "/api/command.ns", form=(("action", "x"),), label="x")
+
+    async def no_send(_request: Request) -> Response:
+        raise AssertionError("a password needs no request")
+
+    assert auth.with_credentials(request) == await auth.authorize(request, no_send)
+    calls: list[str] = []
+
+    async def refuse(request: web.Request) -> web.Response:
+        calls.append((await request.post())["password"])  # type: ignore[arg-type]
+        return web.Response(status=401)
+
+    async with app_server({"/api/command.ns": refuse}) as url, client_for(url) as bg:
+        with pytest.raises(BomgarAuthError, match="401"):
+            await bg.command.get_api_info()
+        assert calls == ["pw"]  # sent once: a password is not refreshed
+        assert bg.stats().unauthorized_refreshes == 0
