@@ -7,6 +7,8 @@ and sizes each new window from what the previous ones held: a window that came b
 or small grows the next one (x4 / x2), one that came back huge shrinks it towards
 ``target_sessions``, always within ``[min_window, max_window]``. Windows launched ahead keep
 the size they were given; memory grows with ``concurrency`` windows, not with the range.
+:func:`stream_windows` hands each window out while it is still being pulled (its sessions
+in chunks, as they are parsed), so a consumer can work on a window before it is complete.
 
 :class:`SyncProgress` is what a progress callback receives (for a CLI bar): windows done and
 an estimate of the total (done + in flight + the rest of the range at the current size),
@@ -18,8 +20,10 @@ from __future__ import annotations
 import asyncio
 import math
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import aclosing
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
@@ -32,9 +36,14 @@ __all__ = [
     "Fetch",
     "ProgressCallback",
     "SyncProgress",
+    "WindowFeed",
     "WindowResult",
     "pull_windows",
+    "stream_windows",
 ]
+
+CHUNK = 1000
+"""Sessions per chunk of a window handed out while it is pulled (:func:`stream_windows`)."""
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -134,20 +143,90 @@ class WindowResult(Generic[T]):
     windows_left: int
 
 
-async def _collect(fetch: Fetch[T], start: datetime, end: datetime) -> tuple[list[T], int]:
-    received = [0]
+class WindowFeed(Generic[T]):
+    """One window being pulled (see :func:`stream_windows`): its sessions in chunks, as
+    they arrive. After :meth:`chunks` is exhausted, ``count`` (sessions received),
+    ``bytes`` (body bytes received) and ``windows_left`` are final."""
 
-    def count(size: int) -> None:
-        received[0] += size
+    def __init__(
+        self,
+        fetch: Fetch[T],
+        window: tuple[datetime, datetime],
+        chunk_size: int,
+        on_chunk: Callable[[list[T]], Any] | None,
+    ) -> None:
+        self.window = window
+        self.count = 0
+        self.bytes = 0
+        self.windows_left = 0
+        self._left: Callable[[int], int] = lambda _count: 0
+        self._size = chunk_size
+        self._on_chunk = on_chunk
+        self._current: list[T] = []
+        self._ready: deque[tuple[list[T], Any]] = deque()
+        self._wake = asyncio.Event()
+        self.task = asyncio.create_task(self._pull(fetch))
 
-    sessions = [s async for s in fetch(start, end, on_bytes=count)]
-    return sessions, received[0]
+    def _count_bytes(self, size: int) -> None:
+        self.bytes += size
+
+    def _push(self) -> None:
+        chunk, self._current = self._current, []
+        token = self._on_chunk(chunk) if self._on_chunk is not None else None
+        self._ready.append((chunk, token))
+        self._wake.set()
+
+    async def _pull(self, fetch: Fetch[T]) -> None:
+        try:
+            async for session in fetch(*self.window, on_bytes=self._count_bytes):
+                self._current.append(session)
+                self.count += 1
+                if len(self._current) >= self._size:
+                    self._push()
+            if self._current:
+                self._push()
+        finally:
+            self._wake.set()
+
+    async def chunks(self) -> AsyncIterator[tuple[list[T], Any]]:
+        """Each chunk of sessions as soon as it is complete, with what ``on_chunk``
+        returned for it (``None`` without one), in arrival order.
+
+        Raises:
+            Exception: whatever pulling the window raised (after the chunks before it).
+        """
+        while True:
+            while self._ready:
+                yield self._ready.popleft()
+            if self.task.done():
+                await self.task  # raises the pull's error
+                self.windows_left = self._left(self.count)
+                return
+            self._wake.clear()
+            await self._wake.wait()
+
+    def tokens(self) -> list[Any]:
+        """What ``on_chunk`` returned for the chunks not taken yet."""
+        return [token for _chunk, token in self._ready]
 
 
-async def pull_windows(
-    fetch: Fetch[T], start: datetime, end: datetime, first: timedelta, plan: CatchUp
-) -> AsyncIterator[WindowResult[T]]:
-    """Pull ``[start, end)`` window by window as ``plan`` says; results in window order.
+async def stream_windows(
+    fetch: Fetch[T],
+    start: datetime,
+    end: datetime,
+    first: timedelta,
+    plan: CatchUp,
+    *,
+    chunk_size: int | None = None,
+    on_chunk: Callable[[list[T]], Any] | None = None,
+) -> AsyncGenerator[WindowFeed[T], None]:
+    """Pull ``[start, end)`` window by window as ``plan`` says, handing each window out
+    (in window order) while it is still being pulled: its sessions come in chunks of
+    ``chunk_size`` as they are parsed, and ``on_chunk(chunk)`` runs for each chunk as soon
+    as it is complete, whether its window is the one handed out or one pulled ahead
+    (``chunk_size`` default: :data:`CHUNK`).
+
+    The next window is handed out once the previous one is complete (taken or not).
 
     Args:
         fetch: pulls one window (see :class:`Fetch`).
@@ -164,22 +243,43 @@ async def pull_windows(
             f"{count} windows of {size} over this range; at most {MAX_WINDOWS}: use a longer window"
         )
     next_start = start
-    pending: deque[tuple[tuple[datetime, datetime], asyncio.Task[tuple[list[T], int]]]]
-    pending = deque()
+    pending: deque[WindowFeed[T]] = deque()
+
+    def left(found: int, *, length: timedelta, behind: int, after: datetime) -> int:
+        new = plan.next_size(length, found)
+        return behind + (math.ceil((end - after) / new) if after < end else 0)
+
     try:
         while next_start < end or pending:
             while next_start < end and len(pending) < plan.concurrency:
                 window = (next_start, min(next_start + size, end))
-                task = asyncio.create_task(_collect(fetch, *window))
-                pending.append((window, task))
+                pending.append(WindowFeed(fetch, window, chunk_size or CHUNK, on_chunk))
                 next_start = window[1]
-            window, task = pending.popleft()
-            sessions, received = await task
-            size = plan.next_size(window[1] - window[0], len(sessions))
-            rest = math.ceil((end - next_start) / size) if next_start < end else 0
-            yield WindowResult(window, sessions, received, len(pending) + rest)
+            feed = pending[0]
+            length, behind, after = feed.window[1] - feed.window[0], len(pending) - 1, next_start
+            feed._left = partial(left, length=length, behind=behind, after=after)
+            yield feed
+            await feed.task
+            pending.popleft()
+            size = plan.next_size(length, feed.count)
     finally:
-        for _window, task in pending:
-            task.cancel()
+        for feed in pending:
+            feed.task.cancel()
         if pending:
-            await asyncio.gather(*(task for _w, task in pending), return_exceptions=True)
+            await asyncio.gather(*(feed.task for feed in pending), return_exceptions=True)
+
+
+async def pull_windows(
+    fetch: Fetch[T], start: datetime, end: datetime, first: timedelta, plan: CatchUp
+) -> AsyncIterator[WindowResult[T]]:
+    """Pull ``[start, end)`` window by window as ``plan`` says; results in window order,
+    each window whole (see :func:`stream_windows`, which this collects).
+
+    Raises:
+        BomgarValidationError: more than :data:`~.time_range.MAX_WINDOWS` windows of the
+            first size would cover the range (checked before any request).
+    """
+    async with aclosing(stream_windows(fetch, start, end, first, plan)) as feeds:
+        async for feed in feeds:
+            sessions = [s async for chunk, _token in feed.chunks() for s in chunk]
+            yield WindowResult(feed.window, sessions, feed.bytes, feed.windows_left)

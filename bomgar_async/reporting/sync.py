@@ -33,7 +33,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import aclosing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import MappingProxyType
@@ -46,7 +47,15 @@ from ..errors import (
     BomgarProtocolError,
     BomgarValidationError,
 )
-from .catch_up import CatchUp, Fetch, ProgressCallback, SyncProgress, pull_windows
+from .catch_up import (
+    CatchUp,
+    Fetch,
+    ProgressCallback,
+    SyncProgress,
+    WindowFeed,
+    stream_windows,
+)
+from .sync_window import SyncWindow
 
 __all__ = [
     "CheckpointStore",
@@ -229,6 +238,22 @@ class SessionSync(Generic[S]):
     async def _now(self) -> datetime:
         return _utc(await self._clock(), "clock()")
 
+    async def _begin(
+        self, checkpoint: SyncCheckpoint | None
+    ) -> tuple[SyncCheckpoint, datetime, datetime]:
+        """The checkpoint a run starts from, and the range it pulls."""
+        current = checkpoint
+        if current is None and self.store is not None:
+            current = await self.store.load()
+        if current is None:
+            current = SyncCheckpoint(cursor=self.since, report=self.report)
+        if current.report != self.report:
+            raise BomgarValidationError(
+                f"this checkpoint belongs to {current.report} reports, not {self.report}"
+            )
+        now = (await self._now()).replace(microsecond=0) + timedelta(seconds=1)
+        return current, max(self.since, current.cursor - self.overlap), now
+
     async def batches(
         self,
         checkpoint: SyncCheckpoint | None = None,
@@ -248,45 +273,87 @@ class SessionSync(Generic[S]):
             BomgarValidationError: the checkpoint belongs to another report, or the range
                 needs more than ``MAX_WINDOWS`` windows of the first size.
         """
-        current = checkpoint
-        if current is None and self.store is not None:
-            current = await self.store.load()
-        if current is None:
-            current = SyncCheckpoint(cursor=self.since, report=self.report)
-        if current.report != self.report:
-            raise BomgarValidationError(
-                f"this checkpoint belongs to {current.report} reports, not {self.report}"
-            )
-        now = (await self._now()).replace(microsecond=0) + timedelta(seconds=1)
-        start = max(self.since, current.cursor - self.overlap)
+        windows = self.windows(checkpoint, catch_up=catch_up, progress=progress)
+        async with aclosing(windows):
+            async for window in windows:
+                async for _chunk in window.chunks():
+                    pass
+                yield window.batch
+
+    async def windows(
+        self,
+        checkpoint: SyncCheckpoint | None = None,
+        *,
+        catch_up: CatchUp | None = None,
+        progress: ProgressCallback | None = None,
+        on_chunk: Callable[[list[S]], Any] | None = None,
+    ) -> AsyncGenerator[SyncWindow[S], None]:
+        """The windows of :meth:`batches`, each handed out while it is still being pulled:
+        its new sessions in chunks as they are parsed, then its batch (see
+        :class:`~.sync_window.SyncWindow`). Take every chunk of a window before asking for
+        the next one.
+
+        Args:
+            on_chunk: called with each chunk of sessions as soon as it has arrived, in any
+                window in flight (before it is known which of them are new); what it
+                returns comes back with the chunk (``SessionChunk.prepared``).
+
+        Raises:
+            BomgarValidationError: as :meth:`batches`.
+        """
+        current, start, now = await self._begin(checkpoint)
         if start >= now:
             return
-        seen = dict(current.seen)
         plan = catch_up or CatchUp.fixed(self.window)
-        done, sessions, received = 0, 0, 0
-        async for pulled in pull_windows(self._pull, start, now, self.window, plan):
-            (window_start, window_end), found = pulled.window, pulled.sessions
-            fresh = [s for s in found if s.lsid not in seen]
-            for session in fresh:
-                seen[session.lsid] = session.end_time or window_end
-            keep_from = window_end - self.overlap
-            seen = {lsid: end for lsid, end in seen.items() if end >= keep_from}
-            cursor = max(current.cursor, window_end)
-            current = SyncCheckpoint(cursor=cursor, seen=seen, report=self.report)
-            done, sessions, received = done + 1, sessions + len(fresh), received + pulled.bytes
-            status = SyncProgress(
-                windows_done=done,
-                windows_total=done + pulled.windows_left,
-                sessions=sessions,
-                bytes=received,
-                cursor=window_end,
-            )
-            if progress is not None:
-                progress(status)
-            yield SyncBatch(tuple(fresh), current, (window_start, window_end), status)
+        cursor = _Cursor(current, self.overlap, progress)
+        feeds = stream_windows(self._pull, start, now, self.window, plan, on_chunk=on_chunk)
+        async with aclosing(feeds):
+            async for feed in feeds:
+                window = SyncWindow(feed, cursor.seen, cursor.advance)
+                yield window
+                if not window.complete:
+                    raise BomgarValidationError("take every chunk of a window before the next")
 
     async def commit(self, batch: SyncBatch[S]) -> None:
         """Store ``batch.checkpoint`` in the :class:`CheckpointStore`."""
         if self.store is None:
             raise BomgarValidationError("this SessionSync has no store; keep batch.checkpoint")
         await self.store.save(batch.checkpoint)
+
+
+class _Cursor:
+    """Where a run stands between its windows: what was delivered, the checkpoint, and
+    the progress figures."""
+
+    def __init__(
+        self, current: SyncCheckpoint, overlap: timedelta, progress: ProgressCallback | None
+    ) -> None:
+        self.current = current
+        self.seen = dict(current.seen)
+        self.overlap = overlap
+        self.progress = progress
+        self.done = self.sessions = self.received = 0
+
+    def advance(self, feed: WindowFeed[Any], fresh: list[Any]) -> SyncBatch[Any]:
+        """The batch of a complete window; moves the cursor past it."""
+        window_start, window_end = feed.window
+        seen = self.seen
+        for session in fresh:
+            seen[session.lsid] = session.end_time or window_end
+        keep_from = window_end - self.overlap
+        self.seen = {lsid: end for lsid, end in seen.items() if end >= keep_from}
+        cursor = max(self.current.cursor, window_end)
+        self.current = SyncCheckpoint(cursor=cursor, seen=self.seen, report=self.current.report)
+        self.done += 1
+        self.sessions += len(fresh)
+        self.received += feed.bytes
+        status = SyncProgress(
+            windows_done=self.done,
+            windows_total=self.done + feed.windows_left,
+            sessions=self.sessions,
+            bytes=self.received,
+            cursor=window_end,
+        )
+        if self.progress is not None:
+            self.progress(status)
+        return SyncBatch(tuple(fresh), self.current, (window_start, window_end), status)

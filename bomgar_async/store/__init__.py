@@ -5,7 +5,8 @@ default) and ``PostgresSessionStore`` (asyncpg, extra ``postgres``).
 closed session into the database, writing each batch's sessions and its checkpoint in one
 transaction; ``store.sessions(since, until)`` gives the same models back. ``schema`` describes the
 tables, ``codec`` maps models to rows (one codec per product: ``rs`` Remote Support,
-``pra`` Privileged Remote Access), ``base`` holds the interface and the sync loop,
+``pra`` Privileged Remote Access), ``base`` holds the interface and the sync loop
+(``streaming`` the loop that writes windows while they are pulled),
 ``sqlite`` and ``postgres`` the two databases.
 """
 

@@ -6,11 +6,14 @@ replaces sessions and moves a checkpoint, reading rows back); :class:`SessionSto
 the public methods on them. Sessions become rows through the codecs of
 :mod:`~bomgar_async.store.codec`, so a store never names a model field.
 
-Encoding runs in the store's own encoder thread, in chunks of sessions (:class:`Prepared`),
-never on the event loop: a sync hands a batch to the encoder as soon as it arrives, while
-the previous batch's transaction still runs, and a transaction inserts each chunk as soon
-as it is encoded, while the encoder works on the next one (SQLite and PostgreSQL do their
-part of an insert without holding Python's GIL).
+Encoding runs in the store's own encoder thread, in chunks of sessions, never on the event
+loop. A sync that hands out its windows while they are pulled (``bg.reporting.sync``,
+``bg.pra.sync``) is written by :mod:`~bomgar_async.store.streaming`: each chunk is encoded
+as it is parsed and inserted into its window's open transaction. Any other source of whole
+batches: a batch goes to the encoder as soon as it arrives, while the previous batch's
+transaction still runs, and its transaction inserts each chunk (:class:`Prepared`) as soon
+as it is encoded (SQLite and PostgreSQL do their part of an insert without holding Python's
+GIL).
 """
 
 from __future__ import annotations
@@ -27,26 +30,18 @@ from typing import Any, Literal, Protocol
 import attrs
 
 from ..errors import BomgarValidationError
-from ..reporting.catch_up import CatchUp, ProgressCallback, SyncProgress
+from ..reporting.catch_up import CatchUp, ProgressCallback
 from ..reporting.sync import SyncCheckpoint
 from .codec import codec_for, codec_of_product
 from .query import SessionQuery
 from .rows import Parts, Row, Rows, Values
+from .streaming import WindowSource, sync_batches, sync_windows
 
-__all__ = ["BatchSource", "Prepared", "SessionStore", "StoreSyncResult"]
+__all__ = ["BatchSource", "Prepared", "SessionStore", "StoreSyncResult", "Writer"]
 
 _PAGE = 500
 _CHUNK = 1000  # sessions encoded at a time: one chunk is inserted while the next is encoded
 _NAMES = {"SupportSession": "rs", "AccessSession": "pra"}
-
-
-class _Batch(Protocol):
-    @property
-    def sessions(self) -> tuple[Any, ...]: ...
-    @property
-    def checkpoint(self) -> SyncCheckpoint: ...
-    @property
-    def progress(self) -> SyncProgress | None: ...
 
 
 class BatchSource(Protocol):
@@ -64,6 +59,17 @@ class BatchSource(Protocol):
         progress: ProgressCallback | None = None,
     ) -> AsyncIterator[Any]:
         """The sync's batches from ``checkpoint`` on."""
+
+
+class Writer(Protocol):
+    """A backend's open write transaction (see :meth:`SessionStore._transaction`)."""
+
+    async def add(self, rows: Rows) -> int:
+        """Replace the stored rows of ``rows``' sessions (by lsid, with all their parts) with
+        ``rows``; the number of rows written."""
+
+    async def move(self, name: str, checkpoint: str) -> None:
+        """Store ``checkpoint`` (its JSON text) under ``name``."""
 
 
 @attrs.frozen(kw_only=True)
@@ -149,13 +155,28 @@ class SessionStore(abc.ABC):
         """
 
     @abc.abstractmethod
+    def _transaction(
+        self, expected: tuple[str, str | None] | None
+    ) -> AbstractAsyncContextManager[Writer]:
+        """One write transaction (at most one at a time): begin it, and (``(name,
+        expected)``) check that checkpoint ``name`` is still ``expected`` (raise
+        SyncConflictError when not); commit when the block ends normally, roll back when it
+        raises or is cancelled."""
+
     async def _write_prepared(
         self, prepared: Prepared, checkpoint: tuple[str, str, str | None] | None
     ) -> int:
-        """In one transaction: replace the rows of ``prepared.lsids`` with the rows of
-        ``prepared`` (each chunk inserted as soon as it is encoded), and (``(name, new,
-        expected)``) move checkpoint ``name`` from ``expected`` to ``new`` (raise
-        SyncConflictError when it is not ``expected``). Returns the rows written."""
+        """In one transaction: replace the rows of ``prepared``'s sessions (each chunk
+        inserted as soon as it is encoded), and (``(name, new, expected)``) move checkpoint
+        ``name`` from ``expected`` to ``new``. Returns the rows written."""
+        written = 0
+        check = None if checkpoint is None else (checkpoint[0], checkpoint[2])
+        async with self._transaction(check) as writer:
+            async for rows in prepared.rows_async():
+                written += await writer.add(rows)
+            if checkpoint is not None:
+                await writer.move(checkpoint[0], checkpoint[1])
+        return written
 
     @abc.abstractmethod
     async def _select(self, query: SessionQuery) -> list[str]:
@@ -175,6 +196,14 @@ class SessionStore(abc.ABC):
             for start in range(0, len(unique), _CHUNK)
         ]
         return Prepared([session.lsid for session in unique], chunks)
+
+    def _encode_later(self, sessions: list[Any]) -> Future[Rows]:
+        """Encode ``sessions`` (one chunk; a repeated lsid counts once, its last session
+        wins) in the encoder thread."""
+        if self._encoder is None:
+            self._encoder = ThreadPoolExecutor(1, thread_name_prefix="bomgar-store-encode")
+        unique = list({session.lsid: session for session in sessions}.values())
+        return self._encoder.submit(self._encode, unique)
 
     def _encode(self, sessions: list[Any]) -> Rows:
         rows = Rows()
@@ -215,9 +244,11 @@ class SessionStore(abc.ABC):
 
         Each batch's sessions and its checkpoint (kept under ``name``) are written in one
         transaction, and the run starts from the stored checkpoint, so a crash at any point
-        loses nothing and repeats nothing. While one batch's transaction runs, the next batch
-        is pulled and encoded (one transaction in flight, committed in order; a failing pull
-        lets it finish). The sync lock keeps a second sync out: it waits
+        loses nothing and repeats nothing. A ``bg.reporting.sync``/``bg.pra.sync`` window is
+        inserted chunk by chunk while it is pulled and committed once complete (one
+        transaction at a time, in window order; a window that fails part-way rolls back);
+        for other sources, while one batch's transaction runs, the next batch is pulled and
+        encoded (a failing pull lets it finish). The sync lock keeps a second sync out: it waits
         up to ``lock_timeout`` seconds, then raises ``SyncLockedError``.
 
         Args:
@@ -232,31 +263,13 @@ class SessionStore(abc.ABC):
         if not name or not isinstance(name, str):
             raise BomgarValidationError("name must be a non-empty string")
         plan = catch_up if catch_up is not None else CatchUp()
-        batches = sessions = rows = 0
         async with self.sync_lock(name, lock_timeout):
             checkpoint = await self.load_checkpoint(name)
-            expected = None if checkpoint is None else checkpoint.to_json()
-            source: AsyncIterator[_Batch] = sync.batches(checkpoint, catch_up=plan)
-            writing: tuple[asyncio.Task[int], _Batch] | None = None
-            try:
-                async for batch in source:
-                    prepared = self._prepare(batch.sessions)  # encoded during the transaction
-                    if writing is not None:  # one transaction in flight, committed in order
-                        try:
-                            rows += await self._committed(*writing, progress)
-                        except BaseException:
-                            prepared.cancel()
-                            raise
-                    text = batch.checkpoint.to_json()
-                    task = asyncio.create_task(self._write_batch(prepared, (name, text, expected)))
-                    writing, expected = (task, batch), text
-                    batches, sessions = batches + 1, sessions + len(batch.sessions)
-                if writing is not None:
-                    rows += await self._committed(*writing, progress)
-                    checkpoint = writing[1].checkpoint
-            finally:  # a failed pull still lets the transaction in flight finish (whole)
-                if writing is not None and not writing[0].done():
-                    await asyncio.gather(writing[0], return_exceptions=True)
+            if isinstance(sync, WindowSource):  # written while it is pulled
+                counts = await sync_windows(self, sync, name, checkpoint, plan, progress)
+            else:
+                counts = await sync_batches(self, sync, name, checkpoint, plan, progress)
+        batches, sessions, rows, checkpoint = counts
         return StoreSyncResult(batches=batches, sessions=sessions, rows=rows, checkpoint=checkpoint)
 
     async def _write_batch(
@@ -267,15 +280,6 @@ class SessionStore(abc.ABC):
             return await self._write_prepared(prepared, checkpoint)
         finally:
             prepared.cancel()
-
-    @staticmethod
-    async def _committed(
-        task: asyncio.Task[int], batch: _Batch, progress: ProgressCallback | None
-    ) -> int:
-        written = await task
-        if progress is not None and batch.progress is not None:
-            progress(batch.progress)
-        return written
 
     async def sessions(
         self,

@@ -2,10 +2,10 @@
 ``postgres``).
 
 Each batch is one transaction: the stored checkpoint is read ``FOR UPDATE`` and compared
-with the one the run started from, the batch's sessions already stored are deleted with all
-their parts, each chunk of rows is sent with one binary ``COPY`` a table as soon as the
-encoder thread has it (the server inserts one chunk while the next is encoded), and the
-checkpoint is moved.
+with the one the run started from; then for each chunk of rows, as soon as the encoder
+thread has it, the chunk's sessions already stored are deleted with all their parts and the
+chunk is sent with one binary ``COPY`` a table (the server inserts one chunk while the next
+is encoded, or, in a sync, while the next is parsed); last, the checkpoint is moved.
 The sync lock is a session-level advisory lock (``pg_try_advisory_lock``) on a connection
 held for the whole run; PostgreSQL releases it when that connection ends, so a killed sync
 never blocks the next one. Schema migrations run under a transaction-level advisory lock,
@@ -23,10 +23,10 @@ from typing import Any
 
 from ..errors import BomgarConfigError, BomgarValidationError
 from ..reporting.sync import SyncCheckpoint
-from .base import Prepared, SessionStore
+from .base import SessionStore
 from .errors import BomgarStoreError, SyncConflictError, SyncLockedError
 from .query import SessionQuery, select_lsids
-from .rows import POSTGRES_VALUES, Parts, Row
+from .rows import POSTGRES_VALUES, Parts, Row, Rows
 from .schema import CHECKPOINTS, CHILD_TABLES, MIGRATIONS, SESSIONS, ddl
 
 __all__ = ["PostgresSessionStore"]
@@ -150,53 +150,20 @@ class PostgresSessionStore(SessionStore):
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", key)
 
-    async def _write_prepared(
-        self, prepared: Prepared, checkpoint: tuple[str, str, str | None] | None
-    ) -> int:
-        stored = datetime.now(timezone.utc)
-        written = 0
+    @asynccontextmanager
+    async def _transaction(
+        self, expected: tuple[str, str | None] | None
+    ) -> AsyncIterator[_PostgresWriter]:
         async with self._connection() as conn, conn.transaction():
-            if checkpoint is not None:
-                name, new, expected = checkpoint
+            if expected is not None:
+                name, text = expected
                 current = await conn.fetchval(
                     "SELECT checkpoint::text FROM sync_checkpoints WHERE name = $1 FOR UPDATE",
                     name,
                 )
-                if _differs(current, expected):
+                if _differs(current, text):
                     raise SyncConflictError(f"the checkpoint {name!r} changed under this sync")
-            found = await conn.fetch(
-                "SELECT lsid, revision FROM sessions WHERE lsid = ANY($1::text[])", prepared.lsids
-            )
-            revisions = {r[0]: r[1] for r in found}
-            if revisions:
-                for table in (SESSIONS, *CHILD_TABLES):
-                    await conn.execute(
-                        f"DELETE FROM {table.name} WHERE lsid = ANY($1::text[])",  # noqa: S608
-                        list(revisions),
-                    )
-            async for rows in prepared.rows_async():
-                session_rows = [
-                    (*row, revisions.get(row[0], 0) + 1, stored) for row in rows.tables["sessions"]
-                ]
-                if session_rows:
-                    await conn.copy_records_to_table(SESSIONS.name, records=session_rows)
-                for table in CHILD_TABLES:
-                    if rows.tables[table.name]:
-                        await conn.copy_records_to_table(
-                            table.name, records=rows.tables[table.name]
-                        )
-                written += rows.count()
-            if checkpoint is not None:
-                await conn.execute(
-                    f"INSERT INTO {CHECKPOINTS.name} VALUES ($1, $2::jsonb, $3, $4)"  # noqa: S608
-                    " ON CONFLICT (name) DO UPDATE SET checkpoint = excluded.checkpoint,"
-                    " cursor = excluded.cursor, updated_at = excluded.updated_at",
-                    name,
-                    new,
-                    SyncCheckpoint.from_json(new).cursor,
-                    stored,
-                )
-        return written
+            yield _PostgresWriter(conn, datetime.now(timezone.utc))
 
     async def _select(self, query: SessionQuery) -> list[str]:
         sql, params = select_lsids(query, "$")
@@ -217,6 +184,48 @@ class PostgresSessionStore(SessionStore):
                 sql = f"SELECT * FROM {table.name} WHERE lsid = ANY($1::text[]) ORDER BY {order}"  # noqa: S608
                 parts.add(table.name, [tuple(r) for r in await conn.fetch(sql, lsids)])
         return [found[lsid] for lsid in lsids if lsid in found], parts
+
+
+class _PostgresWriter:
+    """The statements of one write transaction on ``conn`` (see ``Writer``)."""
+
+    def __init__(self, conn: Any, stored: datetime) -> None:
+        self._conn = conn
+        self._stored = stored
+
+    async def add(self, rows: Rows) -> int:
+        """Delete the stored rows of ``rows``' sessions, then ``COPY`` ``rows`` in."""
+        conn, sessions = self._conn, rows.tables[SESSIONS.name]
+        found = await conn.fetch(
+            "SELECT lsid, revision FROM sessions WHERE lsid = ANY($1::text[])",
+            [row[0] for row in sessions],
+        )
+        revisions = {r[0]: r[1] for r in found}
+        if revisions:
+            for table in (SESSIONS, *CHILD_TABLES):
+                await conn.execute(
+                    f"DELETE FROM {table.name} WHERE lsid = ANY($1::text[])",  # noqa: S608
+                    list(revisions),
+                )
+        session_rows = [(*row, revisions.get(row[0], 0) + 1, self._stored) for row in sessions]
+        if session_rows:
+            await conn.copy_records_to_table(SESSIONS.name, records=session_rows)
+        for table in CHILD_TABLES:
+            if rows.tables[table.name]:
+                await conn.copy_records_to_table(table.name, records=rows.tables[table.name])
+        return rows.count()
+
+    async def move(self, name: str, checkpoint: str) -> None:
+        """Store ``checkpoint`` under ``name``."""
+        await self._conn.execute(
+            f"INSERT INTO {CHECKPOINTS.name} VALUES ($1, $2::jsonb, $3, $4)"  # noqa: S608
+            " ON CONFLICT (name) DO UPDATE SET checkpoint = excluded.checkpoint,"
+            " cursor = excluded.cursor, updated_at = excluded.updated_at",
+            name,
+            checkpoint,
+            SyncCheckpoint.from_json(checkpoint).cursor,
+            self._stored,
+        )
 
 
 def _differs(current: str | None, expected: str | None) -> bool:

@@ -4,7 +4,9 @@ One worker thread owns the connection and runs every statement, so the event loo
 blocks on the database; it inserts each chunk of rows while the store's encoder thread
 encodes the next (see :mod:`~bomgar_async.store.base`). The file is in
 WAL mode with ``synchronous=FULL``: a committed batch survives a crash of the process or of
-the machine. Each batch is one ``BEGIN IMMEDIATE`` transaction (SQLite's write lock).
+the machine. Each batch is one ``BEGIN IMMEDIATE`` transaction (SQLite's write lock), its
+statements run one chunk at a time by the worker thread; it rolls back when the batch fails
+or is cancelled (and, should the process die, SQLite drops what was not committed).
 
 The sync lock is an exclusive ``flock`` on ``<path>.sync-lock``, held for a whole run: the
 kernel drops it when the holder dies, so a killed sync never blocks the next one. Each
@@ -27,10 +29,10 @@ from typing import Any, TypeVar
 
 from ..errors import BomgarConfigError, BomgarValidationError
 from ..reporting.sync import SyncCheckpoint
-from .base import Prepared, SessionStore
+from .base import SessionStore
 from .errors import BomgarStoreError, SyncConflictError, SyncLockedError
 from .query import SessionQuery, select_lsids
-from .rows import SQLITE_VALUES, Parts, Row
+from .rows import SQLITE_VALUES, Parts, Row, Rows
 from .schema import CHECKPOINTS, CHILD_TABLES, MIGRATIONS, SESSIONS, ddl
 
 __all__ = ["SQLiteSessionStore"]
@@ -184,56 +186,66 @@ class SQLiteSessionStore(SessionStore):
         finally:
             os.close(fd)
 
-    async def _write_prepared(
-        self, prepared: Prepared, checkpoint: tuple[str, str, str | None] | None
-    ) -> int:
-        return await self._run(self._write_sync, prepared, checkpoint)
+    @asynccontextmanager
+    async def _transaction(
+        self, expected: tuple[str, str | None] | None
+    ) -> AsyncIterator[_SQLiteWriter]:
+        try:
+            await self._run(self._begin, expected)
+            yield _SQLiteWriter(self, _now_text())
+            await self._run(self._db().execute, "COMMIT")
+        except BaseException:
+            await self._rollback()
+            raise
 
-    def _write_sync(
-        self, prepared: Prepared, checkpoint: tuple[str, str, str | None] | None
-    ) -> int:
+    def _begin(self, expected: tuple[str, str | None] | None) -> None:
         conn = self._db()
         conn.execute("BEGIN IMMEDIATE")
-        try:
-            if checkpoint is not None:
-                name, new, expected = checkpoint
-                if self._checkpoint_text(name) != expected:
-                    raise SyncConflictError(f"the checkpoint {name!r} changed under this sync")
-            revisions: dict[str, int] = {}
-            for chunk in _chunks(prepared.lsids):
-                query = f"SELECT lsid, revision FROM sessions WHERE lsid IN ({_in(chunk)})"  # noqa: S608
-                revisions.update(conn.execute(query, chunk).fetchall())
-            if revisions:
-                replaced = list(revisions)
-                for table in (SESSIONS, *CHILD_TABLES):
-                    for chunk in _chunks(replaced):
-                        delete = f"DELETE FROM {table.name} WHERE lsid IN ({_in(chunk)})"  # noqa: S608
-                        conn.execute(delete, chunk)
-            stored = _now_text()
-            written = 0
-            for rows in prepared.rows():  # each chunk as soon as the encoder has it
-                session_rows = [
-                    (*row, revisions.get(row[0], 0) + 1, stored) for row in rows.tables["sessions"]
-                ]
-                conn.executemany(_insert(SESSIONS.name, len(SESSIONS.columns)), session_rows)
-                for table in CHILD_TABLES:
-                    if rows.tables[table.name]:
-                        insert = _insert(table.name, len(table.columns))
-                        conn.executemany(insert, rows.tables[table.name])
-                written += rows.count()
-            if checkpoint is not None:
-                cursor = SQLITE_VALUES.ts(SyncCheckpoint.from_json(new).cursor)
-                conn.execute(
-                    f"INSERT INTO {CHECKPOINTS.name} VALUES (?, ?, ?, ?) ON CONFLICT(name)"  # noqa: S608
-                    " DO UPDATE SET checkpoint = excluded.checkpoint, cursor = excluded.cursor,"
-                    " updated_at = excluded.updated_at",
-                    (name, new, cursor, stored),
-                )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        return written
+        if expected is not None:
+            name, text = expected
+            if self._checkpoint_text(name) != text:
+                raise SyncConflictError(f"the checkpoint {name!r} changed under this sync")
+
+    async def _rollback(self) -> None:
+        """Roll the open transaction back, after whatever the worker thread is running;
+        a second cancellation does not stop it."""
+        conn, executor = self._conn, self._executor
+        if conn is None or executor is None:
+            return
+
+        def rollback() -> None:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+
+        await asyncio.shield(asyncio.wrap_future(executor.submit(rollback)))
+
+    def _add_sync(self, rows: Rows, stored: str) -> int:
+        conn, sessions = self._db(), rows.tables[SESSIONS.name]
+        revisions: dict[str, int] = {}
+        for chunk in _chunks([row[0] for row in sessions]):
+            query = f"SELECT lsid, revision FROM sessions WHERE lsid IN ({_in(chunk)})"  # noqa: S608
+            revisions.update(conn.execute(query, chunk).fetchall())
+        if revisions:
+            replaced = list(revisions)
+            for table in (SESSIONS, *CHILD_TABLES):
+                for chunk in _chunks(replaced):
+                    delete = f"DELETE FROM {table.name} WHERE lsid IN ({_in(chunk)})"  # noqa: S608
+                    conn.execute(delete, chunk)
+        session_rows = [(*row, revisions.get(row[0], 0) + 1, stored) for row in sessions]
+        conn.executemany(_insert(SESSIONS.name, len(SESSIONS.columns)), session_rows)
+        for table in CHILD_TABLES:
+            if rows.tables[table.name]:
+                conn.executemany(_insert(table.name, len(table.columns)), rows.tables[table.name])
+        return rows.count()
+
+    def _move_sync(self, name: str, checkpoint: str, stored: str) -> None:
+        cursor = SQLITE_VALUES.ts(SyncCheckpoint.from_json(checkpoint).cursor)
+        self._db().execute(
+            f"INSERT INTO {CHECKPOINTS.name} VALUES (?, ?, ?, ?) ON CONFLICT(name)"  # noqa: S608
+            " DO UPDATE SET checkpoint = excluded.checkpoint, cursor = excluded.cursor,"
+            " updated_at = excluded.updated_at",
+            (name, checkpoint, cursor, stored),
+        )
 
     async def _select(self, query: SessionQuery) -> list[str]:
         sql, params = select_lsids(query, "?")
@@ -255,6 +267,22 @@ class SQLiteSessionStore(SessionStore):
             sql = f"SELECT * FROM {table.name} WHERE lsid IN ({marks}) ORDER BY {order}"  # noqa: S608
             parts.add(table.name, conn.execute(sql, lsids).fetchall())
         return [found[lsid] for lsid in lsids if lsid in found], parts
+
+
+class _SQLiteWriter:
+    """One write transaction's statements, each run in the store's worker thread."""
+
+    def __init__(self, store: SQLiteSessionStore, stored: str) -> None:
+        self._store = store
+        self._stored = stored
+
+    async def add(self, rows: Rows) -> int:
+        """Replace the stored rows of ``rows``' sessions with ``rows``."""
+        return await self._store._run(self._store._add_sync, rows, self._stored)
+
+    async def move(self, name: str, checkpoint: str) -> None:
+        """Store ``checkpoint`` under ``name``."""
+        await self._store._run(self._store._move_sync, name, checkpoint, self._stored)
 
 
 def _insert(table: str, width: int) -> str:

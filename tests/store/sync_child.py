@@ -2,8 +2,9 @@
 
 Run: python -m tests.store.sync_child URL sqlite|postgres PATH_OR_DSN SINCE_UNIX [rs|pra]
 (``pra`` syncs Privileged Remote Access's access sessions). Small windows (many batches,
-each its own transaction) and two windows in flight; prints ``committed`` after each
-batch's transaction.
+each its own transaction) and two windows in flight, each written in chunks of 3 sessions
+while it is pulled (so a kill often lands in an open transaction); prints ``committed``
+after each batch's transaction.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 from bomgar_async import BomgarClient
+from bomgar_async.reporting import catch_up
 from bomgar_async.reporting.catch_up import CatchUp
 from bomgar_async.store import PostgresSessionStore, SessionStore, SQLiteSessionStore
 
 
 async def main(url: str, kind: str, target: str, since: datetime, product: str) -> None:
+    catch_up.CHUNK = 3  # several chunks a window: inserted while the window is pulled
     store: SessionStore
     store = SQLiteSessionStore(target) if kind == "sqlite" else PostgresSessionStore(target)
     plan = CatchUp(

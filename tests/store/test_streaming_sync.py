@@ -1,0 +1,255 @@
+"""store.sync writes each window while it is pulled: its transaction takes the window's
+chunks as they are parsed and commits with the checkpoint when the window is complete;
+one transaction at a time, in window order; a window that fails or is cancelled part-way
+leaves nothing of itself. SQLite and PostgreSQL, against the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from bomgar_async import BomgarClient, BomgarProtocolError, BomgarValidationError
+from bomgar_async.reporting import catch_up
+from bomgar_async.reporting.catch_up import CatchUp, SyncProgress
+from bomgar_async.reporting.sync import SessionSync, SyncCheckpoint
+from bomgar_async.simulator import Simulator
+from bomgar_async.store import SessionStore
+from bomgar_async.store.rows import Rows
+
+UTC = timezone.utc
+Event = tuple[Any, ...]
+
+
+@pytest.fixture
+async def bg() -> AsyncIterator[BomgarClient]:
+    async with (
+        Simulator(seed=2) as sim,
+        BomgarClient(
+            sim.url, username="admin", password="s3cret-admin", allow_http=True, retry_backoff=0.0
+        ) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(catch_up, "CHUNK", 3)  # several chunks a window
+
+
+def since() -> datetime:
+    return datetime.now(UTC) - timedelta(days=45)
+
+
+def spy(store: SessionStore, events: list[Event], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Record the store's transactions: begin, add (sessions), move (cursor), commit or
+    rollback."""
+    real = store._transaction
+
+    class Writer:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        async def add(self, rows: Rows) -> int:
+            events.append(("add", len(rows.tables["sessions"])))
+            written: int = await self.inner.add(rows)
+            return written
+
+        async def move(self, name: str, checkpoint: str) -> None:
+            events.append(("move", SyncCheckpoint.from_json(checkpoint).cursor))
+            await self.inner.move(name, checkpoint)
+
+    @asynccontextmanager
+    async def transaction(expected: Any) -> AsyncIterator[Writer]:
+        async with real(expected) as writer:
+            events.append(("begin",))
+            try:
+                yield Writer(writer)
+            except BaseException:
+                events.append(("rollback",))
+                raise
+        events.append(("commit",))
+
+    monkeypatch.setattr(store, "_transaction", transaction)
+
+
+Pull = Callable[..., AsyncIterator[Any]]
+
+
+def sync_of(bg: BomgarClient, pull: Pull) -> SessionSync[Any]:
+    """``bg.reporting.sync(since=...)`` pulling through ``pull``."""
+    inner = bg.reporting.sync(since=since())
+    return SessionSync(pull, since=since(), clock=inner._clock)
+
+
+async def test_a_window_is_inserted_while_it_is_pulled_and_committed_when_complete(
+    store: SessionStore, bg: BomgarClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[Event] = []
+    spy(store, events, monkeypatch)
+
+    async def pull(start: datetime, end: datetime, **kw: Any) -> AsyncIterator[Any]:
+        async for session in bg.reporting.ended_between(start, end, **kw):
+            await asyncio.sleep(0.01)  # a slow report: chunks are written while it streams
+            yield session
+        events.append(("pulled", end))
+
+    plan = CatchUp(concurrency=1, max_window=timedelta(days=60))  # one window: all sessions
+    result = await store.sync(sync_of(bg, pull), catch_up=plan)
+    expected = {s.lsid: s async for s in bg.reporting.support_sessions(since(), by="end")}
+    assert {s.lsid: s async for s in store.sessions(by="end")} == expected
+    assert result.sessions == len(expected) > 9
+    adds = [e[1] for e in events if e[0] == "add"]
+    assert sum(adds) == len(expected) and max(adds) <= 3  # chunk by chunk
+    segments = transactions(events)
+    assert len(segments) == result.batches
+    biggest = max(segments, key=lambda t: sum(e[1] for e in t if e[0] == "add"))
+    pulled = next(i for i, e in enumerate(biggest) if e[0] == "pulled")
+    first_add = next(i for i, e in enumerate(biggest) if e[0] == "add")
+    assert first_add < pulled  # inserted while the window was still being pulled
+    assert biggest[-2][0] == "move" and biggest[-1] == ("commit",)  # checkpoint, then commit
+
+
+def transactions(events: list[Event]) -> list[list[Event]]:
+    """The events split at each begin (what precedes the first begin is dropped)."""
+    segments: list[list[Event]] = []
+    for event in events:
+        if event == ("begin",):
+            segments.append([])
+        if segments:
+            segments[-1].append(event)
+    return segments
+
+
+async def test_a_window_failing_mid_stream_rolls_back_and_nothing_of_it_is_visible(
+    store: SessionStore, bg: BomgarClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[Event] = []
+    spy(store, events, monkeypatch)
+    broken: list[tuple[datetime, datetime]] = []
+
+    async def pull(start: datetime, end: datetime, **kw: Any) -> AsyncIterator[Any]:
+        sent = 0
+        async for session in bg.reporting.ended_between(start, end, **kw):
+            yield session
+            sent += 1
+            if sent == 7:  # the second window with 7 sessions breaks off
+                broken.append((start, end))
+            if sent == 7 and len(broken) == 2:
+                await asyncio.sleep(0.2)  # its first chunks are in the open transaction
+                raise BomgarProtocolError("the appliance went away")
+
+    plan = CatchUp(concurrency=1, max_window=timedelta(days=2))
+    with pytest.raises(BomgarProtocolError, match="went away"):
+        await store.sync(sync_of(bg, pull), catch_up=plan)
+    assert len(broken) == 2 and events[-1] == ("rollback",)
+    failed = transactions(events)[-1]
+    assert sum(e[1] for e in failed if e[0] == "add") == 6  # two chunks were inserted ...
+    stored = [s async for s in store.sessions(by="end")]
+    start, _end = broken[1]
+    assert stored and all(s.end_time < start for s in stored)  # ... and none is visible
+    checkpoint = await store.load_checkpoint()
+    assert checkpoint is not None and checkpoint.cursor == start  # the windows before it
+    again = await store.sync(bg.reporting.sync(since=since()))  # and the next run: the rest
+    expected = {s.lsid: s async for s in bg.reporting.support_sessions(since(), by="end")}
+    assert {s.lsid: s async for s in store.sessions(by="end")} == expected
+    assert again.sessions == len(expected) - len(stored)
+
+
+async def test_windows_commit_in_order_with_progress_after_each_commit(
+    store: SessionStore, bg: BomgarClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[Event] = []
+    spy(store, events, monkeypatch)
+    launched: list[datetime] = []
+
+    async def pull(start: datetime, end: datetime, **kw: Any) -> AsyncIterator[Any]:
+        launched.append(start)
+        first = len(launched) % 4 == 1  # the first of each group of four is the slowest
+        async for session in bg.reporting.ended_between(start, end, **kw):
+            await asyncio.sleep(0.03 if first else 0)
+            yield session
+        events.append(("pulled", end))
+
+    def progress(status: SyncProgress) -> None:
+        events.append(("progress", status.cursor, status.windows_done))
+
+    plan = CatchUp(concurrency=4, max_window=timedelta(days=2))
+    result = await store.sync(sync_of(bg, pull), catch_up=plan, progress=progress)
+    moves = [e[1] for e in events if e[0] == "move"]
+    assert moves == sorted(moves) and len(moves) == len(set(moves)) == result.batches
+    pulled = [e[1] for e in events if e[0] == "pulled"]
+    assert pulled != sorted(pulled)  # windows did complete out of order ...
+    steps = [e for e in events if e[0] in ("begin", "move", "commit", "rollback", "progress")]
+    for i in range(result.batches):  # ... yet one transaction at a time, in order
+        begin, move, commit, done = steps[4 * i : 4 * i + 4]
+        assert (begin, move[0], commit) == (("begin",), "move", ("commit",))
+        assert done == ("progress", move[1], i + 1)  # progress after its commit
+    expected = {s.lsid: s async for s in bg.reporting.support_sessions(since(), by="end")}
+    assert {s.lsid: s async for s in store.sessions(by="end")} == expected
+
+
+async def test_a_cancelled_sync_leaves_nothing_of_its_open_window(
+    store: SessionStore, bg: BomgarClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[Event] = []
+    spy(store, events, monkeypatch)
+    stuck = asyncio.Event()
+    cancelled: list[datetime] = []
+
+    async def pull(start: datetime, end: datetime, **kw: Any) -> AsyncIterator[Any]:
+        sent = 0
+        async for session in bg.reporting.ended_between(start, end, **kw):
+            yield session
+            sent += 1
+            if sent == 5:
+                cancelled.append(start)
+                stuck.set()
+                await asyncio.sleep(60)  # cancelled here
+
+    plan = CatchUp(concurrency=1, max_window=timedelta(days=60))
+    task = asyncio.create_task(store.sync(sync_of(bg, pull), catch_up=plan))
+    await asyncio.wait_for(stuck.wait(), 10)
+    while ("add", 3) not in events:  # the first chunk went into the open transaction
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert events[-1] == ("rollback",)
+    assert sum(e[1] for e in transactions(events)[-1] if e[0] == "add") == 3
+    before = [s async for s in store.sessions(by="end")]  # nothing of the open window
+    assert all(s.end_time is not None and s.end_time < cancelled[0] for s in before)
+    checkpoint = await store.load_checkpoint()
+    assert checkpoint is not None and checkpoint.cursor == cancelled[0]
+    result = await store.sync(bg.reporting.sync(since=since()))  # the store is usable again
+    assert result.sessions == len([s async for s in store.sessions()]) - len(before) > 5
+
+
+async def test_batches_and_windows_deliver_the_same(bg: BomgarClient) -> None:
+    plan, start = CatchUp(concurrency=3, max_window=timedelta(days=2)), since()
+    batches = [b async for b in bg.reporting.sync(since=start).batches(catch_up=plan)]
+    windows = bg.reporting.sync(since=start).windows(catch_up=plan, on_chunk=len)
+    streamed = []
+    async for window in windows:
+        chunks = [c async for c in window.chunks()]
+        assert all(c.whole and c.prepared == len(c.sessions) <= 3 for c in chunks)
+        assert tuple(s for c in chunks for s in c.sessions) == window.batch.sessions
+        streamed.append(window.batch)
+    assert [(b.sessions, b.checkpoint, b.window) for b in streamed[:-1]] == [
+        (b.sessions, b.checkpoint, b.window) for b in batches[:-1]
+    ]  # the last window ends at "now", a little later in the second run
+    assert len(streamed) == len(batches) and streamed[-1].window[0] == batches[-1].window[0]
+
+
+async def test_a_window_must_be_taken_whole_before_the_next(bg: BomgarClient) -> None:
+    windows = bg.reporting.sync(since=since()).windows(catch_up=CatchUp())
+    first = await anext(windows)
+    with pytest.raises(BomgarValidationError, match="not complete"):
+        _ = first.batch
+    with pytest.raises(BomgarValidationError, match="take every chunk"):
+        await anext(windows)
+    await windows.aclose()
