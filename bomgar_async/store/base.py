@@ -117,6 +117,9 @@ class SessionStore(abc.ABC):
 
     values: Values
     _encoder: ThreadPoolExecutor | None = None
+    #: write each window while it is pulled (see :mod:`~bomgar_async.store.streaming`);
+    #: otherwise whole batches, each written while the next is pulled
+    _write_while_pulled = True
 
     async def __aenter__(self) -> SessionStore:
         await self.open()
@@ -265,7 +268,7 @@ class SessionStore(abc.ABC):
         plan = catch_up if catch_up is not None else CatchUp()
         async with self.sync_lock(name, lock_timeout):
             checkpoint = await self.load_checkpoint(name)
-            if isinstance(sync, WindowSource):  # written while it is pulled
+            if self._write_while_pulled and isinstance(sync, WindowSource):
                 counts = await sync_windows(self, sync, name, checkpoint, plan, progress)
             else:
                 counts = await sync_batches(self, sync, name, checkpoint, plan, progress)

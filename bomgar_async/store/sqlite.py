@@ -1,12 +1,16 @@
 """``SQLiteSessionStore``: sessions in an SQLite file (stdlib ``sqlite3``, no server).
 
-One worker thread owns the connection and runs every statement, so the event loop never
-blocks on the database; it inserts each chunk of rows while the store's encoder thread
-encodes the next (see :mod:`~bomgar_async.store.base`). The file is in
-WAL mode with ``synchronous=FULL``: a committed batch survives a crash of the process or of
-the machine. Each batch is one ``BEGIN IMMEDIATE`` transaction (SQLite's write lock), its
-statements run one chunk at a time by the worker thread; it rolls back when the batch fails
-or is cancelled (and, should the process die, SQLite drops what was not committed).
+One worker thread owns the two connections (one writes, one reads) and runs every
+statement, so the event loop never blocks on the database; it inserts each chunk of rows
+while the store's encoder thread encodes the next (see :mod:`~bomgar_async.store.base`).
+The file is in WAL mode with ``synchronous=FULL``: a committed batch survives a crash of
+the process or of the machine. Each batch is one ``BEGIN IMMEDIATE`` transaction (SQLite's
+write lock), its statements run one chunk at a time by the worker thread; it rolls back
+when the batch fails or is cancelled (and, should the process die, SQLite drops what was
+not committed). A batch's transaction spans several calls of the worker thread (chunk by
+chunk), so the store's own reads (``sessions``, ``session``, ``load_checkpoint``,
+``schema_version``) go through the second connection and see only committed batches, and a
+second write through the same store waits for the open transaction to end.
 
 The sync lock is an exclusive ``flock`` on ``<path>.sync-lock``, held for a whole run: the
 kernel drops it when the holder dies, so a killed sync never blocks the next one. Each
@@ -63,6 +67,10 @@ class SQLiteSessionStore(SessionStore):
     """
 
     values = SQLITE_VALUES
+    # Whole batches, each written while the next is pulled: writing each window while it
+    # is parsed measured slower here (sqlite3 binds rows holding the GIL, which the
+    # parsing event loop needs; benchmarks part store).
+    _write_while_pulled = False
 
     def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 30.0) -> None:
         if str(path) in ("", ":memory:"):
@@ -71,6 +79,8 @@ class SQLiteSessionStore(SessionStore):
         self.busy_timeout = busy_timeout
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._writing = asyncio.Lock()
 
     def __repr__(self) -> str:
         return f"SQLiteSessionStore({str(self.path)!r})"
@@ -123,6 +133,8 @@ class SQLiteSessionStore(SessionStore):
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        self._reader = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+        self._reader.execute("PRAGMA query_only=1")
 
     async def close(self) -> None:
         """Close the connection and stop the worker thread."""
@@ -130,9 +142,10 @@ class SQLiteSessionStore(SessionStore):
         if executor is None:
             return
         self._stop_encoder()
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            await asyncio.get_running_loop().run_in_executor(executor, conn.close)
+        for conn in (self._reader, self._conn):
+            if conn is not None:
+                await asyncio.get_running_loop().run_in_executor(executor, conn.close)
+        self._conn = self._reader = None
         executor.shutdown(wait=True)
 
     def _db(self) -> sqlite3.Connection:
@@ -140,21 +153,31 @@ class SQLiteSessionStore(SessionStore):
             raise BomgarStoreError("the store is not open")
         return self._conn
 
+    def _read_db(self) -> sqlite3.Connection:
+        """The reading connection: it sees committed transactions only."""
+        if self._reader is None:
+            raise BomgarStoreError("the store is not open")
+        return self._reader
+
     async def schema_version(self) -> int:
         """The newest schema version applied to the file."""
 
         def read() -> int:
-            return int(self._db().execute("SELECT max(version) FROM schema_version").fetchone()[0])
+            db = self._read_db()
+            return int(db.execute("SELECT max(version) FROM schema_version").fetchone()[0])
 
         return await self._run(read)
 
     async def load_checkpoint(self, name: str = "rs") -> SyncCheckpoint | None:
         """The checkpoint stored under ``name``."""
-        text = await self._run(self._checkpoint_text, name)
+        text = await self._run(self._checkpoint_text, name, self._read_db)
         return None if text is None else SyncCheckpoint.from_json(text)
 
-    def _checkpoint_text(self, name: str) -> str | None:
-        row = self._db().execute("SELECT checkpoint FROM sync_checkpoints WHERE name = ?", (name,))
+    def _checkpoint_text(
+        self, name: str, db: Callable[[], sqlite3.Connection] | None = None
+    ) -> str | None:
+        sql = "SELECT checkpoint FROM sync_checkpoints WHERE name = ?"
+        row = (db or self._db)().execute(sql, (name,))
         found = row.fetchone()
         return None if found is None else str(found[0])
 
@@ -190,13 +213,14 @@ class SQLiteSessionStore(SessionStore):
     async def _transaction(
         self, expected: tuple[str, str | None] | None
     ) -> AsyncIterator[_SQLiteWriter]:
-        try:
-            await self._run(self._begin, expected)
-            yield _SQLiteWriter(self, _now_text())
-            await self._run(self._db().execute, "COMMIT")
-        except BaseException:
-            await self._rollback()
-            raise
+        async with self._writing:  # one write transaction at a time per store
+            try:
+                await self._run(self._begin, expected)
+                yield _SQLiteWriter(self, _now_text())
+                await self._run(self._db().execute, "COMMIT")
+            except BaseException:
+                await self._rollback()
+                raise
 
     def _begin(self, expected: tuple[str, str | None] | None) -> None:
         conn = self._db()
@@ -249,13 +273,21 @@ class SQLiteSessionStore(SessionStore):
 
     async def _select(self, query: SessionQuery) -> list[str]:
         sql, params = select_lsids(query, "?")
-        return await self._run(lambda: [r[0] for r in self._db().execute(sql, params)])
+        return await self._run(lambda: [r[0] for r in self._read_db().execute(sql, params)])
 
     async def _load(self, lsids: list[str]) -> tuple[list[Row], Parts]:
         return await self._run(self._load_sync, lsids)
 
     def _load_sync(self, lsids: list[str]) -> tuple[list[Row], Parts]:
-        conn = self._db()
+        conn = self._read_db()
+        conn.execute("BEGIN")  # one snapshot for the session rows and their parts
+        try:
+            return self._load_rows(conn, lsids)
+        finally:
+            conn.execute("COMMIT")
+
+    @staticmethod
+    def _load_rows(conn: sqlite3.Connection, lsids: list[str]) -> tuple[list[Row], Parts]:
         marks = _in(lsids)
         found = {
             row[0]: row
