@@ -24,16 +24,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
-import json
 import os
 import resource
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.output import command_of, save
 from benchmarks.serve import start_simulator
 from benchmarks.workers import Workers, serve
 
@@ -175,14 +174,11 @@ def main(argv: list[str] | None = None) -> None:
     size = QUICK_MB if args.quick else args.size_mb
     results = _measure(size, args.repeats, fresh=not args.quick)
     _table(results)
-    command = "python -m benchmarks.bench_backup " + " ".join(
-        argv if argv is not None else sys.argv[1:]
-    )
-    out = {"command": command.strip(), "quick": args.quick, "repeats": args.repeats}
+    command = command_of("bench_backup", argv)
+    out = {"command": command, "quick": args.quick, "repeats": args.repeats}
     out["fresh_process_per_run"] = not args.quick
     out.update(results, baseline=BASELINE)
-    Path(args.json).write_text(json.dumps(out, indent=2))
-    print(f"\n{command.strip()}  (figures in {args.json})")
+    save(out, args.json)
 
 
 if __name__ == "__main__":

@@ -34,9 +34,9 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
+from benchmarks.output import command_of, save
 from bomgar_async import (
     BomgarClient,
     CacheKey,
@@ -289,13 +289,10 @@ def main(argv: list[str] | None = None) -> None:
     hits = 20_000 if args.quick else args.hits
     results = asyncio.run(_measure(hits, args.callers, args.repeats))
     _table(results)
-    command = "python -m benchmarks.bench_cache " + " ".join(
-        argv if argv is not None else sys.argv[1:]
-    )
-    out = {"command": command.strip(), "quick": args.quick, "repeats": args.repeats, **results}
+    command = command_of("bench_cache", argv)
+    out = {"command": command, "quick": args.quick, "repeats": args.repeats, **results}
     out["baseline"] = BASELINE
-    Path(args.json).write_text(json.dumps(out, indent=2))
-    print(f"\n{command.strip()}  (figures in {args.json})")
+    save(out, args.json)
 
 
 if __name__ == "__main__":

@@ -25,19 +25,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import ssl
 import statistics
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import xmltodict
 
+from benchmarks.output import command_of, save
 from benchmarks.serve import start_simulator
 from bomgar_async import BomgarClient
 
@@ -190,19 +188,16 @@ def main(argv: list[str] | None = None) -> None:
         tls_levels = [n for n in levels if n in QUICK_TLS_LEVELS] if args.quick else levels
         rows += asyncio.run(_measure(tls, tls_levels if tls else levels, calls, repeats))
     _table(rows)
-    command = "python -m benchmarks.bench_calls " + " ".join(
-        argv if argv is not None else sys.argv[1:]
-    )
+    command = command_of("bench_calls", argv)
     results = {
-        "command": command.strip(),
+        "command": command,
         "quick": args.quick,
         "repeats": repeats,
         "baseline": BASELINE,
         "variants": list(VARIANTS),
         "rows": rows,
     }
-    Path(args.json).write_text(json.dumps(results, indent=2))
-    print(f"\n{command.strip()}  (figures in {args.json})")
+    save(results, args.json)
 
 
 if __name__ == "__main__":

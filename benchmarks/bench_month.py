@@ -26,7 +26,6 @@ import asyncio
 import cProfile
 import gc
 import io
-import json
 import os
 import pstats
 import resource
@@ -40,6 +39,7 @@ from typing import Any
 import aiohttp
 import xmltodict
 
+from benchmarks.output import command_of, save
 from benchmarks.serve import start_simulator
 from bomgar_async import BomgarClient
 
@@ -306,9 +306,9 @@ def main(argv: list[str] | None = None) -> None:
             print(profile(args.profile, kind, bulk[kind], days))
         return
     variants = QUICK_VARIANTS if args.quick else VARIANTS
-    command = "python -m benchmarks.bench_month " + " ".join(argv or sys.argv[1:])
+    command = command_of("bench_month", argv)
     results: dict[str, Any] = {
-        "command": command.strip(),
+        "command": command,
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
         "repeats": repeats,
@@ -318,7 +318,6 @@ def main(argv: list[str] | None = None) -> None:
         "months": [measure_kind(k, bulk[k], days, repeats, variants) for k in kinds],
         "pool_costs": pool_costs(1 if args.quick else 8, repeats),
     }
-    Path(args.json).write_text(json.dumps(results, indent=2))
     print(table(results))
     costs = results["pool_costs"]
     print(
@@ -327,7 +326,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{costs['dumps_of_parse']:.2f}x and unpickling {costs['loads_of_parse']:.2f}x "
         f"that time; two spawn workers start in {costs['pool_start_s']:.2f} s"
     )
-    print(f"\n{command.strip()}  (figures in {args.json})")
+    save(results, args.json)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ Run: python -m benchmarks.bench_parse [--quick] [--json bench_parse.json]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import statistics
@@ -33,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.output import command_of, save
 from benchmarks.workers import Workers, serve
 
 MB = 1 << 20
@@ -217,14 +217,13 @@ def main(argv: list[str] | None = None) -> None:
         serve(_run_variant)
         return
     sizes = [0.5] if args.quick else [float(s) for s in args.sizes.split(",")]
-    command = "python -m benchmarks.bench_parse " + " ".join(argv or sys.argv[1:])
+    command = command_of("bench_parse", argv)
     repeats = args.repeats or (QUICK_REPEATS if args.quick else 5)
     results = measure(sizes, repeats, VARIANTS, fresh=not args.quick)
     results["fresh_process_per_run"] = not args.quick
-    results["command"] = command.strip()
-    Path(args.json).write_text(json.dumps(results, indent=2))
+    results["command"] = command
     print(table(results))
-    print(f"\n{command.strip()}  (figures in {args.json})")
+    save(results, args.json)
 
 
 if __name__ == "__main__":

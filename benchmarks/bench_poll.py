@@ -26,18 +26,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import math
 import statistics
-import sys
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import xmltodict
 
+from benchmarks.output import command_of, save
 from benchmarks.serve import start_simulator
 from bomgar_async import BomgarClient
 
@@ -226,14 +224,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", default="bench_poll.json", help="where to write the figures")
     args = parser.parse_args(argv)
     clients, repeats = (2000, QUICK_REPEATS) if args.quick else (args.clients, max(5, args.repeats))
-    command = "python -m benchmarks.bench_poll " + " ".join(
-        argv if argv is not None else sys.argv[1:]
-    )
+    command = command_of("bench_poll", argv)
     results = measure(clients, args.concurrency, args.latency, repeats)
-    results["command"] = command.strip()
-    Path(args.json).write_text(json.dumps(results, indent=2))
+    results["command"] = command
     print(table(results))
-    print(f"\n{command.strip()}  (figures in {args.json})")
+    save(results, args.json)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import json
 import os
 import pstats
 import shutil
@@ -40,6 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.output import command_of, save
 from benchmarks.serve import start_simulator
 from bomgar_async import BomgarClient
 from bomgar_async.reporting.catch_up import CatchUp
@@ -241,12 +241,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     sessions = QUICK_SESSIONS if args.quick else args.sessions
     repeats = args.repeats or (QUICK_REPEATS if args.quick else 5)
-    command = "python -m benchmarks.bench_store " + " ".join(argv or sys.argv[1:])
+    command = command_of("bench_store", argv)
     results = asyncio.run(measure(sessions, repeats, args.profile))
-    results["command"] = command.strip()
-    Path(args.json).write_text(json.dumps(results, indent=2))
+    results["command"] = command
     print(table(results))
-    print(f"\n{command.strip()}  (figures in {args.json})")
+    save(results, args.json)
 
 
 if __name__ == "__main__":

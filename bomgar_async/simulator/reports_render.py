@@ -19,6 +19,7 @@ from .history import (
     SessionRecord,
     SurveyAnswer,
 )
+from .xml_text import escape_text
 
 __all__ = [
     "REPORTING_NS_BEYONDTRUST",
@@ -63,13 +64,7 @@ def reporting_namespace(command_namespace: str | None) -> str | None:
 
 def esc(value: object) -> str:
     """``value`` as XML text or attribute content."""
-    text = str(value)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
+    text = escape_text(str(value))
     if '"' in text:
         text = text.replace('"', "&quot;")
     return text
