@@ -26,34 +26,37 @@ still moves past it.
 ``batches(catch_up=CatchUp(...), progress=...)`` pulls windows concurrently and resizes
 them (see :mod:`.catch_up`); batches still come in window order, so the checkpoint only
 moves over a contiguous range.
+
+This module is the engine (:class:`SessionSync`); the checkpoint and where it is kept live in
+:mod:`.checkpoint`, a window's batch and the bookkeeping between windows in
+:mod:`.sync_batch`. Every name of ``__all__`` is importable from here.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from types import MappingProxyType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic
 
-import attrs
-
-from .._http.tempfiles import create_locked, sweep_stale
-from ..errors import (
-    BomgarProtocolError,
-    BomgarValidationError,
-)
+from ..errors import BomgarValidationError
 from .catch_up import (
     CatchUp,
     Fetch,
     ProgressCallback,
-    SyncProgress,
-    WindowFeed,
     stream_windows,
+)
+from .checkpoint import (
+    DEFAULT_REPORT,
+    CheckpointStore,
+    FileCheckpointStore,
+    SyncCheckpoint,
+)
+from .sync_batch import (
+    S,
+    SyncBatch,
+    SyncCursor,
+    SyncRecord,
 )
 from .sync_window import SyncWindow
 
@@ -66,134 +69,11 @@ __all__ = [
     "SyncRecord",
 ]
 
-_VERSION = 1
-_DEFAULT_REPORT = "SupportSession"
-
-
-class SyncRecord(Protocol):
-    """What the sync needs of a session: its id and end time."""
-
-    @property
-    def lsid(self) -> str:
-        """The session id."""
-
-    @property
-    def end_time(self) -> datetime | None:
-        """When the session ended."""
-
-
-S = TypeVar("S", bound=SyncRecord)
-
 
 def _utc(value: datetime, name: str) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise BomgarValidationError(f"{name} must be an aware datetime")
     return value.astimezone(timezone.utc)
-
-
-def _frozen(seen: Mapping[str, datetime]) -> Mapping[str, datetime]:
-    return MappingProxyType(dict(seen))
-
-
-@attrs.frozen
-class SyncCheckpoint:
-    """Where an incremental pull stands.
-
-    Attributes:
-        cursor: every session that ended before ``cursor - overlap`` has been delivered.
-        seen: lsid -> end time of the sessions delivered that ended at or after
-            ``cursor - overlap`` (they may be reported again and must be skipped).
-        report: the report the checkpoint belongs to (``SupportSession`` or
-            ``AccessSession``).
-    """
-
-    cursor: datetime
-    seen: Mapping[str, datetime] = attrs.field(factory=dict, converter=_frozen)
-    report: str = _DEFAULT_REPORT
-
-    def to_json(self) -> str:
-        """A versioned JSON text (store it next to your data)."""
-        return json.dumps(
-            {
-                "version": _VERSION,
-                "report": self.report,
-                "cursor": self.cursor.isoformat(),
-                "seen": {lsid: end.isoformat() for lsid, end in sorted(self.seen.items())},
-            },
-            separators=(",", ":"),
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> SyncCheckpoint:
-        """Read :meth:`to_json` output.
-
-        Raises:
-            BomgarProtocolError: not a checkpoint of a version this SDK reads.
-        """
-        try:
-            data: Any = json.loads(text)
-            if data["version"] != _VERSION:
-                raise ValueError(f"unsupported checkpoint version {data['version']!r}")
-            seen = {str(k): datetime.fromisoformat(v) for k, v in data["seen"].items()}
-            report = data.get("report", _DEFAULT_REPORT)
-            if not isinstance(report, str) or not report:
-                raise ValueError(f"invalid report {report!r}")
-            cursor = datetime.fromisoformat(data["cursor"])
-            return cls(cursor=cursor, seen=seen, report=report)
-        except (ValueError, KeyError, TypeError, AttributeError) as err:
-            raise BomgarProtocolError(f"not a session sync checkpoint: {err}") from err
-
-
-@attrs.frozen
-class SyncBatch(Generic[S]):
-    """The new sessions of one window, and the checkpoint after them."""
-
-    sessions: tuple[S, ...]
-    checkpoint: SyncCheckpoint
-    window: tuple[datetime, datetime]
-    progress: SyncProgress | None = None
-
-
-class CheckpointStore(Protocol):
-    """Keeps a checkpoint between runs."""
-
-    async def load(self) -> SyncCheckpoint | None:
-        """The stored checkpoint, or ``None`` before the first commit."""
-
-    async def save(self, checkpoint: SyncCheckpoint) -> None:
-        """Store ``checkpoint`` durably (replacing the previous one)."""
-
-
-class FileCheckpointStore:
-    """A checkpoint in a JSON file, replaced atomically (temp file, fsync, rename)."""
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-
-    async def load(self) -> SyncCheckpoint | None:
-        """The checkpoint in the file, or ``None`` if there is no file yet."""
-        try:
-            text = await asyncio.to_thread(self.path.read_text, encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        return SyncCheckpoint.from_json(text)
-
-    async def save(self, checkpoint: SyncCheckpoint) -> None:
-        """Write ``checkpoint`` durably."""
-        await asyncio.to_thread(self._write, checkpoint.to_json())
-
-    def _write(self, text: str) -> None:
-        sweep_stale(self.path.parent, ".tmp")  # left by a process killed mid-write
-        fd, temp = create_locked(self.path, ".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-                os.replace(temp, self.path)  # renamed while still locked
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
 
 
 class SessionSync(Generic[S]):
@@ -221,7 +101,7 @@ class SessionSync(Generic[S]):
         window: timedelta = timedelta(hours=6),
         store: CheckpointStore | None = None,
         clock: Callable[[], Awaitable[datetime]],
-        report: str = _DEFAULT_REPORT,
+        report: str = DEFAULT_REPORT,
     ) -> None:
         self._pull = pull
         self.report = report
@@ -305,7 +185,7 @@ class SessionSync(Generic[S]):
         if start >= now:
             return
         plan = catch_up or CatchUp.fixed(self.window)
-        cursor = _Cursor(current, self.overlap, progress)
+        cursor = SyncCursor(current, self.overlap, progress)
         feeds = stream_windows(self._pull, start, now, self.window, plan, on_chunk=on_chunk)
         async with aclosing(feeds):
             async for feed in feeds:
@@ -319,41 +199,3 @@ class SessionSync(Generic[S]):
         if self.store is None:
             raise BomgarValidationError("this SessionSync has no store; keep batch.checkpoint")
         await self.store.save(batch.checkpoint)
-
-
-class _Cursor:
-    """Where a run stands between its windows: what was delivered, the checkpoint, and
-    the progress figures."""
-
-    def __init__(
-        self, current: SyncCheckpoint, overlap: timedelta, progress: ProgressCallback | None
-    ) -> None:
-        self.current = current
-        self.seen = dict(current.seen)
-        self.overlap = overlap
-        self.progress = progress
-        self.done = self.sessions = self.received = 0
-
-    def advance(self, feed: WindowFeed[Any], fresh: list[Any]) -> SyncBatch[Any]:
-        """The batch of a complete window; moves the cursor past it."""
-        window_start, window_end = feed.window
-        seen = self.seen
-        for session in fresh:
-            seen[session.lsid] = session.end_time or window_end
-        keep_from = window_end - self.overlap
-        self.seen = {lsid: end for lsid, end in seen.items() if end >= keep_from}
-        cursor = max(self.current.cursor, window_end)
-        self.current = SyncCheckpoint(cursor=cursor, seen=self.seen, report=self.current.report)
-        self.done += 1
-        self.sessions += len(fresh)
-        self.received += feed.bytes
-        status = SyncProgress(
-            windows_done=self.done,
-            windows_total=self.done + feed.windows_left,
-            sessions=self.sessions,
-            bytes=self.received,
-            cursor=window_end,
-        )
-        if self.progress is not None:
-            self.progress(status)
-        return SyncBatch(tuple(fresh), self.current, (window_start, window_end), status)

@@ -2,7 +2,7 @@
 
 A :class:`SyncWindow` hands out its new sessions in chunks as they are parsed (each chunk
 with what the ``on_chunk`` hook made of it on arrival, e.g. rows being encoded), and once
-its last chunk is taken, its :class:`~.sync.SyncBatch`: the same batch ``batches()``
+its last chunk is taken, its :class:`~.sync_batch.SyncBatch`: the same batch ``batches()``
 yields for that window, with the checkpoint after it. Windows come in window order, and a
 window is handed out only after the one before it is complete, so "new" (not delivered by
 an earlier window or the checkpoint) is decided exactly as ``batches()`` decides it.
@@ -20,7 +20,7 @@ from ..errors import BomgarValidationError
 from .catch_up import WindowFeed
 
 if TYPE_CHECKING:
-    from .sync import SyncBatch, SyncRecord
+    from .sync_batch import SyncBatch, SyncRecord
 
 __all__ = ["SessionChunk", "SyncWindow"]
 
