@@ -152,9 +152,7 @@ class PraAPI(ReportEndpoint):
         """Download an ``AccessSessionRecording`` or a ``CommandShellRecording`` (with
         ``instance``) to ``dest``: complete or not at all; an ``<error>`` answer raises
         ``BomgarAPIError`` and writes nothing."""
-        params = build.recording(lsid, kind=kind, instance=instance)
-        label = dict(params)["generate_report"]
-        return await self._client.download(self.path, params, dest, label=label)
+        return await self._download(build.recording(lsid, kind=kind, instance=instance), dest)
 
     def sync(
         self,
@@ -168,12 +166,12 @@ class PraAPI(ReportEndpoint):
         """An incremental, resumable pull of every access session that ended since a
         checkpoint: the same engine as ``bg.reporting.sync`` (see
         :mod:`bomgar_async.reporting.sync`); its checkpoints say ``AccessSession``."""
-        return SessionSync(
+        return self._sync(
             self.ended_between,
             since=since,
             overlap=overlap,
             window=window,
             store=store,
-            clock=clock or self._appliance_now,
+            clock=clock,
             report="AccessSession",
         )

@@ -193,9 +193,7 @@ class ReportingAPI(ReportEndpoint):
             kind: ``support_session``, ``show_my_screen``, ``command_shell`` (these two need
                 ``instance``, from the session report) or ``presentation``.
         """
-        params = build.recording(lsid, kind=kind, instance=instance)
-        label = dict(params)["generate_report"]
-        return await self._client.download(self.path, params, dest, label=label)
+        return await self._download(build.recording(lsid, kind=kind, instance=instance), dest)
 
     def sync(
         self,
@@ -216,11 +214,12 @@ class ReportingAPI(ReportEndpoint):
 
         ``clock`` defaults to the appliance's own clock (``get_api_info``'s timestamp).
         """
-        return SessionSync(
+        return self._sync(
             self.ended_between,
             since=since,
             overlap=overlap,
             window=window,
             store=store,
-            clock=clock or self._appliance_now,
+            clock=clock,
+            report="SupportSession",
         )

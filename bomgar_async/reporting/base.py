@@ -1,14 +1,17 @@
 """What every reporting endpoint group shares (``bg.reporting``, ``bg.pra``): sending a
 report, reading its answer with the no-data ``<error>`` as an empty result, streaming a
-session report (one body or many windows) and the appliance's clock for syncs.
+session report (one body or many windows), downloading a recording, and the sync engine
+on the appliance's clock.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import date, datetime, timedelta, timezone
 from typing import TypeVar
 
+from .._http.download import DownloadResult
 from .._http.host import Host
 from .._http.request import Params
 from ..errors import (
@@ -16,6 +19,7 @@ from ..errors import (
     BomgarNoDataError,
     BomgarValidationError,
 )
+from .catch_up import Fetch
 from .no_data import (
     NoDataMatcher,
     no_data_error,
@@ -28,6 +32,11 @@ from .streams import (
     stream_report,
     windowed,
 )
+from .sync import (
+    CheckpointStore,
+    SessionSync,
+)
+from .sync_batch import S
 from .time_range import iter_windows
 
 __all__ = ["ReportEndpoint", "TimeBound"]
@@ -181,3 +190,31 @@ class ReportEndpoint:
 
     async def _appliance_now(self) -> datetime:
         return await self._appliance_time() or datetime.now(timezone.utc)
+
+    async def _download(self, params: Params, dest: str | os.PathLike[str]) -> DownloadResult:
+        """Download the recording ``params`` ask for to ``dest``, complete or not at all."""
+        label = dict(params)["generate_report"]
+        return await self._client.download(self.path, params, dest, label=label)
+
+    def _sync(
+        self,
+        pull: Fetch[S],
+        *,
+        since: datetime,
+        overlap: timedelta,
+        window: timedelta,
+        store: CheckpointStore | None,
+        clock: Callable[[], Awaitable[datetime]] | None,
+        report: str,
+    ) -> SessionSync[S]:
+        """The sync engine over ``pull`` (an ``ended_between``), on the appliance's clock
+        unless ``clock`` is given; its checkpoints say ``report``."""
+        return SessionSync(
+            pull,
+            since=since,
+            overlap=overlap,
+            window=window,
+            store=store,
+            clock=clock or self._appliance_now,
+            report=report,
+        )
