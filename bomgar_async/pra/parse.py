@@ -17,16 +17,14 @@ from .._xml.core import (
     children,
     parse_document,
 )
+from ..reporting import parse as reporting_parse
 from ..reporting.build import common_session_fields
 from ..reporting.models import (
     SessionListingEntry,
     SessionSummary,
     TeamActivityReport,
 )
-from ..reporting.parse import (
-    SESSION_LIST_PATHS,
-    TEAM_ACTIVITY_PATHS,
-)
+from ..reporting.parse import SESSION_LIST_PATHS
 from ..reporting.session_stream import RecordStreamParser
 from .models import (
     AccessSession,
@@ -78,38 +76,21 @@ def parse_access_sessions(body: bytes) -> list[AccessSession]:
 
 
 def parse_access_session_listing(body: bytes) -> list[SessionListingEntry]:
-    """Parse an ``AccessSessionListing`` report (root ``<session_summary_list>``)."""
-    _, root = parse_document(
-        body,
-        list_paths=("session_summary_list/session_summary",),
-        expected_roots=("session_summary_list",),
-        action="AccessSessionListing",
-    )
-    return [SessionListingEntry.from_node(node) for node in children(root, "session_summary")]
+    """Parse an ``AccessSessionListing`` report (root ``<session_summary_list>``, as Remote
+    Support's ``SupportSessionListing``)."""
+    return reporting_parse.parse_session_listing(body, action="AccessSessionListing")
 
 
 def parse_access_session_summary(body: bytes) -> list[SessionSummary]:
     """Parse an ``AccessSessionSummary`` report (root ``<summary_list>``, one ``<summary>``
-    per user)."""
-    _, root = parse_document(
-        body,
-        list_paths=("summary_list/summary",),
-        expected_roots=("summary_list",),
-        action="AccessSessionSummary",
-    )
-    return [SessionSummary.from_node(node) for node in children(root, "summary")]
+    per user, as Remote Support's ``SupportSessionSummary``)."""
+    return reporting_parse.parse_session_summary(body, action="AccessSessionSummary")
 
 
 def parse_team_activity(body: bytes) -> TeamActivityReport:
     """Parse a ``Team`` report (root ``<team_activity_list>``, as Remote Support's
     ``SupportTeam``)."""
-    _, root = parse_document(
-        body,
-        list_paths=TEAM_ACTIVITY_PATHS,
-        expected_roots=("team_activity_list",),
-        action="Team",
-    )
-    return TeamActivityReport.from_node(root)
+    return reporting_parse.parse_team_activity(body, action="Team")
 
 
 def parse_vault_account_activity(body: bytes) -> list[VaultAccountActivity]:

@@ -107,11 +107,15 @@ def parse_session_list(body: bytes) -> list[SupportSession]:
     return [SupportSession.from_node(node) for node in children(root, "session")]
 
 
-def parse_session_listing(body: bytes) -> list[SessionListingEntry]:
-    """Parse a ``SupportSessionListing`` report (root ``<session_summary_list>``).
+def parse_session_listing(
+    body: bytes, *, action: str = "SupportSessionListing"
+) -> list[SessionListingEntry]:
+    """Parse a ``SupportSessionListing`` report (root ``<session_summary_list>``; PRA's
+    ``AccessSessionListing`` has the same form).
 
     Args:
         body: the raw response body.
+        action: the report name, for error messages.
 
     Returns:
         One entry per session, in document order.
@@ -124,16 +128,20 @@ def parse_session_listing(body: bytes) -> list[SessionListingEntry]:
         body,
         list_paths=("session_summary_list/session_summary",),
         expected_roots=("session_summary_list",),
-        action="SupportSessionListing",
+        action=action,
     )
     return [SessionListingEntry.from_node(node) for node in children(root, "session_summary")]
 
 
-def parse_session_summary(body: bytes) -> list[SessionSummary]:
-    """Parse a ``SupportSessionSummary`` report (root ``<summary_list>``).
+def parse_session_summary(
+    body: bytes, *, action: str = "SupportSessionSummary"
+) -> list[SessionSummary]:
+    """Parse a ``SupportSessionSummary`` report (root ``<summary_list>``; PRA's
+    ``AccessSessionSummary`` has the same form).
 
     Args:
         body: the raw response body.
+        action: the report name, for error messages.
 
     Returns:
         One summary per representative, team or site, in document order.
@@ -146,7 +154,7 @@ def parse_session_summary(body: bytes) -> list[SessionSummary]:
         body,
         list_paths=("summary_list/summary",),
         expected_roots=("summary_list",),
-        action="SupportSessionSummary",
+        action=action,
     )
     return [SessionSummary.from_node(node) for node in children(root, "summary")]
 
@@ -180,11 +188,13 @@ def parse_rep_exit_surveys(body: bytes) -> list[ExitSurvey]:
     return parse_exit_surveys(body, "SupportRepExitSurvey")
 
 
-def parse_team_activity(body: bytes) -> TeamActivityReport:
-    """Parse a ``SupportTeam`` report (root ``<team_activity_list>``).
+def parse_team_activity(body: bytes, *, action: str = "SupportTeam") -> TeamActivityReport:
+    """Parse a ``SupportTeam`` report (root ``<team_activity_list>``; PRA's ``Team`` report
+    has the same form).
 
     Args:
         body: the raw response body.
+        action: the report name, for error messages.
 
     Returns:
         The report's range and the activity of each team.
@@ -197,7 +207,7 @@ def parse_team_activity(body: bytes) -> TeamActivityReport:
         body,
         list_paths=TEAM_ACTIVITY_PATHS,
         expected_roots=("team_activity_list",),
-        action="SupportTeam",
+        action=action,
     )
     return TeamActivityReport.from_node(root)
 
