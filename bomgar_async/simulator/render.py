@@ -13,7 +13,7 @@ from collections import Counter
 from urllib.parse import quote
 from xml.etree.ElementTree import Element, SubElement
 
-from .render_clients import client_refs, clients_text, iso
+from .render_clients import client_refs, clients_text
 from .world import (
     ApiUser,
     ConnectedClient,
@@ -22,7 +22,7 @@ from .world import (
     SupportSession,
     World,
 )
-from .xml_text import to_text
+from .xml_text import iso, to_text
 
 __all__ = [
     "COMMAND_NS_BEYONDTRUST",

@@ -12,12 +12,11 @@ travels in a :class:`~.xml_text.Fragment` inside the answer's root element.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 from .state import ConnectedClient, Representative
 from .world import World
-from .xml_text import Fragment, escape_attribute, escape_text
+from .xml_text import Fragment, escape_attribute, escape_text, iso
 
 __all__ = ["MAX_EVENTS", "client_refs", "clients_text", "iso"]
 
@@ -38,11 +37,6 @@ def _leaf(tag: str, value: object, attribute: str = "", attribute_value: str = "
 
 def _holder(tag: str, inner: str) -> str:
     return f"<{tag}>{inner}</{tag}>" if inner else f"<{tag} />"
-
-
-def iso(ts: int) -> str:
-    """A UNIX timestamp as ISO 8601 with a ``+00:00`` offset, as the appliance writes times."""
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat()
 
 
 def _timed(tag: str, ts: int) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 
 from .history import (
     RecordEvent,
@@ -19,7 +18,7 @@ from .history import (
     SessionRecord,
     SurveyAnswer,
 )
-from .xml_text import escape_text
+from .xml_text import escape_text, iso
 
 __all__ = [
     "REPORTING_NS_BEYONDTRUST",
@@ -68,11 +67,6 @@ def esc(value: object) -> str:
     if '"' in text:
         text = text.replace('"', "&quot;")
     return text
-
-
-def iso(ts: int) -> str:
-    """A UNIX time as ISO 8601 with an explicit UTC offset."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts))
 
 
 def hms(seconds: int) -> str:

@@ -9,14 +9,17 @@ for ``& < >`` and attribute values also for ``"``, carriage return, newline and 
 it was not written for (a namespaced ``{uri}name``, a comment, a non-string value) goes to
 ``tostring`` itself, so the answer is always what ``tostring`` would give. A
 :class:`Fragment` child is text written elsewhere (:mod:`.render_clients`), copied as is.
+Answers written as text without a tree (:mod:`.render_clients`, :mod:`.reports_render`)
+share its escaping and :func:`iso`, the one way the simulator writes a time.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from xml.etree.ElementTree import Element, tostring
 
-__all__ = ["Fragment", "escape_attribute", "escape_text", "to_text"]
+__all__ = ["Fragment", "escape_attribute", "escape_text", "iso", "to_text"]
 
 
 class _Unusual(Exception):
@@ -60,6 +63,11 @@ def escape_attribute(value: str) -> str:
     if "\t" in value:
         value = value.replace("\t", "&#09;")
     return value
+
+
+def iso(ts: int) -> str:
+    """A UNIX time as ISO 8601 with a ``+00:00`` offset, as the appliance writes times."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts))
 
 
 def _write(element: Element, write: Callable[[str], object]) -> None:
