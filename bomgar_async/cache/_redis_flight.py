@@ -3,7 +3,7 @@
 :meth:`RedisLookup.resolve` reads the key; on a miss it takes the lease (``SET NX PX``) and
 fetches, or polls with backoff until the holder stores a value, records a failure or its
 lease ends, and then takes over. Redis failures before the fetch raise
-:class:`~._redis_store.RedisUnavailable` (the caller falls back); after it, they are
+:class:`~._redis_commands.RedisUnavailable` (the caller falls back); after it, they are
 reported to ``on_unavailable`` and never change the answer.
 """
 
@@ -25,10 +25,10 @@ from ._policy import (
     check_immutable,
     logger,
 )
+from ._redis_commands import RedisUnavailable
 from ._redis_store import (
     KeyNames,
     RedisStore,
-    RedisUnavailable,
     Snapshot,
 )
 from .base import CacheKey

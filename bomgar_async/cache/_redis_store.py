@@ -1,5 +1,5 @@
 """The Redis side of ``RedisCache``: key names, the lease, the Lua scripts, and every command
-it sends. Any Redis failure surfaces as :class:`RedisUnavailable`.
+it sends. Any Redis failure surfaces as :class:`~._redis_commands.RedisUnavailable`.
 
 Per cached key there are four Redis keys under ``<prefix>:<appliance>:<action>:<digest>:``:
 
@@ -21,26 +21,24 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..errors import BomgarConfigError
+from ._redis_commands import (
+    RELEASE_SCRIPT,
+    STORE_AND_RELEASE_SCRIPT,
+    RedisCommands,
+)
 from .base import CacheKey
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 __all__ = [
-    "RELEASE_SCRIPT",
     "KeyNames",
     "RedisStore",
-    "RedisUnavailable",
     "Snapshot",
-    "connect",
-    "unavailable_on",
 ]
 
 # KEYS: value, fresh, failure, lock.
@@ -67,36 +65,8 @@ end
 if redis.call('GET', KEYS[3]) == ARGV[5] then redis.call('DEL', KEYS[3]) end
 return stored
 """
-# KEYS: failure, lock; ARGV: payload, px, token.
-_FAIL = """
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
-return 1
-"""
-# KEYS: lock; ARGV: token.
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
 _PLAIN = re.compile(r"[A-Za-z0-9_.-]+")
 _GLOB = re.compile(r"([*?\[\]\\])")
-
-
-RELEASE_SCRIPT = _RELEASE
-"""Lua: delete ``KEYS[1]`` only if it still holds ``ARGV[1]`` (a lease's compare-and-delete)."""
-
-
-class RedisUnavailable(Exception):
-    """Redis could not be reached, timed out or refused a command."""
-
-
-@contextmanager
-def unavailable_on(errors: tuple[type[BaseException], ...]) -> Iterator[None]:
-    """Turn ``errors`` (redis-py's and socket failures) into :class:`RedisUnavailable`."""
-    try:
-        yield
-    except errors as err:
-        raise RedisUnavailable(f"{type(err).__name__}: {err}") from err
 
 
 @attrs.frozen
@@ -137,35 +107,6 @@ class Snapshot:
         return self.read_at + max(self.ttl_ms, 0) / 1000
 
 
-def connect(url: str, timeout: float) -> tuple[Redis, tuple[type[BaseException], ...]]:
-    """A client with short timeouts and one immediate reconnect, and the exception types
-    that mean Redis is unavailable.
-
-    Raises:
-        ImportError: redis-py is not installed.
-        BomgarConfigError: ``url`` is not a Redis URL.
-    """
-    try:
-        from redis.asyncio import BlockingConnectionPool, Redis
-        from redis.asyncio.retry import Retry
-        from redis.backoff import NoBackoff
-        from redis.exceptions import RedisError
-    except ImportError as err:
-        raise ImportError("RedisCache needs redis-py: pip install 'bomgar_async[redis]'") from err
-    try:
-        pool = BlockingConnectionPool.from_url(
-            url,
-            max_connections=64,
-            timeout=max(5.0, 5 * timeout),
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 1),  # one reconnect (a restarted server), no waiting
-        )
-    except ValueError:
-        raise BomgarConfigError("invalid Redis URL (redis://, rediss:// or unix://)") from None
-    return Redis.from_pool(pool), (RedisError, OSError)
-
-
 def _digest(text: str, size: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:size]
 
@@ -175,7 +116,7 @@ def _action_segment(action: str) -> str:
     return action if _PLAIN.fullmatch(action) else "~" + _digest(action, 16)
 
 
-class RedisStore:
+class RedisStore(RedisCommands):
     """The commands ``RedisCache`` sends, for keys under ``prefix``.
 
     Args:
@@ -185,23 +126,19 @@ class RedisStore:
     """
 
     def __init__(self, client: Redis, prefix: str, errors: tuple[type[BaseException], ...]) -> None:
-        self._redis = client
+        super().__init__(client, errors)
         self._prefix = prefix
         self._epoch = f"{prefix}:epoch"
-        self._errors = errors
         self._read = client.register_script(_READ)
         self._claim = client.register_script(_CLAIM)
         self._save = client.register_script(_SAVE)
-        self._fail = client.register_script(_FAIL)
-        self._release = client.register_script(_RELEASE)
+        self._fail = client.register_script(STORE_AND_RELEASE_SCRIPT)  # KEYS: failure, lock
+        self._release = client.register_script(RELEASE_SCRIPT)
 
     @property
     def prefix(self) -> str:
         """The namespace of every key."""
         return self._prefix
-
-    def _guard(self) -> AbstractContextManager[None]:
-        return unavailable_on(self._errors)
 
     def names(self, key: CacheKey) -> KeyNames:
         """The Redis keys for ``key``: the appliance and the action stay visible (the action in
@@ -288,11 +225,6 @@ class RedisStore:
             if batch:
                 await self._redis.unlink(*batch)
         return dropped
-
-    async def ping(self) -> None:
-        """Check that Redis answers."""
-        with self._guard():
-            await self._redis.ping()
 
 
 def _bytes(value: Any) -> bytes:

@@ -33,15 +33,15 @@ from ._policy import (
     new_counts,
     retrieve,
 )
+from ._redis_commands import (
+    RedisUnavailable,
+    connect,
+)
 from ._redis_flight import (
     Outcome,
     RedisLookup,
 )
-from ._redis_store import (
-    RedisStore,
-    RedisUnavailable,
-    connect,
-)
+from ._redis_store import RedisStore
 from .base import (
     CacheKey,
     CacheStats,

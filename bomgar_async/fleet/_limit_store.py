@@ -12,20 +12,17 @@ workers' clocks never matter:
   come first served;
 - ``pause``: until when (µs) every caller waits, set by a 429 or ``X-RateLimit-Remaining: 0``.
 
-Any Redis failure surfaces as :class:`~bomgar_async.cache._redis_store.RedisUnavailable`.
+Any Redis failure surfaces as :class:`~bomgar_async.cache._redis_commands.RedisUnavailable`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 import attrs
 
-from ..cache._redis_store import (
-    unavailable_on,
-)
+from ..cache._redis_commands import RedisCommands
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -116,20 +113,16 @@ class Turn:
     paused: bool
 
 
-class LimitStore:
+class LimitStore(RedisCommands):
     """The commands ``RedisLimiter`` sends."""
 
     def __init__(self, client: Redis, prefix: str, errors: tuple[type[BaseException], ...]) -> None:
-        self._redis = client
+        super().__init__(client, errors)
         self._prefix = prefix
-        self._errors = errors
         self._reserve = client.register_script(_RESERVE)
         self._take = client.register_script(_TAKE)
         self._renew = client.register_script(_RENEW)
         self._pause = client.register_script(_PAUSE)
-
-    def _guard(self) -> AbstractContextManager[None]:
-        return unavailable_on(self._errors)
 
     def keys(self, scope: str) -> LimitKeys:
         """The keys for ``scope`` (the appliance's base URL or the limiter's key), digested."""
@@ -173,8 +166,3 @@ class LimitStore:
         """Hold every caller of the fleet off for ``seconds`` (a longer pause stays)."""
         with self._guard():
             await self._pause(keys=[keys.pause], args=[int(seconds * 1_000_000)])
-
-    async def ping(self) -> None:
-        """Check that Redis answers."""
-        with self._guard():
-            await self._redis.ping()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from .._http.redact import redact
-from ..cache._redis_store import (
+from ..cache._redis_commands import (
     RedisUnavailable,
     connect,
 )
@@ -126,9 +126,39 @@ class Outage:
 
 
 class RedisOwner:
-    """``aclose()`` and ``async with`` for an object that may have opened its Redis client."""
+    """What the fleet's Redis-backed objects share: opening (or taking) their Redis client,
+    their :class:`Outage`, and ``aclose()`` and ``async with`` for the client they opened."""
 
     _owned: Redis | None
+    _where: str
+    outage: Outage
+
+    def _open(
+        self,
+        owner: str,
+        what: str,
+        url: str | None,
+        client: Redis | None,
+        *,
+        lease: float,
+        prefix: str,
+        redis_timeout: float,
+        retry_interval: float,
+    ) -> tuple[Redis, tuple[type[BaseException], ...]]:
+        """Check the settings every fleet object takes, open ``url`` (or take ``client``) and
+        watch it for outages as ``what``; ``(the client, the errors meaning "unavailable")``.
+
+        Raises:
+            BomgarConfigError: for an unusable setting (see :func:`open_redis`).
+            ImportError: redis-py is missing.
+        """
+        if not lease > 0 or not prefix:
+            raise BomgarConfigError("lease must be positive and prefix non-empty")
+        redis, self._owned, errors, self._where, hidden = open_redis(
+            owner, url, client, redis_timeout
+        )
+        self.outage = Outage(what, self._where, retry_interval, hidden)
+        return redis, errors
 
     async def _stop(self) -> None:
         """Stop background work before the connections close (nothing by default)."""

@@ -30,16 +30,13 @@ from .._http.limit import (
     remaining,
     timed_out,
 )
-from ..cache._redis_store import RedisUnavailable
-from ..errors import BomgarConfigError
+from ..cache._redis_commands import RedisUnavailable
 from ._limit_store import (
     LimitKeys,
     LimitStore,
 )
 from ._outage import (
-    Outage,
     RedisOwner,
-    open_redis,
 )
 
 if TYPE_CHECKING:
@@ -88,19 +85,22 @@ class RedisLimiter(RedisOwner):
         retry_interval: float = 5.0,
     ) -> None:
         check_limits(max_in_flight, rate, burst)
-        if not lease > 0 or not prefix:
-            raise BomgarConfigError("lease must be positive and prefix non-empty")
-        redis, self._owned, errors, where, hidden = open_redis(
-            "RedisLimiter", url, client, redis_timeout
+        redis, errors = self._open(
+            "RedisLimiter",
+            "Redis limiter",
+            url,
+            client,
+            lease=lease,
+            prefix=prefix,
+            redis_timeout=redis_timeout,
+            retry_interval=retry_interval,
         )
-        self._where = where
         self.max_in_flight = max_in_flight
         self.rate = rate
         self.burst = burst or max_in_flight
         self.key = key
         self.lease_ms = max(1, int(lease * 1000))
         self.store = LimitStore(redis, prefix, errors)
-        self.outage = Outage("Redis limiter", where, retry_interval, hidden)
         self._local = LocalLimiter(max_in_flight, rate=rate, burst=self.burst)
         self._held: dict[str, set[str]] = {}
         self._renewer: asyncio.Task[None] | None = None

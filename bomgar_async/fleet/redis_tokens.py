@@ -5,8 +5,9 @@ every process asks Redis for the account's token; when there is none, it is abou
 (its last ``min(refresh_margin, lifetime / 10)`` seconds, during which the others keep using
 it) or the appliance refused it (401), one process at a time fetches a new one under a lease
 (``SET NX PX``; a holder that dies blocks the others at most ``lease`` seconds) and the others
-wait for it. Tokens are sealed (:mod:`._sealing`). If Redis fails, each process keeps its own
-token (one WARNING) until Redis answers again.
+wait for it. Tokens are sealed (:mod:`._sealing`); the commands sent to Redis are in
+:mod:`._token_store`. If Redis fails, each process keeps its own token (one WARNING) until
+Redis answers again.
 
 redis-py and cryptography are imported only when the store is used (the ``redis`` extra).
 """
@@ -16,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import random
 import secrets
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from .._http.tokens import (
@@ -25,18 +25,12 @@ from .._http.tokens import (
     TokenAccount,
     safety_margin,
 )
-from ..cache._redis_store import (
-    RELEASE_SCRIPT,
-    RedisUnavailable,
-    unavailable_on,
-)
-from ..errors import BomgarConfigError
+from ..cache._redis_commands import RedisUnavailable
 from ._outage import (
-    Outage,
     RedisOwner,
-    open_redis,
 )
 from ._sealing import Sealer
+from ._token_store import TokenCommands
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -45,14 +39,6 @@ __all__ = ["RedisTokenStore"]
 
 _POLL_FIRST, _POLL_MAX = 0.005, 0.1
 _FALLBACK = "each process fetches its own OAuth token"
-# KEYS: token; returns {sealed token or false, its PTTL}.
-_READ = "return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}"
-# KEYS: token, lease; ARGV: sealed token, px, lease id. Stores, then frees the lease if ours.
-_SAVE = """
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
-return 1
-"""
 
 
 class RedisTokenStore(RedisOwner):
@@ -82,31 +68,25 @@ class RedisTokenStore(RedisOwner):
         redis_timeout: float = 1.0,
         retry_interval: float = 5.0,
     ) -> None:
-        if not lease > 0 or not prefix:
-            raise BomgarConfigError("lease must be positive and prefix non-empty")
-        self._redis, self._owned, self._errors, where, hidden = open_redis(
-            "RedisTokenStore", url, client, redis_timeout
+        redis, errors = self._open(
+            "RedisTokenStore",
+            "Redis token store",
+            url,
+            client,
+            lease=lease,
+            prefix=prefix,
+            redis_timeout=redis_timeout,
+            retry_interval=retry_interval,
         )
-        self._where = where
         self._prefix = prefix
         self._lease_ms = max(1, int(lease * 1000))
-        self._read = self._redis.register_script(_READ)
-        self._save = self._redis.register_script(_SAVE)
-        self._release = self._redis.register_script(RELEASE_SCRIPT)
+        self._store = TokenCommands(redis, errors)
         self._sealers: dict[TokenAccount, Sealer] = {}
-        self.outage = Outage("Redis token store", where, retry_interval, hidden)
         self._fallback = MemoryTokenStore()
-
-    def _guard(self) -> AbstractContextManager[None]:
-        return unavailable_on(self._errors)
-
-    async def _ping(self) -> None:
-        with self._guard():
-            await self._redis.ping()
 
     async def token(self, account: TokenAccount, fetch: Fetch, *, reject: str | None) -> str:
         """The account's token for the fleet, fetched by one process at a time when needed."""
-        if await self.outage.usable(self._ping):
+        if await self.outage.usable(self._store.ping):
             try:
                 return await self._shared(account, fetch, reject)
             except RedisUnavailable as err:  # raised only before a fetch
@@ -123,16 +103,13 @@ class RedisTokenStore(RedisOwner):
         sealer = self._sealer(account)
         delay = _POLL_FIRST
         while True:
-            with self._guard():
-                raw, pttl = await self._read(keys=[sealer.name])
+            raw, pttl = await self._store.read(sealer.name)
             current = sealer.open(raw)
             usable = current is not None and current.token != reject
             if current is not None and usable and pttl > current.early_ms:
                 return current.token
             lease_id = secrets.token_hex(16)
-            with self._guard():
-                claimed = await self._redis.set(sealer.lease, lease_id, nx=True, px=self._lease_ms)
-            if claimed:
+            if await self._store.claim(sealer.lease, lease_id, self._lease_ms):
                 return await self._refresh(account, sealer, lease_id, fetch, reject)
             if current is not None and usable:
                 return current.token  # another process refreshes it early
@@ -143,8 +120,8 @@ class RedisTokenStore(RedisOwner):
         self, account: TokenAccount, sealer: Sealer, lease_id: str, fetch: Fetch, reject: str | None
     ) -> str:
         try:
-            with self._guard():  # stored by another process just before the lease was taken?
-                raw, pttl = await self._read(keys=[sealer.name])
+            # stored by another process just before the lease was taken?
+            raw, pttl = await self._store.read(sealer.name)
             current = sealer.open(raw)
             if current is not None and current.token != reject and pttl > current.early_ms:
                 await self._settle_release(sealer, lease_id)
@@ -157,16 +134,14 @@ class RedisTokenStore(RedisOwner):
         px = max(1, int((grant.expires_in - margin) * 1000))
         sealed = sealer.seal(grant.token, int(margin * 1000))
         try:
-            with self._guard():
-                await self._save(keys=[sealer.name, sealer.lease], args=[sealed, px, lease_id])
+            await self._store.save(sealer.name, sealer.lease, sealed, px, lease_id)
         except RedisUnavailable as err:
             self.outage.went_down(err, _FALLBACK)
         return grant.token
 
     async def _settle_release(self, sealer: Sealer, lease_id: str) -> None:
         try:
-            with self._guard():
-                await self._release(keys=[sealer.lease], args=[lease_id])
+            await self._store.release(sealer.lease, lease_id)
         except RedisUnavailable as err:  # the lease expires by itself
             self.outage.went_down(err, _FALLBACK)
 
