@@ -48,10 +48,7 @@ def access_session_xml(record: SessionRecord, *, host: str, recordings: bool, no
     r = record
     group_id, group_type, group_name = jump_group_of(r)
     out = [
-        f'<session lsid="{xml.esc(r.lsid)}">\n<session_type>support</session_type>\n'
-        f"<lseq>{r.lseq}</lseq>\n{xml.timed('start_time', r.start)}",
-        xml.timed("end_time", r.end) if r.end is not None else "<end_time></end_time>\n",
-        f"<duration>{xml.hms(r.duration(now))}</duration>\n",
+        xml.session_head_xml(r, now),
         f"<external_key>{xml.esc(r.external_key)}</external_key>\n<custom_attributes>",
     ]
     for code, display, value in custom_attributes_of(r):
@@ -62,19 +59,7 @@ def access_session_xml(record: SessionRecord, *, host: str, recordings: bool, no
     out.append("</custom_attributes>\n")
     if r.jumpoint is not None:
         out.append(f'<jumpoint id="{r.jumpoint.id}">{xml.esc(r.jumpoint.name)}</jumpoint>\n')
-    if r.closed:
-        base = f"https://{host}/session_download?lsid={r.lsid}&amp;dl_action=chat"
-        out.append(
-            f"<session_chat_view_url>{base}&amp;view=1</session_chat_view_url>\n"
-            f"<session_chat_download_url>{base}</session_chat_download_url>\n"
-        )
-        if recordings:
-            out.append(xml.recording_urls_xml(r, host))
-    out.append(
-        f"<file_transfer_count>{r.file_transfer_count}</file_transfer_count>\n"
-        f"<file_move_count>{r.file_move_count}</file_move_count>\n"
-        f"<file_delete_count>{r.file_delete_count}</file_delete_count>\n"
-    )
+    out.append(xml.transfers_xml(r, host, recordings=recordings))
     out.append(xml.primaries_xml(r, customer_id=False))
     out.append(
         f'<jump_group type="{group_type}" id="{group_id}">{xml.esc(group_name)}</jump_group>\n'

@@ -38,8 +38,10 @@ __all__ = [
     "recording_urls_xml",
     "reporting_namespace",
     "session_event_xml",
+    "session_head_xml",
     "session_xml",
     "timed",
+    "transfers_xml",
 ]
 
 REPORTING_NS_BOMGAR = "http://www.bomgar.com/namespaces/API/reporting"
@@ -241,20 +243,23 @@ def recording_urls_xml(record: SessionRecord, host: str) -> str:
     return "".join(out)
 
 
-def session_xml(record: SessionRecord, *, host: str, recordings: bool, now: int) -> str:
-    """One ``<session>`` of a ``SupportSession`` report; recording URLs only with
-    ``recordings`` (the caller may view recordings) and only once the session has ended."""
+def session_head_xml(record: SessionRecord, now: int) -> str:
+    """A ``<session>``'s start tag and first elements (type, lseq, start and end time,
+    duration), the same in ``SupportSession`` and ``AccessSession`` reports."""
     r = record
-    out = [
+    end = timed("end_time", r.end) if r.end is not None else "<end_time></end_time>\n"
+    return (
         f'<session lsid="{esc(r.lsid)}">\n<session_type>support</session_type>\n'
-        f"<lseq>{r.lseq}</lseq>\n{timed('start_time', r.start)}",
-        timed("end_time", r.end) if r.end is not None else "<end_time></end_time>\n",
+        f"<lseq>{r.lseq}</lseq>\n{timed('start_time', r.start)}{end}"
         f"<duration>{hms(r.duration(now))}</duration>\n"
-        f'<public_site id="{r.site.id}">{esc(r.site.name)}</public_site>\n',
-    ]
-    if r.jumpoint is not None:
-        out.append(f'<jumpoint id="{r.jumpoint.id}">{esc(r.jumpoint.name)}</jumpoint>\n')
-    out.append(f"<external_key>{esc(r.external_key)}</external_key>\n")
+    )
+
+
+def transfers_xml(record: SessionRecord, host: str, *, recordings: bool) -> str:
+    """An ended session's chat URLs and (with ``recordings``) recording URLs, then the file
+    transfer counts of any session: the same in ``SupportSession`` and ``AccessSession``."""
+    r = record
+    out = []
     if r.closed:
         base = f"https://{host}/session_download?lsid={r.lsid}&amp;dl_action=chat"
         out.append(
@@ -268,6 +273,21 @@ def session_xml(record: SessionRecord, *, host: str, recordings: bool, now: int)
         f"<file_move_count>{r.file_move_count}</file_move_count>\n"
         f"<file_delete_count>{r.file_delete_count}</file_delete_count>\n"
     )
+    return "".join(out)
+
+
+def session_xml(record: SessionRecord, *, host: str, recordings: bool, now: int) -> str:
+    """One ``<session>`` of a ``SupportSession`` report; recording URLs only with
+    ``recordings`` (the caller may view recordings) and only once the session has ended."""
+    r = record
+    out = [
+        session_head_xml(r, now),
+        f'<public_site id="{r.site.id}">{esc(r.site.name)}</public_site>\n',
+    ]
+    if r.jumpoint is not None:
+        out.append(f'<jumpoint id="{r.jumpoint.id}">{esc(r.jumpoint.name)}</jumpoint>\n')
+    out.append(f"<external_key>{esc(r.external_key)}</external_key>\n")
+    out.append(transfers_xml(r, host, recordings=recordings))
     out.append(primaries_xml(r, customer_id=False))
     out.append(participants_xml(r))
     if r.cust_survey:
