@@ -35,9 +35,7 @@ from ._limit_store import (
     LimitKeys,
     LimitStore,
 )
-from ._outage import (
-    RedisOwner,
-)
+from ._outage import RedisOwner
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis

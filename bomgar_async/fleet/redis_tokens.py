@@ -26,9 +26,7 @@ from .._http.tokens import (
     safety_margin,
 )
 from ..cache._redis_commands import RedisUnavailable
-from ._outage import (
-    RedisOwner,
-)
+from ._outage import RedisOwner
 from ._sealing import Sealer
 from ._token_store import TokenCommands
 

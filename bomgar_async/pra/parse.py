@@ -24,7 +24,6 @@ from ..reporting.models import (
     SessionSummary,
     TeamActivityReport,
 )
-from ..reporting.parse import SESSION_LIST_PATHS
 from ..reporting.session_stream import RecordStreamParser
 from .models import (
     AccessSession,
@@ -66,13 +65,7 @@ def parse_access_sessions(body: bytes) -> list[AccessSession]:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML, or a session has no lsid.
     """
-    _, root = parse_document(
-        body,
-        list_paths=SESSION_LIST_PATHS,
-        expected_roots=("session_list",),
-        action="AccessSession",
-    )
-    return [AccessSession.from_node(node) for node in children(root, "session")]
+    return reporting_parse.read_sessions(body, AccessSession.from_node, action="AccessSession")
 
 
 def parse_access_session_listing(body: bytes) -> list[SessionListingEntry]:

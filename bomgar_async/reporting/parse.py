@@ -9,7 +9,11 @@ inside the expected root), HTML pages and broken bodies raise the errors describ
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from .._xml.core import (
+    Node,
     children,
     parse_document,
 )
@@ -33,7 +37,10 @@ __all__ = [
     "parse_session_listing",
     "parse_session_summary",
     "parse_team_activity",
+    "read_sessions",
 ]
+
+T = TypeVar("T")
 
 _PARTICIPANT_PATHS = (
     "customer_list/customer",
@@ -98,13 +105,30 @@ def parse_session_list(body: bytes) -> list[SupportSession]:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML, or a session has no lsid.
     """
+    return read_sessions(body, SupportSession.from_node, action="SupportSession")
+
+
+def read_sessions(body: bytes, build: Callable[[Node], T], *, action: str) -> list[T]:
+    """Parse a session report held in memory (root ``<session_list>``: Remote Support's
+    ``SupportSession``, PRA's ``AccessSession``), each ``<session>`` made by ``build``.
+
+    Args:
+        body: the raw response body.
+        build: makes one session from its node (the model's ``from_node``).
+        action: the report name, for error messages.
+
+    Raises:
+        BomgarAPIError: the appliance answered with an ``<error>``.
+        BomgarProtocolError: the body is not the expected XML, or ``build`` refused a
+            session (one without an lsid).
+    """
     _, root = parse_document(
         body,
         list_paths=SESSION_LIST_PATHS,
         expected_roots=("session_list",),
-        action="SupportSession",
+        action=action,
     )
-    return [SupportSession.from_node(node) for node in children(root, "session")]
+    return [build(node) for node in children(root, "session")]
 
 
 def parse_session_listing(
