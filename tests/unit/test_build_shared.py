@@ -6,6 +6,7 @@ local names; with each XML backend, and with bounded caches."""
 from __future__ import annotations
 
 import sys
+import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -140,3 +141,29 @@ def test_local_names_are_interned() -> None:
     name = tree.local(tag)
     assert name == "interned_name" and name is sys.intern("interned_name")
     assert tree.LOCAL_NAMES[tag] is name
+
+
+@pytest.mark.parametrize("children", ["", "<c/>"])
+def test_references_built_the_first_time_and_again_read_every_attribute(
+    children: str, backend: str
+) -> None:
+    # A name no earlier element had (nothing shared yet), each builder twice: the model
+    # built and the one shared after it, with every attribute each model reads.
+    name = f"Name {uuid.uuid4().hex}"
+    xml = f'<r id="5" gsnumber="12" type=" shared " primary_team="true">{name}{children}</r>'
+    expected = {
+        build_refs.named: NamedRef(id=5, name=name),
+        build_refs.participant: ParticipantRef(name=name, id=5, gsnumber=12),
+        build_refs.jump_group: JumpGroup(type="shared", id=5, name=name),
+        build_refs.team: SessionTeam(id=5, name=name, primary_team=True),
+    }
+    slow = {
+        build_refs.named: NamedRef.of,
+        build_refs.participant: ParticipantRef.of,
+        build_refs.jump_group: JumpGroup.of,
+        build_refs.team: SessionTeam.from_node,
+    }
+    for builder, model in expected.items():
+        for _ in range(2):
+            element = _element(xml, backend)
+            assert builder(element) == model == slow[builder](_node(element))

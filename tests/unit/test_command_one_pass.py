@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import re
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -378,3 +379,53 @@ def test_the_written_out_api_info_builder_reads_every_field() -> None:
     info = parse.parse_api_info(body)
     assert all(getattr(info, name) not in (None, {}) for name in fields)
     assert info == old_command.old_parse_api_info(body)
+
+
+# -- api_info_of's own paths (mutation check, issue 16) -------------------------------
+
+
+def test_permissions_alone_in_their_holder_read_like_the_reference(backend: str) -> None:
+    # <permissions> holding only <permission> elements (lxml reads them through its C
+    # matcher): padded, empty, blank and mixed-content grants.
+    body = (
+        b'<api_information><permissions><permission name="padded"> full </permission>'
+        b'<permission name="empty"/><permission name="blank">   </permission>'
+        b'<permission name="mixed">read<note/> only <b/>!</permission></permissions>'
+        b"</api_information>"
+    )
+    info = parse.parse_api_info(body)
+    assert dict(info.permissions) == {
+        "padded": "full",
+        "empty": "",
+        "blank": "",
+        "mixed": "read only !",
+    }
+    assert info == old_command.old_parse_api_info(body)
+    assert info == old_command.old_parse_api_info(body, parse=old_parse_document)
+
+
+def test_an_empty_permission_beside_other_children_reads_as_empty(backend: str) -> None:
+    body = (
+        b'<api_information><permissions><permission name="empty"/><perm_x> 1 </perm_x>'
+        b'<permission name="set"> yes </permission></permissions></api_information>'
+    )
+    info = parse.parse_api_info(body)
+    assert dict(info.permissions) == {"empty": "", "set": "yes", "perm_x": "1"}
+    assert info == old_command.old_parse_api_info(body)
+
+
+def test_an_answer_in_a_namespace_never_seen_before_is_read_whole(backend: str) -> None:
+    # Tag names are looked up in a cache of those seen so far: the first answer in a new
+    # namespace (every tag new) must read the same as any later one.
+    namespace = f"urn:test:{uuid.uuid4().hex}"
+    body = (
+        f'<api_information xmlns="{namespace}"><api_version>1.11</api_version>'
+        "<user_id> 7 </user_id><company_name>ACME</company_name><permissions>"
+        '<permission name="perm_a">full</permission><perm_b> read </perm_b>'
+        '</permissions><permission name="perm_root">1</permission></api_information>'
+    ).encode()
+    for _ in range(2):  # every tag new, then every tag seen
+        info = parse.parse_api_info(body)
+        assert (info.api_version, info.user_id, info.company_name) == ("1.11", 7, "ACME")
+        assert dict(info.permissions) == {"perm_a": "full", "perm_root": "1", "perm_b": "read"}
+        assert info == old_command.old_parse_api_info(body)
