@@ -1,19 +1,22 @@
 """``SQLiteSessionStore``: sessions in an SQLite file (stdlib ``sqlite3``, no server).
 
-One worker thread owns the two connections (one writes, one reads) and runs every
-statement, so the event loop never blocks on the database; it inserts each chunk of rows
-while the store's encoder thread encodes the next (see :mod:`~bomgar_async.store.base`).
+The writes run in a process of their own (:mod:`~bomgar_async.store.sqlite_writer`: one
+connection, fed by the store's worker thread), so inserting a batch uses the other core
+instead of taking Python's GIL from the event loop that parses the next one
+(``write_process=False`` runs them in the worker thread instead). The worker thread also
+owns the reading connection, so the event loop never blocks on the database.
 The file is in WAL mode with ``synchronous=FULL``: a committed batch survives a crash of
 the process or of the machine. Each batch is one ``BEGIN IMMEDIATE`` transaction (SQLite's
-write lock), its statements run one chunk at a time by the worker thread; it rolls back
-when the batch fails or is cancelled (and, should the process die, SQLite drops what was
-not committed). A batch's transaction spans several calls of the worker thread (chunk by
-chunk), so the store's own reads (``sessions``, ``session``, ``load_checkpoint``,
-``schema_version``) go through the second connection and see only committed batches, and a
+write lock), its rows sent one chunk at a time as they are encoded; it rolls back when the
+batch fails or is cancelled (and, should the process die, the writer sees its input end and
+rolls back; SQLite drops what was not committed). A batch's transaction spans several
+requests, so the store's own reads (``sessions``, ``session``, ``load_checkpoint``,
+``schema_version``) go through the reading connection and see only committed batches, and a
 second write through the same store waits for the open transaction to end.
 
-The sync lock is an exclusive ``flock`` on ``<path>.sync-lock``, held for a whole run: the
-kernel drops it when the holder dies, so a killed sync never blocks the next one. Each
+The sync lock is an exclusive ``flock`` on ``<path>.sync-lock`` held by the writer for a
+whole run: the kernel drops it when the holder dies, so a killed sync never blocks the next
+one (and it outlives the parent only as long as the writer finishes its transaction). Each
 batch also checks, inside its transaction, that the stored checkpoint is still the one the
 run started from.
 """
@@ -38,6 +41,8 @@ from .errors import BomgarStoreError, SyncConflictError, SyncLockedError
 from .query import SessionQuery, select_lsids
 from .rows import SQLITE_VALUES, Parts, Row, Rows
 from .schema import CHECKPOINTS, CHILD_TABLES, MIGRATIONS, SESSIONS, ddl
+from .sqlite_link import LocalLink, ProcessLink, Step, WriterLink
+from .sqlite_writer import open_writer_connection
 
 __all__ = ["SQLiteSessionStore"]
 
@@ -58,27 +63,72 @@ def _in(values: list[str]) -> str:
     return ",".join("?" * len(values))
 
 
+_BEGIN: Step = ("BEGIN IMMEDIATE", (), False)
+_COMMIT: Step = ("COMMIT", (), False)
+_CHECKPOINT_SQL = "SELECT checkpoint FROM sync_checkpoints WHERE name = ?"
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Apply the schema versions ``conn``'s file has not seen, in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version"
+            " (version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
+            " applied_at TEXT NOT NULL)"
+        )
+        have = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+        newest = MIGRATIONS[-1][0]
+        if have > newest:
+            raise BomgarStoreError(f"the database has schema version {have}; this SDK {newest}")
+        for version, description in MIGRATIONS:
+            if version > have:
+                for statement in ddl("sqlite") if version == 1 else ():
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_version VALUES (?, ?, ?)",
+                    (version, description, _now_text()),
+                )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 class SQLiteSessionStore(SessionStore):
     """Sessions in the SQLite file ``path`` (created with its schema when missing).
 
     Args:
         path: the database file.
         busy_timeout: how long a statement waits for another connection's write lock.
+        write_process: write through a child process (the default; see the module
+            docstring); ``False`` writes in the store's worker thread (no process is
+            started, for programs that cannot start one).
     """
 
     values = SQLITE_VALUES
-    # Whole batches, each written while the next is pulled: writing each window while it
-    # is parsed measured slower here (sqlite3 binds rows holding the GIL, which the
-    # parsing event loop needs; benchmarks part store).
+    # Whole batches, each written while the next is pulled (measured faster here than
+    # writing each window while it is parsed; benchmarks part store).
     _write_while_pulled = False
 
-    def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        busy_timeout: float = 30.0,
+        write_process: bool = True,
+    ) -> None:
         if str(path) in ("", ":memory:"):
             raise BomgarValidationError("SQLiteSessionStore needs a file path")
+        if not isinstance(write_process, bool):
+            raise BomgarValidationError(
+                f"write_process must be True or False, not {write_process!r}"
+            )
         self.path = Path(path)
         self.busy_timeout = busy_timeout
+        self.write_process = write_process
         self._executor: ThreadPoolExecutor | None = None
-        self._conn: sqlite3.Connection | None = None
+        self._link: WriterLink | None = None
         self._reader: sqlite3.Connection | None = None
         self._writing = asyncio.Lock()
 
@@ -94,6 +144,14 @@ class SQLiteSessionStore(SessionStore):
         except sqlite3.Error as err:
             raise BomgarStoreError(f"SQLite failed: {err}") from err
 
+    async def _run_shielded(self, function: Callable[[WriterLink], None]) -> None:
+        """``function(link)`` after whatever the worker thread is running; a cancellation
+        does not stop it (a rollback, an unlock)."""
+        link, executor = self._link, self._executor
+        if link is None or executor is None:
+            return
+        await asyncio.shield(asyncio.wrap_future(executor.submit(function, link)))
+
     async def open(self) -> None:
         """Open the file and apply the missing schema versions."""
         if self._executor is not None:
@@ -106,52 +164,33 @@ class SQLiteSessionStore(SessionStore):
             raise
 
     def _open(self) -> None:
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
-        self._conn = conn
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("BEGIN IMMEDIATE")
+        conn = open_writer_connection(str(self.path), self.busy_timeout)
         try:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version"
-                " (version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
-                " applied_at TEXT NOT NULL)"
-            )
-            have = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
-            newest = MIGRATIONS[-1][0]
-            if have > newest:
-                raise BomgarStoreError(f"the database has schema version {have}; this SDK {newest}")
-            for version, description in MIGRATIONS:
-                if version > have:
-                    for statement in ddl("sqlite") if version == 1 else ():
-                        conn.execute(statement)
-                    conn.execute(
-                        "INSERT INTO schema_version VALUES (?, ?, ?)",
-                        (version, description, _now_text()),
-                    )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            _migrate(conn)
+        finally:
+            conn.close()
         self._reader = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
         self._reader.execute("PRAGMA query_only=1")
+        link = ProcessLink if self.write_process else LocalLink
+        self._link = link(str(self.path), self.busy_timeout)
 
     async def close(self) -> None:
-        """Close the connection and stop the worker thread."""
+        """Close the connections and stop the writer and the worker thread."""
         executor, self._executor = self._executor, None
         if executor is None:
             return
         self._stop_encoder()
-        for conn in (self._reader, self._conn):
-            if conn is not None:
-                await asyncio.get_running_loop().run_in_executor(executor, conn.close)
-        self._conn = self._reader = None
+        link, reader, self._link, self._reader = self._link, self._reader, None, None
+        loop = asyncio.get_running_loop()
+        for done in (link.close if link else None, reader.close if reader else None):
+            if done is not None:
+                await loop.run_in_executor(executor, done)
         executor.shutdown(wait=True)
 
-    def _db(self) -> sqlite3.Connection:
-        if self._conn is None:
+    def _writer(self) -> WriterLink:
+        if self._link is None:
             raise BomgarStoreError("the store is not open")
-        return self._conn
+        return self._link
 
     def _read_db(self) -> sqlite3.Connection:
         """The reading connection: it sees committed transactions only."""
@@ -170,44 +209,33 @@ class SQLiteSessionStore(SessionStore):
 
     async def load_checkpoint(self, name: str = "rs") -> SyncCheckpoint | None:
         """The checkpoint stored under ``name``."""
-        text = await self._run(self._checkpoint_text, name, self._read_db)
-        return None if text is None else SyncCheckpoint.from_json(text)
 
-    def _checkpoint_text(
-        self, name: str, db: Callable[[], sqlite3.Connection] | None = None
-    ) -> str | None:
-        sql = "SELECT checkpoint FROM sync_checkpoints WHERE name = ?"
-        row = (db or self._db)().execute(sql, (name,))
-        found = row.fetchone()
-        return None if found is None else str(found[0])
+        def read() -> list[tuple[Any, ...]]:
+            return self._read_db().execute(_CHECKPOINT_SQL, (name,)).fetchall()
+
+        found = await self._run(read)
+        return SyncCheckpoint.from_json(found[0][0]) if found else None
 
     @asynccontextmanager
     async def sync_lock(self, name: str, timeout: float) -> AsyncIterator[None]:
         """An exclusive ``flock`` on ``<path>.sync-lock`` (see the module docstring);
         ``name`` is not needed: one sync writes to a file at a time."""
         try:
-            import fcntl
+            import fcntl  # noqa: F401 - only to tell a system without flock
         except ImportError:  # pragma: no cover - not POSIX
             raise BomgarConfigError("the SQLite sync lock needs a POSIX system (flock)") from None
-        fd = os.open(f"{self.path}.sync-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        lock_path = f"{self.path}.sync-lock"
+        deadline = time.monotonic() + timeout
+        while not await self._run(self._writer().lock, lock_path):
+            if time.monotonic() >= deadline:
+                raise SyncLockedError(
+                    f"another sync is writing to {self.path} (waited {timeout:g} s)"
+                )
+            await asyncio.sleep(0.05)
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise SyncLockedError(
-                            f"another sync is writing to {self.path} (waited {timeout:g} s)"
-                        ) from None
-                    await asyncio.sleep(0.05)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+            yield
         finally:
-            os.close(fd)
+            await self._run_shielded(WriterLink.unlock)
 
     @asynccontextmanager
     async def _transaction(
@@ -217,59 +245,51 @@ class SQLiteSessionStore(SessionStore):
             try:
                 await self._run(self._begin, expected)
                 yield _SQLiteWriter(self, _now_text())
-                await self._run(self._db().execute, "COMMIT")
+                await self._run(self._writer().run, [_COMMIT])
             except BaseException:
-                await self._rollback()
+                await self._run_shielded(WriterLink.rollback)
                 raise
 
     def _begin(self, expected: tuple[str, str | None] | None) -> None:
-        conn = self._db()
-        conn.execute("BEGIN IMMEDIATE")
+        link = self._writer()
+        link.run([_BEGIN])
         if expected is not None:
             name, text = expected
-            if self._checkpoint_text(name) != text:
+            found = link.query(_CHECKPOINT_SQL, (name,))
+            if (str(found[0][0]) if found else None) != text:
                 raise SyncConflictError(f"the checkpoint {name!r} changed under this sync")
 
-    async def _rollback(self) -> None:
-        """Roll the open transaction back, after whatever the worker thread is running;
-        a second cancellation does not stop it."""
-        conn, executor = self._conn, self._executor
-        if conn is None or executor is None:
-            return
-
-        def rollback() -> None:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-
-        await asyncio.shield(asyncio.wrap_future(executor.submit(rollback)))
-
     def _add_sync(self, rows: Rows, stored: str) -> int:
-        conn, sessions = self._db(), rows.tables[SESSIONS.name]
+        link, sessions = self._writer(), rows.tables[SESSIONS.name]
         revisions: dict[str, int] = {}
         for chunk in _chunks([row[0] for row in sessions]):
             query = f"SELECT lsid, revision FROM sessions WHERE lsid IN ({_in(chunk)})"  # noqa: S608
-            revisions.update(conn.execute(query, chunk).fetchall())
+            revisions.update(link.query(query, chunk))
+        steps: list[Step] = []
         if revisions:
             replaced = list(revisions)
             for table in (SESSIONS, *CHILD_TABLES):
                 for chunk in _chunks(replaced):
                     delete = f"DELETE FROM {table.name} WHERE lsid IN ({_in(chunk)})"  # noqa: S608
-                    conn.execute(delete, chunk)
+                    steps.append((delete, chunk, False))
         session_rows = [(*row, revisions.get(row[0], 0) + 1, stored) for row in sessions]
-        conn.executemany(_insert(SESSIONS.name, len(SESSIONS.columns)), session_rows)
+        steps.append((_insert(SESSIONS.name, len(SESSIONS.columns)), session_rows, True))
         for table in CHILD_TABLES:
             if rows.tables[table.name]:
-                conn.executemany(_insert(table.name, len(table.columns)), rows.tables[table.name])
+                steps.append(
+                    (_insert(table.name, len(table.columns)), rows.tables[table.name], True)
+                )
+        link.run(steps)
         return rows.count()
 
     def _move_sync(self, name: str, checkpoint: str, stored: str) -> None:
         cursor = SQLITE_VALUES.ts(SyncCheckpoint.from_json(checkpoint).cursor)
-        self._db().execute(
+        upsert = (
             f"INSERT INTO {CHECKPOINTS.name} VALUES (?, ?, ?, ?) ON CONFLICT(name)"  # noqa: S608
             " DO UPDATE SET checkpoint = excluded.checkpoint, cursor = excluded.cursor,"
-            " updated_at = excluded.updated_at",
-            (name, checkpoint, cursor, stored),
+            " updated_at = excluded.updated_at"
         )
+        self._writer().run([(upsert, (name, checkpoint, cursor, stored), False)])
 
     async def _select(self, query: SessionQuery) -> list[str]:
         sql, params = select_lsids(query, "?")

@@ -61,7 +61,7 @@ async def _child(
 
 async def _revisions(store: SessionStore) -> dict[str, int]:
     if isinstance(store, SQLiteSessionStore):
-        db = store._db
+        db = store._read_db
         return await store._run(lambda: dict(db().execute("SELECT lsid, revision FROM sessions")))
     assert isinstance(store, PostgresSessionStore)
     async with store._connection() as conn:

@@ -156,7 +156,7 @@ async def test_times_in_other_zones_are_stored_as_their_utc_instant(
     assert loaded == session  # aware datetimes compare as instants
     if isinstance(store, SQLiteSessionStore):  # the UTC text SQL compares and sorts
         text = await store._run(
-            lambda: store._db().execute("SELECT start_time, end_time FROM sessions").fetchone()
+            lambda: store._read_db().execute("SELECT start_time, end_time FROM sessions").fetchone()
         )
         assert text == ("2026-03-01 09:30:15.250000", "2026-03-01 09:35:15.250000")
     later = await _all_since(store, START + timedelta(seconds=1))

@@ -81,7 +81,7 @@ REQUIRED = {("sessions", "product"), ("sessions", "revision"), ("sessions", "sto
 
 async def _fetch(store: SessionStore, sql: str) -> list[tuple[Any, ...]]:
     if isinstance(store, SQLiteSessionStore):
-        return await store._run(lambda: store._db().execute(sql).fetchall())
+        return await store._run(store._writer().query, sql)
     assert isinstance(store, PostgresSessionStore)
     async with store._connection() as conn:
         return [tuple(r) for r in await conn.fetch(sql)]

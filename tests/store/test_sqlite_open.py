@@ -22,10 +22,8 @@ NOT_OPEN = r"^the store is not open \(use 'async with store:'\)$"
 
 
 def _pragma(store: SQLiteSessionStore, name: str) -> object:
-    """A PRAGMA's value on the store's own connection."""
-    conn = store._conn
-    assert conn is not None
-    return conn.execute(f"PRAGMA {name}").fetchone()[0]
+    """A PRAGMA's value on the store's writing connection."""
+    return store._writer().query(f"PRAGMA {name}")[0][0]
 
 
 def _tables(path: Path) -> set[str]:
