@@ -107,9 +107,6 @@ class SQLiteSessionStore(SessionStore):
     """
 
     values = SQLITE_VALUES
-    # Whole batches, each written while the next is pulled (measured faster here than
-    # writing each window while it is parsed; benchmarks part store).
-    _write_while_pulled = False
 
     def __init__(
         self,
@@ -127,6 +124,10 @@ class SQLiteSessionStore(SessionStore):
         self.path = Path(path)
         self.busy_timeout = busy_timeout
         self.write_process = write_process
+        # With the writer process, each window is written while it is pulled; in the
+        # worker thread, whole batches measured faster (its row binding holds the GIL the
+        # parsing loop needs; benchmarks part store)
+        self._write_while_pulled = write_process
         self._executor: ThreadPoolExecutor | None = None
         self._link: WriterLink | None = None
         self._reader: sqlite3.Connection | None = None

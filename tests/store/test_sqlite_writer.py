@@ -75,7 +75,7 @@ async def test_writes_go_through_one_child_process_that_ends_with_the_store(
 ) -> None:
     before = _writers()
     store = SQLiteSessionStore(tmp_path / "s.db")
-    assert store.write_process is True
+    assert store.write_process is True and store._write_while_pulled is True
     await store.open()
     (writer,) = _writers() - before
     assert await store.write(history) > len(history)
@@ -196,3 +196,21 @@ async def test_two_syncs_through_one_store_do_not_share_the_lock(
         fd = try_flock(f"{tmp_path / 's.db'}.sync-lock")  # released when the first ends
         assert fd is not None
         release_flock(fd)
+
+
+async def test_in_thread_writer_syncs_whole_batches_exactly_once(tmp_path: Path) -> None:
+    async with (
+        Simulator(seed=2) as sim,
+        BomgarClient(sim.url, username="admin", password="s3cret-admin", allow_http=True) as bg,
+        SQLiteSessionStore(tmp_path / "s.db", write_process=False) as store,
+    ):
+        assert isinstance(store, SQLiteSessionStore)
+        assert store._write_while_pulled is False  # whole batches (see the store's docstring)
+        since = datetime.now(UTC) - timedelta(days=45)
+        result = await store.sync(bg.reporting.sync(since=since))
+        expected = {s.lsid: s async for s in bg.reporting.support_sessions(since, by="end")}
+        assert len(expected) > 50
+        assert {s.lsid: s async for s in _each(store)} == expected
+        assert result.sessions == len(expected)
+        assert await store.load_checkpoint() == result.checkpoint
+        assert (await store.sync(bg.reporting.sync(since=since))).sessions == 0

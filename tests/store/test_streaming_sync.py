@@ -18,7 +18,7 @@ from bomgar_async.reporting import catch_up
 from bomgar_async.reporting.catch_up import CatchUp, SyncProgress
 from bomgar_async.reporting.sync import SessionSync, SyncCheckpoint
 from bomgar_async.simulator import Simulator
-from bomgar_async.store import SessionStore, SQLiteSessionStore
+from bomgar_async.store import SessionStore
 from bomgar_async.store.rows import Rows
 
 UTC = timezone.utc
@@ -39,13 +39,6 @@ async def bg() -> AsyncIterator[BomgarClient]:
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(catch_up, "CHUNK", 3)  # several chunks a window
-
-
-@pytest.fixture(autouse=True)
-def write_while_pulled(monkeypatch: pytest.MonkeyPatch) -> None:
-    # SQLite writes whole batches by default (measured faster: see store/sqlite.py); the
-    # window-by-window path is checked on both stores all the same
-    monkeypatch.setattr(SQLiteSessionStore, "_write_while_pulled", True)
 
 
 def since() -> datetime:
