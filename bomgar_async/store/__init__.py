@@ -7,7 +7,8 @@ transaction; ``store.sessions(since, until)`` gives the same models back. ``sche
 tables, ``codec`` maps models to rows (one codec per product: ``rs`` Remote Support,
 ``pra`` Privileged Remote Access), ``base`` holds the interface and the sync loop
 (``streaming`` the loop that writes windows while they are pulled),
-``sqlite`` and ``postgres`` the two databases.
+``sqlite`` and ``postgres`` the two databases (``sqlite_writer`` the process SQLite writes
+through, ``sqlite_link`` the store's side of it).
 """
 
 from __future__ import annotations

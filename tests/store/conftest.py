@@ -1,13 +1,18 @@
 """Fixtures of the session store tests: ``store_factory`` opens stores of the parametrized
-kind (``sqlite`` on a temporary file, ``postgres`` on a fresh database of a real server)."""
+kind (``sqlite`` on a temporary file, ``postgres`` on a fresh database of a real server);
+``history`` is every closed session of a seeded simulator."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from bomgar_async import BomgarClient, SupportSession
+from bomgar_async.simulator import Simulator
 from bomgar_async.store import PostgresSessionStore, SessionStore, SQLiteSessionStore
 
 StoreFactory = Callable[[], SessionStore]
@@ -53,3 +58,18 @@ async def store(store_factory: StoreFactory) -> AsyncIterator[SessionStore]:
     opened = store_factory()
     await opened.open()
     return opened
+
+
+@pytest.fixture(scope="session")
+def history() -> list[SupportSession]:
+    """Every closed session of a seeded simulator (seed 3, 60 days), as the API gives them."""
+
+    async def pull() -> list[SupportSession]:
+        async with (
+            Simulator(seed=3) as sim,
+            BomgarClient(sim.url, username="admin", password="s3cret-admin", allow_http=True) as bg,
+        ):
+            since = datetime.now(timezone.utc) - timedelta(days=60)
+            return [s async for s in bg.reporting.support_sessions(since, by="end")]
+
+    return asyncio.run(pull())

@@ -6,33 +6,22 @@ PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
-from bomgar_async import BomgarClient, SupportSession
+from bomgar_async import SupportSession
 from bomgar_async.reporting.sync import SyncCheckpoint
-from bomgar_async.simulator import Simulator
 from bomgar_async.store import SessionStore
 
 UTC = timezone.utc
 
 
-@pytest.fixture(scope="module")
-def three() -> list[SupportSession]:
+@pytest.fixture
+def three(history: list[SupportSession]) -> list[SupportSession]:
     """Three closed sessions of a seeded simulator, as the API gives them."""
-
-    async def pull() -> list[SupportSession]:
-        async with (
-            Simulator(seed=3) as sim,
-            BomgarClient(sim.url, username="admin", password="s3cret-admin", allow_http=True) as bg,
-        ):
-            since = datetime.now(UTC) - timedelta(days=60)
-            return [s async for s in bg.reporting.support_sessions(since, by="end")][:3]
-
-    sessions = asyncio.run(pull())
-    assert len(sessions) == 3
-    return sessions
+    assert len(history) >= 3
+    return history[:3]
 
 
 async def _lsids(store: SessionStore) -> set[str]:

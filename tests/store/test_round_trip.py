@@ -4,37 +4,20 @@ SQLite and PostgreSQL; re-written sessions replace their rows."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import attrs
 import pytest
 
-from bomgar_async import BomgarClient, BomgarValidationError, SupportSession
+from bomgar_async import BomgarValidationError, SupportSession
 from bomgar_async.reporting.models import JumpGroup
 from bomgar_async.reporting.models.jump import CustomAttribute
 from bomgar_async.reporting.parse import parse_session_list
-from bomgar_async.simulator import Simulator
 from bomgar_async.store import SessionStore
 
 UTC = timezone.utc
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reporting"
-
-
-@pytest.fixture(scope="module")
-def history() -> list[SupportSession]:
-    """Every closed session of a seeded simulator, as the API gives them."""
-    import asyncio
-
-    async def pull() -> list[SupportSession]:
-        async with (
-            Simulator(seed=3) as sim,
-            BomgarClient(sim.url, username="admin", password="s3cret-admin", allow_http=True) as bg,
-        ):
-            since = datetime.now(UTC) - timedelta(days=60)
-            return [s async for s in bg.reporting.support_sessions(since, by="end")]
-
-    return asyncio.run(pull())
 
 
 async def _all(store: SessionStore, **query: object) -> list[SupportSession]:

@@ -52,21 +52,6 @@ async def _gone(pid: int, within: float = 10.0) -> bool:
     return False
 
 
-@pytest.fixture(scope="module")
-def history() -> list[SupportSession]:
-    """Closed sessions of a seeded simulator."""
-
-    async def pull() -> list[SupportSession]:
-        async with (
-            Simulator(seed=5) as sim,
-            BomgarClient(sim.url, username="admin", password="s3cret-admin", allow_http=True) as bg,
-        ):
-            since = datetime.now(UTC) - timedelta(days=60)
-            return [s async for s in bg.reporting.support_sessions(since, by="end")]
-
-    return asyncio.run(pull())
-
-
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 
 
