@@ -7,6 +7,8 @@ Three syncs of the same report, same windows and concurrency (``CatchUp()`` defa
   postgres  ``PostgresSessionStore(fresh database).sync(...)`` on $DATABASE_URL's server (a
             ``bench_store_*`` database is created and dropped each run), else a throw-away
             cluster started like the tests do; skipped when neither can be had
+  sqlite-thread  (``--thread-writer``) the same with ``write_process=False``: SQLite's writes in
+            the store's worker thread, as before the writer process
 one run of each in turn, ``--repeats`` times. Each figure is the median sessions/s (and rows/s)
 with min-max; the ratio is the store's median over the parse-only median. The target is a
 store run at >= 0.7x the parse-only rate (the store is not the bottleneck).
@@ -15,7 +17,7 @@ and the rate of encoding rows alone (done in the store's encoder thread, which c
 not see).
 
 Run: python -m benchmarks.bench_store [--quick] [--sessions 30000] [--repeats 5]
-     [--json bench_store.json] [--profile]
+     [--json bench_store.json] [--profile] [--thread-writer]
 """
 
 from __future__ import annotations
@@ -128,7 +130,9 @@ async def fresh_database(dsn: str) -> AsyncIterator[str]:
 Run = tuple[float, int, int]  # seconds, sessions, rows
 
 
-async def measure(sessions: int, repeats: int, profile: bool) -> dict[str, Any]:
+async def measure(
+    sessions: int, repeats: int, profile: bool, thread_writer: bool = False
+) -> dict[str, Any]:
     """Run the variants in turn, ``repeats`` times; the figures as a JSON-ready dict."""
     work = Path(tempfile.mkdtemp(prefix="bench-store-"))
     # submitted now: the PostgreSQL cluster (initdb mostly waits on disk) starts while the
@@ -136,6 +140,8 @@ async def measure(sessions: int, repeats: int, profile: bool) -> dict[str, Any]:
     starting = asyncio.get_running_loop().run_in_executor(None, postgres_server, work)
     server = pg_server = None
     runs: dict[str, list[Run]] = {"parse": [], "sqlite": [], "postgres": []}
+    if thread_writer:
+        runs = {"parse": [], "sqlite": [], "sqlite-thread": [], "postgres": []}
     try:
         try:
             server, url = start_simulator("--bulk-sessions", str(sessions))
@@ -148,6 +154,11 @@ async def measure(sessions: int, repeats: int, profile: bool) -> dict[str, Any]:
             lite = await into(SQLiteSessionStore(work / f"s{round_}.db"), url, since)
             assert lite[1] == parsed, (lite, parsed)
             runs["sqlite"].append(lite)
+            if thread_writer:
+                path = work / f"t{round_}.db"
+                threaded = await into(SQLiteSessionStore(path, write_process=False), url, since)
+                assert threaded[1] == parsed, (threaded, parsed)
+                runs["sqlite-thread"].append(threaded)
             if dsn is not None:
                 async with fresh_database(dsn) as database:
                     pg = await into(PostgresSessionStore(database), url, since)
@@ -238,11 +249,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, help=f"default 5 ({QUICK_REPEATS} with --quick)")
     parser.add_argument("--json", default="bench_store.json", help="where to write the figures")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--thread-writer",
+        action="store_true",
+        help="also SQLite with write_process=False (its writes in a thread, as before)",
+    )
     args = parser.parse_args(argv)
     sessions = QUICK_SESSIONS if args.quick else args.sessions
     repeats = args.repeats or (QUICK_REPEATS if args.quick else 5)
     command = command_of("bench_store", argv)
-    results = asyncio.run(measure(sessions, repeats, args.profile))
+    results = asyncio.run(measure(sessions, repeats, args.profile, args.thread_writer))
     results["command"] = command
     print(table(results))
     save(results, args.json)

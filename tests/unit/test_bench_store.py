@@ -3,6 +3,8 @@ speed is shown by the benchmark, never asserted by a test)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,3 +38,19 @@ def test_the_quick_run_reports_every_figure(quick_suite: dict[str, Any]) -> None
             assert figures["rows"] > figures["sessions"]  # child rows too
             assert figures["rows_s"]["min"] > 0
         assert f"| {variant} |" in quick_suite["_stdout"]
+
+
+@pytest.mark.timeout(600)
+def test_the_thread_writer_variant_stores_every_session(tmp_path: Path) -> None:
+    from benchmarks import bench_store
+
+    out = tmp_path / "store.json"
+    bench_store.main(["--quick", "--repeats", "1", "--thread-writer", "--json", str(out)])
+    results = json.loads(out.read_text())
+    assert results["command"].endswith("--thread-writer --json " + str(out))
+    variants = results["variants"]
+    assert list(variants)[:3] == ["parse", "sqlite", "sqlite-thread"]
+    threaded, parse = variants["sqlite-thread"], variants["parse"]
+    assert threaded["sessions"] == parse["sessions"] > 0  # every session stored
+    assert threaded["rows"] == variants["sqlite"]["rows"] > threaded["sessions"]
+    assert threaded["ratio"] > 0
