@@ -27,10 +27,9 @@ import asyncio
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,59 +39,24 @@ from .base import SessionStore
 from .errors import BomgarStoreError, SyncConflictError, SyncLockedError
 from .query import SessionQuery, select_lsids
 from .rows import SQLITE_VALUES, Parts, Row, Rows
-from .schema import CHECKPOINTS, CHILD_TABLES, MIGRATIONS, SESSIONS, ddl
+from .schema import CHECKPOINTS, CHILD_TABLES, SESSIONS
 from .sqlite_link import LocalLink, ProcessLink, Step, WriterLink
+from .sqlite_sql import (
+    BEGIN,
+    CHECKPOINT_SQL,
+    COMMIT,
+    chunks,
+    in_marks,
+    insert_sql,
+    load_rows,
+    migrate,
+    now_text,
+)
 from .sqlite_writer import open_writer_connection
 
 __all__ = ["SQLiteSessionStore"]
 
 T = TypeVar("T")
-_CHUNK = 500  # host parameters per IN (...) list
-
-
-def _now_text() -> str:
-    return SQLITE_VALUES.ts(datetime.now(timezone.utc))  # type: ignore[no-any-return]
-
-
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
-def _in(values: list[str]) -> str:
-    return ",".join("?" * len(values))
-
-
-_BEGIN: Step = ("BEGIN IMMEDIATE", (), False)
-_COMMIT: Step = ("COMMIT", (), False)
-_CHECKPOINT_SQL = "SELECT checkpoint FROM sync_checkpoints WHERE name = ?"
-
-
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Apply the schema versions ``conn``'s file has not seen, in one transaction."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version"
-            " (version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
-            " applied_at TEXT NOT NULL)"
-        )
-        have = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
-        newest = MIGRATIONS[-1][0]
-        if have > newest:
-            raise BomgarStoreError(f"the database has schema version {have}; this SDK {newest}")
-        for version, description in MIGRATIONS:
-            if version > have:
-                for statement in ddl("sqlite") if version == 1 else ():
-                    conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO schema_version VALUES (?, ?, ?)",
-                    (version, description, _now_text()),
-                )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 class SQLiteSessionStore(SessionStore):
@@ -167,7 +131,7 @@ class SQLiteSessionStore(SessionStore):
     def _open(self) -> None:
         conn = open_writer_connection(str(self.path), self.busy_timeout)
         try:
-            _migrate(conn)
+            migrate(conn)
         finally:
             conn.close()
         self._reader = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
@@ -212,7 +176,7 @@ class SQLiteSessionStore(SessionStore):
         """The checkpoint stored under ``name``."""
 
         def read() -> list[tuple[Any, ...]]:
-            return self._read_db().execute(_CHECKPOINT_SQL, (name,)).fetchall()
+            return self._read_db().execute(CHECKPOINT_SQL, (name,)).fetchall()
 
         found = await self._run(read)
         return SyncCheckpoint.from_json(found[0][0]) if found else None
@@ -245,40 +209,40 @@ class SQLiteSessionStore(SessionStore):
         async with self._writing:  # one write transaction at a time per store
             try:
                 await self._run(self._begin, expected)
-                yield _SQLiteWriter(self, _now_text())
-                await self._run(self._writer().run, [_COMMIT])
+                yield _SQLiteWriter(self, now_text())
+                await self._run(self._writer().run, [COMMIT])
             except BaseException:
                 await self._run_shielded(WriterLink.rollback)
                 raise
 
     def _begin(self, expected: tuple[str, str | None] | None) -> None:
         link = self._writer()
-        link.run([_BEGIN])
+        link.run([BEGIN])
         if expected is not None:
             name, text = expected
-            found = link.query(_CHECKPOINT_SQL, (name,))
+            found = link.query(CHECKPOINT_SQL, (name,))
             if (str(found[0][0]) if found else None) != text:
                 raise SyncConflictError(f"the checkpoint {name!r} changed under this sync")
 
     def _add_sync(self, rows: Rows, stored: str) -> int:
         link, sessions = self._writer(), rows.tables[SESSIONS.name]
         revisions: dict[str, int] = {}
-        for chunk in _chunks([row[0] for row in sessions]):
-            query = f"SELECT lsid, revision FROM sessions WHERE lsid IN ({_in(chunk)})"  # noqa: S608
+        for chunk in chunks([row[0] for row in sessions]):
+            query = f"SELECT lsid, revision FROM sessions WHERE lsid IN ({in_marks(chunk)})"  # noqa: S608
             revisions.update(link.query(query, chunk))
         steps: list[Step] = []
         if revisions:
             replaced = list(revisions)
             for table in (SESSIONS, *CHILD_TABLES):
-                for chunk in _chunks(replaced):
-                    delete = f"DELETE FROM {table.name} WHERE lsid IN ({_in(chunk)})"  # noqa: S608
+                for chunk in chunks(replaced):
+                    delete = f"DELETE FROM {table.name} WHERE lsid IN ({in_marks(chunk)})"  # noqa: S608
                     steps.append((delete, chunk, False))
         session_rows = [(*row, revisions.get(row[0], 0) + 1, stored) for row in sessions]
-        steps.append((_insert(SESSIONS.name, len(SESSIONS.columns)), session_rows, True))
+        steps.append((insert_sql(SESSIONS.name, len(SESSIONS.columns)), session_rows, True))
         for table in CHILD_TABLES:
             if rows.tables[table.name]:
                 steps.append(
-                    (_insert(table.name, len(table.columns)), rows.tables[table.name], True)
+                    (insert_sql(table.name, len(table.columns)), rows.tables[table.name], True)
                 )
         link.run(steps)
         return rows.count()
@@ -303,23 +267,9 @@ class SQLiteSessionStore(SessionStore):
         conn = self._read_db()
         conn.execute("BEGIN")  # one snapshot for the session rows and their parts
         try:
-            return self._load_rows(conn, lsids)
+            return load_rows(conn, lsids)
         finally:
             conn.execute("COMMIT")
-
-    @staticmethod
-    def _load_rows(conn: sqlite3.Connection, lsids: list[str]) -> tuple[list[Row], Parts]:
-        marks = _in(lsids)
-        found = {
-            row[0]: row
-            for row in conn.execute(f"SELECT * FROM sessions WHERE lsid IN ({marks})", lsids)  # noqa: S608
-        }
-        parts = Parts()
-        for table in CHILD_TABLES:
-            order = ", ".join(table.key)
-            sql = f"SELECT * FROM {table.name} WHERE lsid IN ({marks}) ORDER BY {order}"  # noqa: S608
-            parts.add(table.name, conn.execute(sql, lsids).fetchall())
-        return [found[lsid] for lsid in lsids if lsid in found], parts
 
 
 class _SQLiteWriter:
@@ -336,7 +286,3 @@ class _SQLiteWriter:
     async def move(self, name: str, checkpoint: str) -> None:
         """Store ``checkpoint`` under ``name``."""
         await self._store._run(self._store._move_sync, name, checkpoint, self._stored)
-
-
-def _insert(table: str, width: int) -> str:
-    return f"INSERT INTO {table} VALUES ({','.join('?' * width)})"  # noqa: S608
