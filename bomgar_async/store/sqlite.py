@@ -200,7 +200,7 @@ class SQLiteSessionStore(SessionStore):
         try:
             yield
         finally:
-            await self._run_shielded(WriterLink.unlock)
+            await self._run_shielded(lambda link: link.unlock())
 
     @asynccontextmanager
     async def _transaction(
@@ -212,7 +212,7 @@ class SQLiteSessionStore(SessionStore):
                 yield _SQLiteWriter(self, now_text())
                 await self._run(self._writer().run, [COMMIT])
             except BaseException:
-                await self._run_shielded(WriterLink.rollback)
+                await self._run_shielded(lambda link: link.rollback())
                 raise
 
     def _begin(self, expected: tuple[str, str | None] | None) -> None:

@@ -125,6 +125,23 @@ class ProcessLink(WriterLink):
             raise error(value)
         raise BomgarStoreError(f"the SQLite writer failed: {kind}: {value}")
 
+    def rollback(self) -> None:
+        """Roll back the open transaction; nothing to do when the writer has ended (its
+        end rolled the transaction back)."""
+        self._unless_ended("rollback")
+
+    def unlock(self) -> None:
+        """Release the sync lock; nothing to do when the writer has ended (its end
+        released the lock)."""
+        self._unless_ended("unlock")
+
+    def _unless_ended(self, op: str) -> None:
+        try:
+            self.request(op)
+        except BomgarStoreError:
+            if self._process.poll() is None:
+                raise
+
     def close(self) -> None:
         """End the child: it rolls back, releases the lock and exits (killed after 10 s)."""
         for stream in (self._requests, self._replies):

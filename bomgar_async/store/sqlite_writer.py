@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import signal
 import sqlite3
 import struct
 import sys
@@ -163,7 +164,10 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
 
 def main() -> None:
     """The child's entry point: the protocol on stdin/stdout (fd 1 is kept for the
-    replies only; anything else printing goes to stderr)."""
+    replies only; anything else printing goes to stderr). Ctrl-C in a terminal reaches
+    the whole process group: the writer ignores it and ends when its parent closes its
+    input, after the parent's own rollback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     serve(sys.stdin.buffer, replies)

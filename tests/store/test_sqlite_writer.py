@@ -108,8 +108,13 @@ async def test_a_killed_writer_is_a_store_error_not_a_hang(
         (writer,) = _writers() - before
         os.kill(writer, signal.SIGKILL)
         assert await _gone(writer)
-        with pytest.raises(BomgarStoreError, match=r"^the SQLite writer process (ended|failed)"):
+        with pytest.raises(
+            BomgarStoreError, match=r"^the SQLite writer process (ended|failed)"
+        ) as failed:
             await asyncio.wait_for(store.write(history[3:6]), 10)
+        assert failed.value.__context__ is None or not isinstance(
+            failed.value.__context__, BomgarStoreError
+        )  # the rollback after it did not fail too (the writer's end rolled back)
         # what was committed before stays readable
         assert len([s async for s in _each(store)]) == 3
 
@@ -199,3 +204,17 @@ async def test_in_thread_writer_syncs_whole_batches_exactly_once(tmp_path: Path)
         assert result.sessions == len(expected)
         assert await store.load_checkpoint() == result.checkpoint
         assert (await store.sync(bg.reporting.sync(since=since))).sessions == 0
+
+
+async def test_ctrl_c_in_a_terminal_leaves_the_writer_to_its_store(
+    tmp_path: Path, history: list[SupportSession]
+) -> None:
+    before = _writers()
+    async with SQLiteSessionStore(tmp_path / "s.db") as store:
+        assert isinstance(store, SQLiteSessionStore)
+        (writer,) = _writers() - before
+        os.kill(writer, signal.SIGINT)  # what Ctrl-C sends to the whole process group
+        assert not await _gone(writer, within=0.5)
+        assert await store.write(history[:4]) > 4  # the writer goes on
+        assert len([s async for s in _each(store)]) == 4
+    assert await _gone(writer)
