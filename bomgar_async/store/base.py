@@ -12,8 +12,8 @@ loop. A sync that hands out its windows while they are pulled (``bg.reporting.sy
 as it is parsed and inserted into its window's open transaction. Any other source of whole
 batches: a batch goes to the encoder as soon as it arrives, while the previous batch's
 transaction still runs, and its transaction inserts each chunk (:class:`Prepared`) as soon
-as it is encoded (SQLite and PostgreSQL do their part of an insert without holding Python's
-GIL).
+as it is encoded (the database does its part of an insert without Python's GIL: PostgreSQL
+in its server, SQLite in the store's writer process).
 """
 
 from __future__ import annotations
