@@ -15,6 +15,7 @@ import contextlib
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ __all__ = ["LocalLink", "ProcessLink", "Step", "WriterLink"]
 Step = tuple[str, Any, bool]  # sql, params (rows when many), executemany?
 _PIPE_SIZE = 1 << 20  # fewer GIL hand-overs while a big frame goes through the pipe
 _STOP_WAIT = 10.0
+_WORK_WAIT = 120.0  # seconds a request may run beyond the busy timeout
 
 
 class WriterLink(abc.ABC):
@@ -98,6 +100,10 @@ class ProcessLink(WriterLink):
         except OSError as err:
             raise BomgarStoreError(f"could not start the SQLite writer process: {err}") from err
         assert self._process.stdin is not None and self._process.stdout is not None
+        # A request's longest legitimate wait is SQLite's busy timeout (another writer's
+        # lock) plus the statements themselves (a chunk takes well under a second).
+        self.reply_timeout = busy_timeout + _WORK_WAIT
+        self._hung = False
         self._requests = self._process.stdin
         self._replies = self._process.stdout
         _widen(self._requests.fileno())
@@ -108,13 +114,21 @@ class ProcessLink(WriterLink):
             raise
 
     def request(self, op: str, *args: Any) -> Any:
-        """Send one request and wait for its reply."""
+        """Send one request and wait for its reply: at most :attr:`reply_timeout` seconds,
+        then the writer is killed (what it had not committed is rolled back)."""
+        watchdog = threading.Timer(self.reply_timeout, self._kill_hung)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             write_frame(self._requests, (op, *args))
             reply = read_frame(self._replies)
         except (OSError, ValueError) as err:  # a broken pipe, a closed file
-            raise BomgarStoreError(f"the SQLite writer process failed: {err}") from err
+            raise self._failed(f"the SQLite writer process failed: {err}") from err
+        finally:
+            watchdog.cancel()
         if reply is None:
+            if self._hung:
+                raise self._failed("")
             code = self._process.poll()
             raise BomgarStoreError(f"the SQLite writer process ended (exit code {code})")
         kind, value = reply
@@ -124,6 +138,15 @@ class ProcessLink(WriterLink):
         if isinstance(error, type) and issubclass(error, sqlite3.Error):
             raise error(value)
         raise BomgarStoreError(f"the SQLite writer failed: {kind}: {value}")
+
+    def _kill_hung(self) -> None:
+        self._hung = True
+        self._process.kill()
+
+    def _failed(self, message: str) -> BomgarStoreError:
+        if self._hung:
+            message = f"the SQLite writer did not answer in {self.reply_timeout:g} s (stopped)"
+        return BomgarStoreError(message)
 
     def rollback(self) -> None:
         """Roll back the open transaction; nothing to do when the writer has ended (its

@@ -131,3 +131,22 @@ def test_a_sqlite_error_in_the_child_is_the_same_sqlite_error_here(tmp_path: Pat
         assert link.query("SELECT ?", (3,)) == [(3,)]
     finally:
         link.close()
+
+
+def test_a_writer_that_stops_answering_is_killed_after_the_reply_timeout(tmp_path: Path) -> None:
+    link = ProcessLink(str(tmp_path / "w.db"), 2.0)
+    try:
+        assert link.reply_timeout == 2.0 + 120.0  # the busy timeout plus room for the work
+        assert link.query("SELECT 1") == [(1,)]
+        link.reply_timeout = 0.5
+        os.kill(link._process.pid, signal.SIGSTOP)  # alive, never answering
+        started = time.monotonic()
+        with pytest.raises(
+            BomgarStoreError, match=r"^the SQLite writer did not answer in 0.5 s \(stopped\)$"
+        ):
+            link.query("SELECT 2")
+        assert time.monotonic() - started < 5
+        assert link._process.wait(timeout=5) == -signal.SIGKILL
+        link.rollback()  # nothing to roll back any more: no second error
+    finally:
+        link.close()
