@@ -139,9 +139,8 @@ async def measure(
     # simulator does
     starting = asyncio.get_running_loop().run_in_executor(None, postgres_server, work)
     server = pg_server = None
-    runs: dict[str, list[Run]] = {"parse": [], "sqlite": [], "postgres": []}
-    if thread_writer:
-        runs = {"parse": [], "sqlite": [], "sqlite-thread": [], "postgres": []}
+    names = ["parse", "sqlite", *(["sqlite-thread"] if thread_writer else []), "postgres"]
+    runs: dict[str, list[Run]] = {name: [] for name in names}
     try:
         try:
             server, url = start_simulator("--bulk-sessions", str(sessions))

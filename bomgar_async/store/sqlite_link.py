@@ -22,7 +22,7 @@ from typing import Any
 from ..errors import BomgarConfigError
 from . import sqlite_writer
 from .errors import BomgarStoreError
-from .sqlite_writer import Writer, read_frame, write_frame
+from .sqlite_writer import Writer, open_writer_connection, read_frame, write_frame
 
 __all__ = ["LocalLink", "ProcessLink", "Step", "WriterLink"]
 
@@ -69,8 +69,7 @@ class LocalLink(WriterLink):
     """The writer's requests on a connection of this process (no child process)."""
 
     def __init__(self, path: str, busy_timeout: float) -> None:
-        self._writer = Writer()
-        self._writer.handle("open", [path, busy_timeout])
+        self._writer = Writer(open_writer_connection(path, busy_timeout))
 
     def request(self, op: str, *args: Any) -> Any:
         """Run one request here."""

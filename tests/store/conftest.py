@@ -1,6 +1,7 @@
 """Fixtures of the session store tests: ``store_factory`` opens stores of the parametrized
 kind (``sqlite`` on a temporary file, ``postgres`` on a fresh database of a real server);
-``history`` is every closed session of a seeded simulator."""
+``history`` is every closed session of a seeded simulator, ``bg`` a client of another
+(seed 2) running for the test."""
 
 from __future__ import annotations
 
@@ -73,3 +74,15 @@ def history() -> list[SupportSession]:
             return [s async for s in bg.reporting.support_sessions(since, by="end")]
 
     return asyncio.run(pull())
+
+
+@pytest.fixture
+async def bg() -> AsyncIterator[BomgarClient]:
+    """A client of a seeded simulator (seed 2) that runs for the test."""
+    async with (
+        Simulator(seed=2) as sim,
+        BomgarClient(
+            sim.url, username="admin", password="s3cret-admin", allow_http=True, retry_backoff=0.0
+        ) as client,
+    ):
+        yield client

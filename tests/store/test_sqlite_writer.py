@@ -11,13 +11,13 @@ import os
 import signal
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from bomgar_async import BomgarClient, BomgarValidationError, SupportSession
-from bomgar_async.simulator import Simulator
 from bomgar_async.store import BomgarStoreError, SQLiteSessionStore, SyncLockedError
 from bomgar_async.store.sqlite_link import ProcessLink
 from bomgar_async.store.sqlite_writer import read_frame, release_flock, try_flock, write_frame
@@ -50,6 +50,16 @@ async def _gone(pid: int, within: float = 10.0) -> bool:
             return True
         await asyncio.sleep(0.02)
     return False
+
+
+@asynccontextmanager
+async def _with_writer(path: Path) -> AsyncIterator[tuple[SQLiteSessionStore, int]]:
+    """An open store and the pid of its writer process."""
+    before = _writers()
+    async with SQLiteSessionStore(path) as store:
+        assert isinstance(store, SQLiteSessionStore)
+        (writer,) = _writers() - before
+        yield store, writer
 
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
@@ -101,11 +111,8 @@ def test_write_process_is_true_or_false(tmp_path: Path, bad: object) -> None:
 async def test_a_killed_writer_is_a_store_error_not_a_hang(
     tmp_path: Path, history: list[SupportSession]
 ) -> None:
-    before = _writers()
-    async with SQLiteSessionStore(tmp_path / "s.db") as store:
-        assert isinstance(store, SQLiteSessionStore)
+    async with _with_writer(tmp_path / "s.db") as (store, writer):
         await store.write(history[:3])
-        (writer,) = _writers() - before
         os.kill(writer, signal.SIGKILL)
         assert await _gone(writer)
         with pytest.raises(
@@ -188,12 +195,10 @@ async def test_two_syncs_through_one_store_do_not_share_the_lock(
         release_flock(fd)
 
 
-async def test_in_thread_writer_syncs_whole_batches_exactly_once(tmp_path: Path) -> None:
-    async with (
-        Simulator(seed=2) as sim,
-        BomgarClient(sim.url, username="admin", password="s3cret-admin", allow_http=True) as bg,
-        SQLiteSessionStore(tmp_path / "s.db", write_process=False) as store,
-    ):
+async def test_in_thread_writer_syncs_whole_batches_exactly_once(
+    tmp_path: Path, bg: BomgarClient
+) -> None:
+    async with SQLiteSessionStore(tmp_path / "s.db", write_process=False) as store:
         assert isinstance(store, SQLiteSessionStore)
         assert store._write_while_pulled is False  # whole batches (see the store's docstring)
         since = datetime.now(UTC) - timedelta(days=45)
@@ -209,10 +214,7 @@ async def test_in_thread_writer_syncs_whole_batches_exactly_once(tmp_path: Path)
 async def test_ctrl_c_in_a_terminal_leaves_the_writer_to_its_store(
     tmp_path: Path, history: list[SupportSession]
 ) -> None:
-    before = _writers()
-    async with SQLiteSessionStore(tmp_path / "s.db") as store:
-        assert isinstance(store, SQLiteSessionStore)
-        (writer,) = _writers() - before
+    async with _with_writer(tmp_path / "s.db") as (store, writer):
         os.kill(writer, signal.SIGINT)  # what Ctrl-C sends to the whole process group
         assert not await _gone(writer, within=0.5)
         assert await store.write(history[:4]) > 4  # the writer goes on

@@ -17,23 +17,11 @@ from bomgar_async import BomgarClient, BomgarProtocolError, BomgarValidationErro
 from bomgar_async.reporting import catch_up
 from bomgar_async.reporting.catch_up import CatchUp, SyncProgress
 from bomgar_async.reporting.sync import SessionSync, SyncCheckpoint
-from bomgar_async.simulator import Simulator
 from bomgar_async.store import SessionStore
 from bomgar_async.store.rows import Rows
 
 UTC = timezone.utc
 Event = tuple[Any, ...]
-
-
-@pytest.fixture
-async def bg() -> AsyncIterator[BomgarClient]:
-    async with (
-        Simulator(seed=2) as sim,
-        BomgarClient(
-            sim.url, username="admin", password="s3cret-admin", allow_http=True, retry_backoff=0.0
-        ) as client,
-    ):
-        yield client
 
 
 @pytest.fixture(autouse=True)

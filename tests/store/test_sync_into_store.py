@@ -12,7 +12,6 @@ import pytest
 
 from bomgar_async import BomgarClient, BomgarProtocolError, BomgarValidationError
 from bomgar_async.reporting.catch_up import CatchUp, SyncProgress
-from bomgar_async.simulator import Simulator
 from bomgar_async.store import (
     BomgarStoreError,
     SessionStore,
@@ -24,17 +23,6 @@ from bomgar_async.store import (
 from .conftest import StoreFactory
 
 UTC = timezone.utc
-
-
-@pytest.fixture
-async def bg() -> AsyncIterator[BomgarClient]:
-    async with (
-        Simulator(seed=2) as sim,
-        BomgarClient(
-            sim.url, username="admin", password="s3cret-admin", allow_http=True, retry_backoff=0.0
-        ) as client,
-    ):
-        yield client
 
 
 def since() -> datetime:
