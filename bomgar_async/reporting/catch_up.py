@@ -153,7 +153,7 @@ class WindowFeed(Generic[T]):
         fetch: Fetch[T],
         window: tuple[datetime, datetime],
         chunk_size: int,
-        on_chunk: Callable[[list[T]], Any] | None,
+        on_chunk: Callable[[list[T], tuple[datetime, datetime]], Any] | None,
     ) -> None:
         self.window = window
         self.count = 0
@@ -172,7 +172,7 @@ class WindowFeed(Generic[T]):
 
     def _push(self) -> None:
         chunk, self._current = self._current, []
-        token = self._on_chunk(chunk) if self._on_chunk is not None else None
+        token = self._on_chunk(chunk, self.window) if self._on_chunk is not None else None
         self._ready.append((chunk, token))
         self._wake.set()
 
@@ -218,12 +218,12 @@ async def stream_windows(
     plan: CatchUp,
     *,
     chunk_size: int | None = None,
-    on_chunk: Callable[[list[T]], Any] | None = None,
+    on_chunk: Callable[[list[T], tuple[datetime, datetime]], Any] | None = None,
 ) -> AsyncGenerator[WindowFeed[T], None]:
     """Pull ``[start, end)`` window by window as ``plan`` says, handing each window out
     (in window order) while it is still being pulled: its sessions come in chunks of
-    ``chunk_size`` as they are parsed, and ``on_chunk(chunk)`` runs for each chunk as soon
-    as it is complete, whether its window is the one handed out or one pulled ahead
+    ``chunk_size`` as they are parsed, and ``on_chunk(chunk, window)`` runs for each chunk
+    as soon as it is complete, whether its window is the one handed out or one pulled ahead
     (``chunk_size`` default: :data:`CHUNK`).
 
     The next window is handed out once the previous one is complete (taken or not).

@@ -166,7 +166,7 @@ class SessionSync(Generic[S]):
         *,
         catch_up: CatchUp | None = None,
         progress: ProgressCallback | None = None,
-        on_chunk: Callable[[list[S]], Any] | None = None,
+        on_chunk: Callable[[list[S], tuple[datetime, datetime]], Any] | None = None,
     ) -> AsyncGenerator[SyncWindow[S], None]:
         """The windows of :meth:`batches`, each handed out while it is still being pulled:
         its new sessions in chunks as they are parsed, then its batch (see
@@ -174,9 +174,10 @@ class SessionSync(Generic[S]):
         the next one.
 
         Args:
-            on_chunk: called with each chunk of sessions as soon as it has arrived, in any
-                window in flight (before it is known which of them are new); what it
-                returns comes back with the chunk (``SessionChunk.prepared``).
+            on_chunk: called with each chunk of sessions and its window's ``(start, end)``
+                as soon as the chunk has arrived, in any window in flight (before it is
+                known which of them are new); what it returns comes back with the chunk
+                (``SessionChunk.prepared``).
 
         Raises:
             BomgarValidationError: as :meth:`batches`.

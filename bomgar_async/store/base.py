@@ -9,7 +9,7 @@ the public methods on them. Sessions become rows through the codecs of
 Encoding runs in the store's own encoder thread, in chunks of sessions, never on the event
 loop. A sync that hands out its windows while they are pulled (``bg.reporting.sync``,
 ``bg.pra.sync``) is written by :mod:`~bomgar_async.store.streaming`: each chunk is encoded
-as it is parsed and inserted into its window's open transaction. Any other source of whole
+as it is parsed and inserted into the open transaction of the windows pulled with it. Any other source of whole
 batches: a batch goes to the encoder as soon as it arrives, while the previous batch's
 transaction still runs, and its transaction inserts each chunk (:class:`Prepared`) as soon
 as it is encoded (the database does its part of an insert without Python's GIL: PostgreSQL
@@ -74,7 +74,8 @@ class Writer(Protocol):
 
 @attrs.frozen(kw_only=True)
 class StoreSyncResult:
-    """What one :meth:`SessionStore.sync` run stored."""
+    """What one :meth:`SessionStore.sync` run stored: the batches (windows) committed, their
+    new sessions, the rows written and the checkpoint after them."""
 
     batches: int
     sessions: int
@@ -247,9 +248,10 @@ class SessionStore(abc.ABC):
 
         Each batch's sessions and its checkpoint (kept under ``name``) are written in one
         transaction, and the run starts from the stored checkpoint, so a crash at any point
-        loses nothing and repeats nothing. A ``bg.reporting.sync``/``bg.pra.sync`` window is
-        inserted chunk by chunk while it is pulled and committed once complete (one
-        transaction at a time, in window order; a window that fails part-way rolls back);
+        loses nothing and repeats nothing. The ``bg.reporting.sync``/``bg.pra.sync`` windows
+        pulled together share one transaction that takes each chunk as it arrives and
+        commits once they are all complete (one transaction at a time, in window order; a
+        window that fails part-way rolls its transaction back);
         for other sources, while one batch's transaction runs, the next batch is pulled and
         encoded (a failing pull lets it finish). The sync lock keeps a second sync out: it waits
         up to ``lock_timeout`` seconds, then raises ``SyncLockedError``.

@@ -3,27 +3,28 @@ while they are pulled (``bg.reporting.sync`` and ``bg.pra.sync``): each window i
 while it is parsed; :func:`sync_batches` for any other source of whole batches.
 
 Each chunk of sessions goes to the store's encoder thread the moment it is parsed, in
-whichever window it arrives. The window at the head (the oldest one not committed) has the
-one write transaction: it opens with the window, each chunk is inserted as soon as it is
-encoded, and it commits with the window's checkpoint once the window is complete. A later
-window that completes first waits, its chunks encoded, until the windows before it have
-committed. Nothing of a window is visible before its commit, and a window that fails or is
-cancelled part-way rolls its transaction back, so the exactly-once argument of whole
-batches holds unchanged; a report is no longer parsed first and written afterwards.
+whichever window it arrives. The windows pulled together share one write transaction (a
+:class:`~.window_group.Group`): a chunk of any of them is inserted as soon as it is encoded,
+and the transaction commits with the checkpoint after the last of them once all are
+complete (windows are still taken in window order; a chunk whose sessions may have been
+delivered before waits for its turn, see :mod:`~.window_group`). Nothing of a group is
+visible before its commit, and a group that fails or is cancelled part-way rolls back, so
+the exactly-once argument of whole batches holds unchanged: sessions and the checkpoint
+after them are committed together.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from concurrent.futures import Future
 from contextlib import aclosing
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..reporting.catch_up import CatchUp, ProgressCallback, SyncProgress
 from ..reporting.sync import SyncCheckpoint
-from ..reporting.sync_window import SessionChunk
-from .rows import Rows
+from .errors import BomgarStoreError
+from .window_group import Ahead, Group
 
 if TYPE_CHECKING:
     from .base import BatchSource, SessionStore
@@ -43,7 +44,7 @@ class WindowSource(Protocol):
         *,
         catch_up: CatchUp | None = None,
         progress: ProgressCallback | None = None,
-        on_chunk: Callable[[list[Any]], Any] | None = None,
+        on_chunk: Callable[[list[Any], tuple[datetime, datetime]], Any] | None = None,
     ) -> AsyncGenerator[Any, None]:
         """The sync's windows from ``checkpoint`` on (see ``SessionSync.windows``)."""
 
@@ -56,53 +57,78 @@ async def sync_windows(
     plan: CatchUp,
     progress: ProgressCallback | None,
 ) -> tuple[int, int, int, SyncCheckpoint | None]:
-    """Write ``source``'s windows into ``store``, one transaction a window, in window order
-    (see the module docstring). Returns the windows, sessions and rows committed, and the
-    last checkpoint."""
-    ahead: set[Future[Rows]] = set()  # encoding, their window not written yet
-
-    def encode(chunk: list[Any]) -> Future[Rows]:
-        future = store._encode_later(chunk)
-        ahead.add(future)
-        return future
-
+    """Write ``source``'s windows into ``store``: the windows pulled together in one
+    transaction, each chunk inserted as soon as it arrives, committed in window order (see
+    the module docstring). Returns the windows, sessions and rows committed, and the last
+    checkpoint."""
+    ahead = Ahead(store, _starting_seen(source, checkpoint))
     batches = sessions = rows = 0
     expected = None if checkpoint is None else checkpoint.to_json()
-    windows = source.windows(checkpoint, catch_up=plan, on_chunk=encode)
+    windows = source.windows(checkpoint, catch_up=plan, on_chunk=ahead.on_chunk)
     try:
         async with aclosing(windows):
-            async for window in windows:
-                written = 0
+            window = await anext(windows, None)
+            while window is not None:
                 async with store._transaction((name, expected)) as writer:
-                    async for chunk in window.chunks():
-                        encoded = _encoded(store, chunk, ahead)
-                        if encoded is not None:
-                            written += await writer.add(await asyncio.wrap_future(encoded))
-                    batch = window.batch
-                    text = batch.checkpoint.to_json()
-                    await writer.move(name, text)
-                expected, checkpoint = text, batch.checkpoint
-                batches, rows = batches + 1, rows + written
-                sessions += len(batch.sessions)
-                if progress is not None and batch.progress is not None:
-                    progress(batch.progress)
+                    group = Group(writer, asyncio.current_task())
+                    try:
+                        done, window = await _group(ahead, group, window, windows)
+                        written = await group.drain()
+                        last = done[-1].checkpoint
+                        await writer.move(name, last.to_json())
+                    except asyncio.CancelledError:
+                        _raise_insert_error(group)
+                        raise
+                    finally:
+                        await group.stop()
+                ahead.committed()
+                expected, checkpoint = last.to_json(), last
+                batches, rows = batches + len(done), rows + written
+                for batch in done:
+                    sessions += len(batch.sessions)
+                    if progress is not None and batch.progress is not None:
+                        progress(batch.progress)
     finally:
-        for future in ahead:  # windows that will not be written
-            future.cancel()
+        ahead.cancel()
     return batches, sessions, rows, checkpoint
 
 
-def _encoded(
-    store: SessionStore, chunk: SessionChunk[Any], ahead: set[Future[Rows]]
-) -> Future[Rows] | None:
-    """The rows of ``chunk``'s new sessions: encoded on arrival when every session of it is
-    new (the usual case), else encoded again from the new ones only."""
-    future: Future[Rows] = chunk.prepared
-    ahead.discard(future)
-    if chunk.whole:
-        return future
-    future.cancel()
-    return store._encode_later(list(chunk.sessions)) if chunk.sessions else None
+async def _group(
+    ahead: Ahead, group: Group, window: Any, windows: AsyncIterator[Any]
+) -> tuple[list[Any], Any]:
+    """Take the windows of ``group`` in order, from ``window`` on: their chunks not
+    inserted on arrival are queued in turn. Returns their batches and the next window
+    (``None`` at the end)."""
+    ahead.open(group)
+    done: list[Any] = []
+    while True:
+        async for chunk in window.chunks():
+            ahead.take(chunk, group)
+        group.accepting = False
+        done.append(window.batch)
+        following = await anext(windows, None)
+        if not group.waits_beyond(window.batch.window):
+            return done, following
+        if following is None:  # pragma: no cover - a member window is always handed out
+            raise BomgarStoreError("a window with rows in the transaction never came")
+        window = following
+
+
+def _raise_insert_error(group: Group) -> None:
+    """Raise what stopped ``group``'s inserts (they cancel the sync to stop it at once)."""
+    if group.error is not None:
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+        raise group.error
+
+
+def _starting_seen(source: WindowSource, checkpoint: SyncCheckpoint | None) -> Any:
+    """The lsids the run starts knowing, when the store can tell (a source that keeps its
+    own checkpoint may start from one the store does not see)."""
+    if checkpoint is not None:
+        return checkpoint.seen
+    return {} if getattr(source, "store", None) is None else None
 
 
 async def sync_batches(

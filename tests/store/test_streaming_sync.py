@@ -1,7 +1,8 @@
-"""store.sync writes each window while it is pulled: its transaction takes the window's
-chunks as they are parsed and commits with the checkpoint when the window is complete;
-one transaction at a time, in window order; a window that fails or is cancelled part-way
-leaves nothing of itself. SQLite and PostgreSQL, against the simulator."""
+"""store.sync writes each window while it is pulled: the windows pulled together share a
+transaction that takes their chunks as they are parsed, whichever window comes first, and
+commits with the checkpoint once they are complete; one transaction at a time, in window
+order; a window that fails or is cancelled part-way leaves nothing of its transaction.
+SQLite and PostgreSQL, against the simulator."""
 
 from __future__ import annotations
 
@@ -33,9 +34,14 @@ def since() -> datetime:
     return datetime.now(UTC) - timedelta(days=45)
 
 
-def spy(store: SessionStore, events: list[Event], monkeypatch: pytest.MonkeyPatch) -> None:
+def spy(
+    store: SessionStore,
+    events: list[Event],
+    monkeypatch: pytest.MonkeyPatch,
+    added: dict[int, list[str]] | None = None,
+) -> None:
     """Record the store's transactions: begin, add (sessions), move (cursor), commit or
-    rollback."""
+    rollback; ``added``: each add's lsids, by the add's index in ``events``."""
     real = store._transaction
 
     class Writer:
@@ -43,6 +49,8 @@ def spy(store: SessionStore, events: list[Event], monkeypatch: pytest.MonkeyPatc
             self.inner = inner
 
         async def add(self, rows: Rows) -> int:
+            if added is not None:
+                added[len(events)] = [row[0] for row in rows.tables["sessions"]]
             events.append(("add", len(rows.tables["sessions"])))
             written: int = await self.inner.add(rows)
             return written
@@ -148,11 +156,12 @@ async def test_a_window_failing_mid_stream_rolls_back_and_nothing_of_it_is_visib
     assert again.sessions == len(expected) - len(stored)
 
 
-async def test_windows_commit_in_order_with_progress_after_each_commit(
+async def test_windows_pulled_together_share_one_transaction_committed_in_order(
     store: SessionStore, bg: BomgarClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     events: list[Event] = []
-    spy(store, events, monkeypatch)
+    added: dict[int, list[str]] = {}
+    spy(store, events, monkeypatch, added)
     launched: list[datetime] = []
 
     async def pull(start: datetime, end: datetime, **kw: Any) -> AsyncIterator[Any]:
@@ -168,17 +177,31 @@ async def test_windows_commit_in_order_with_progress_after_each_commit(
 
     plan = CatchUp(concurrency=4, max_window=timedelta(days=2))
     result = await store.sync(sync_of(bg, pull), catch_up=plan, progress=progress)
-    moves = [e[1] for e in events if e[0] == "move"]
-    assert moves == sorted(moves) and len(moves) == len(set(moves)) == result.batches
-    pulled = [e[1] for e in events if e[0] == "pulled"]
-    assert pulled != sorted(pulled)  # windows did complete out of order ...
-    steps = [e for e in events if e[0] in ("begin", "move", "commit", "rollback", "progress")]
-    for i in range(result.batches):  # ... yet one transaction at a time, in order
-        begin, move, commit, done = steps[4 * i : 4 * i + 4]
-        assert (begin, move[0], commit) == (("begin",), "move", ("commit",))
-        assert done == ("progress", move[1], i + 1)  # progress after its commit
     expected = {s.lsid: s async for s in bg.reporting.support_sessions(since(), by="end")}
     assert {s.lsid: s async for s in store.sessions(by="end")} == expected
+    moves = [e[1] for e in events if e[0] == "move"]
+    assert moves == sorted(moves) and len(moves) == len(set(moves))
+    assert 1 < len(moves) < result.batches  # several windows to a transaction
+    steps = [e for e in events if e[0] in ("begin", "move", "commit", "rollback", "progress")]
+    done = 0
+    for segment in transactions(steps):  # one transaction at a time, in order
+        assert segment[:1] == [("begin",)] and segment[1][0] == "move"
+        assert segment[2] == ("commit",)  # then progress for each of its windows
+        reports = segment[3:]
+        assert reports and all(r[0] == "progress" for r in reports)
+        assert [r[2] for r in reports] == list(range(done + 1, done + 1 + len(reports)))
+        assert reports[-1][1] == segment[1][1]  # the last one's cursor is the checkpoint
+        done += len(reports)
+    assert done == result.batches
+    early = 0  # rows of a later window inserted before an earlier one was pulled
+    for segment_start, event in enumerate(events):
+        if event[0] != "add":
+            continue
+        ended = max(expected[lsid].end_time for lsid in added[segment_start])
+        later = events[segment_start:]
+        cut = later.index(("commit",))
+        early += any(e[0] == "pulled" and e[1] <= ended for e in later[:cut])
+    assert early > 0
 
 
 async def test_a_cancelled_sync_leaves_nothing_of_its_open_window(
@@ -220,7 +243,9 @@ async def test_a_cancelled_sync_leaves_nothing_of_its_open_window(
 async def test_batches_and_windows_deliver_the_same(bg: BomgarClient) -> None:
     plan, start = CatchUp(concurrency=3, max_window=timedelta(days=2)), since()
     batches = [b async for b in bg.reporting.sync(since=start).batches(catch_up=plan)]
-    windows = bg.reporting.sync(since=start).windows(catch_up=plan, on_chunk=len)
+    windows = bg.reporting.sync(since=start).windows(
+        catch_up=plan, on_chunk=lambda chunk, _window: len(chunk)
+    )
     streamed = []
     async for window in windows:
         chunks = [c async for c in window.chunks()]
