@@ -9,11 +9,11 @@ the public methods on them. Sessions become rows through the codecs of
 Encoding runs in the store's own encoder thread, in chunks of sessions, never on the event
 loop. A sync that hands out its windows while they are pulled (``bg.reporting.sync``,
 ``bg.pra.sync``) is written by :mod:`~bomgar_async.store.streaming`: each chunk is encoded
-as it is parsed and inserted into the open transaction of the windows pulled with it. Any other source of whole
-batches: a batch goes to the encoder as soon as it arrives, while the previous batch's
-transaction still runs, and its transaction inserts each chunk (:class:`Prepared`) as soon
-as it is encoded (the database does its part of an insert without Python's GIL: PostgreSQL
-in its server, SQLite in the store's writer process).
+as it is parsed and inserted into the open transaction of the windows pulled with it. Any
+other source of whole batches: a batch goes to the encoder as soon as it arrives, while the
+previous batch's transaction still runs, and its transaction inserts each chunk
+(:class:`Prepared`) as soon as it is encoded (the database does its part of an insert
+without Python's GIL: PostgreSQL in its server, SQLite in the store's writer process).
 """
 
 from __future__ import annotations

@@ -16,20 +16,30 @@ The protocol, on the child's stdin and stdout: frames of an 8-byte big-endian le
 order), ``rollback`` (the open transaction, if any), ``lock``/``unlock`` (the store's sync
 lock: an exclusive ``flock``, held by the child, so it lasts as long as the transaction it
 guards). End of stdin (the parent closed it, or died) rolls back whatever is not committed,
-releases the lock and ends the process.
+releases the lock and ends the process. After a commit, a thread of the child checkpoints
+the WAL (see :class:`Writer`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import signal
 import sqlite3
 import struct
 import sys
+import threading
 from typing import IO, Any
 
-__all__ = ["Writer", "open_writer_connection", "read_frame", "try_flock", "write_frame"]
+__all__ = [
+    "Checkpointer",
+    "Writer",
+    "open_writer_connection",
+    "read_frame",
+    "try_flock",
+    "write_frame",
+]
 
 _HEADER = struct.Struct(">Q")
 
@@ -91,11 +101,20 @@ def release_flock(fd: int) -> None:
 
 class Writer:
     """The ops of the protocol on one connection (the child's, or the parent's own when
-    the store writes in a thread)."""
+    the store writes in a thread).
+
+    On a connection this writer opens (``open``), the WAL is checkpointed by a
+    :class:`Checkpointer` after each commit instead of inside the ``COMMIT`` (SQLite's
+    automatic checkpoint): copying a big transaction's pages back into the database file
+    takes about a second, which the next request (the unlock at the end of a sync, the next
+    transaction) then does not wait for. The commit itself is durable once it is in the WAL
+    (``synchronous=FULL``).
+    """
 
     def __init__(self, conn: sqlite3.Connection | None = None) -> None:
         self.conn = conn
         self.lock_fd: int | None = None
+        self.checkpointer: Checkpointer | None = None
 
     def _db(self) -> sqlite3.Connection:
         if self.conn is None:
@@ -106,6 +125,8 @@ class Writer:
         """Run one request; its reply value."""
         if op == "open":
             self.conn = open_writer_connection(args[0], args[1])
+            self.conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer's job
+            self.checkpointer = Checkpointer(args[0], args[1])
             return None
         if op == "query":
             return self._db().execute(args[0], args[1]).fetchall()
@@ -113,6 +134,8 @@ class Writer:
             conn = self._db()
             for sql, params, many in args[0]:
                 (conn.executemany if many else conn.execute)(sql, params)
+                if sql == "COMMIT" and self.checkpointer is not None:
+                    self.checkpointer.request()
             return None
         if op == "rollback":
             if self.conn is not None and self.conn.in_transaction:
@@ -135,13 +158,54 @@ class Writer:
             release_flock(fd)
 
     def close(self) -> None:
-        """Roll back what is not committed, close the connection, release the lock."""
+        """Roll back what is not committed, close the connection (after the checkpoint
+        running, if any), release the lock."""
         try:
+            if self.checkpointer is not None:
+                self.checkpointer.close()
             if self.conn is not None:
                 self.conn.close()  # an open transaction is rolled back
         finally:
-            self.conn = None
+            self.conn = self.checkpointer = None
             self.unlock()
+
+
+class Checkpointer:
+    """A thread with a connection of its own that checkpoints the WAL (``PASSIVE``: never
+    blocking the writer or readers) each time it is asked, while the writer goes on."""
+
+    def __init__(self, path: str, busy_timeout: float) -> None:
+        self._path = path
+        self._busy_timeout = busy_timeout
+        self._due = threading.Event()
+        self._stopping = False
+        self.done = 0  # checkpoints run (for tests)
+        self._thread = threading.Thread(target=self._run, name="checkpoint", daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        """Checkpoint soon (requests while one runs make one more)."""
+        self._due.set()
+
+    def _run(self) -> None:
+        conn = sqlite3.connect(self._path, timeout=self._busy_timeout, isolation_level=None)
+        try:
+            while True:
+                self._due.wait()
+                self._due.clear()
+                if self._stopping:
+                    return
+                with contextlib.suppress(sqlite3.Error):  # the next one, or closing, retries
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                self.done += 1
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        """Stop, after the checkpoint running (if any)."""
+        self._stopping = True
+        self._due.set()
+        self._thread.join()
 
 
 def serve(requests: IO[bytes], replies: IO[bytes]) -> None:

@@ -16,6 +16,8 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -387,3 +389,71 @@ def test_main_keeps_stdout_for_the_replies_and_sends_prints_to_stderr() -> None:
     assert _replies(replies) == [("ProgrammingError", "the writer has no open connection")]
     assert done.stdout == replies.getvalue()
     assert b"noise on stdout" in done.stderr
+
+
+# --- the WAL checkpoint after a commit, in the writer's checkpoint thread -----------------
+
+
+def _big_commit() -> list[Any]:
+    rows = [(n, "x" * 200) for n in range(3000)]
+    return [
+        ("BEGIN IMMEDIATE", (), False),
+        ("INSERT INTO t VALUES (?, ?)", rows, True),
+        ("COMMIT", (), False),
+    ]
+
+
+def _grows(db: Path, beyond: int) -> bool:
+    deadline = time.monotonic() + 10
+    while db.stat().st_size <= beyond:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_a_commit_is_checkpointed_by_the_checkpoint_thread(writer: Writer, tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    checkpointer = writer.checkpointer
+    assert checkpointer is not None
+    assert writer._db().execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)  # not in COMMIT
+    before = db.stat().st_size
+    writer.handle("run", [_big_commit()[:2]])
+    assert checkpointer.done == 0  # nothing committed: nothing asked
+    writer.handle("run", [_big_commit()[2:]])
+    assert _grows(db, before + 3000 * 200)  # the pages went back into the database file
+    writer.close()
+    assert checkpointer.done == 1 and writer.checkpointer is None
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM t").fetchone() == (3000,)
+    finally:
+        conn.close()
+
+
+def test_a_connection_the_writer_did_not_open_keeps_sqlites_own_checkpoints(
+    tmp_path: Path,
+) -> None:
+    conn = open_writer_connection(str(tmp_path / "own.db"), 5.0)
+    writer = Writer(conn)
+    try:
+        writer.handle("run", [[("CREATE TABLE t (a INTEGER, b TEXT)", (), False)]])
+        writer.handle("run", [_big_commit()])
+        assert writer.checkpointer is None
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)
+    finally:
+        writer.close()
+
+
+def test_closing_waits_for_the_checkpoint_and_stops_its_thread(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    requests = _frames(
+        ("open", str(db), 2.0),
+        ("run", [("CREATE TABLE t (a INTEGER, b TEXT)", (), False)]),
+        ("run", _big_commit()),
+    )
+    replies = io.BytesIO()
+    serve(requests, replies)  # the end of the requests closes the writer
+    assert _replies(replies) == [("ok", None)] * 3
+    assert db.stat().st_size > 3000 * 200  # checkpointed before the writer ended
+    assert "checkpoint" not in {thread.name for thread in threading.enumerate()}
