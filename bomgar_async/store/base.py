@@ -19,8 +19,7 @@ without Python's GIL: PostgreSQL in its server, SQLite in the store's writer pro
 from __future__ import annotations
 
 import abc
-import asyncio
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
@@ -33,6 +32,7 @@ from ..errors import BomgarValidationError
 from ..reporting.catch_up import CatchUp, ProgressCallback
 from ..reporting.sync import SyncCheckpoint
 from .codec import codec_for, codec_of_product
+from .prepared import Prepared
 from .query import SessionQuery
 from .rows import Parts, Row, Rows, Values
 from .streaming import WindowSource, sync_batches, sync_windows
@@ -81,36 +81,6 @@ class StoreSyncResult:
     sessions: int
     rows: int
     checkpoint: SyncCheckpoint | None
-
-
-class Prepared:
-    """A batch of sessions on its way to rows: the lsids it replaces (a repeated lsid
-    counts once, its last session wins) and the chunks of rows being encoded, in order."""
-
-    __slots__ = ("chunks", "lsids")
-
-    def __init__(self, lsids: list[str], chunks: list[Future[Rows]]) -> None:
-        self.lsids = lsids
-        self.chunks = chunks
-
-    def rows(self) -> Iterator[Rows]:
-        """Each chunk's rows, waiting for its encoding (blocks: for a worker thread).
-
-        Raises:
-            BomgarValidationError: a session no codec maps.
-        """
-        for chunk in self.chunks:
-            yield chunk.result()
-
-    async def rows_async(self) -> AsyncIterator[Rows]:
-        """Each chunk's rows, awaiting its encoding (for the event loop)."""
-        for chunk in self.chunks:
-            yield await asyncio.wrap_future(chunk)
-
-    def cancel(self) -> None:
-        """Drop the chunks not encoded yet (their batch will not be written)."""
-        for chunk in self.chunks:
-            chunk.cancel()
 
 
 class SessionStore(abc.ABC):
