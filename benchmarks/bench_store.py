@@ -9,6 +9,8 @@ Three syncs of the same report, same windows and concurrency (``CatchUp()`` defa
             cluster started like the tests do; skipped when neither can be had
   sqlite-thread  (``--thread-writer``) the same with ``write_process=False``: SQLite's writes in
             the store's worker thread, as before the writer process
+  sqlite-in-order  (``--in-order``) SQLite with every chunk inserted in window order, one
+            transaction a window (as before the windows pulled together shared one)
 one run of each in turn, ``--repeats`` times. Each figure is the median sessions/s (and rows/s)
 with min-max; the ratio is the store's median over the parse-only median. The target is a
 store run at >= 0.7x the parse-only rate (the store is not the bottleneck).
@@ -17,7 +19,7 @@ and the rate of encoding rows alone (done in the store's encoder thread, which c
 not see).
 
 Run: python -m benchmarks.bench_store [--quick] [--sessions 30000] [--repeats 5]
-     [--json bench_store.json] [--profile] [--thread-writer]
+     [--json bench_store.json] [--profile] [--thread-writer] [--in-order]
 """
 
 from __future__ import annotations
@@ -130,8 +132,19 @@ async def fresh_database(dsn: str) -> AsyncIterator[str]:
 Run = tuple[float, int, int]  # seconds, sessions, rows
 
 
+def in_order_store(path: Path) -> SQLiteSessionStore:
+    """A SQLite store that inserts every chunk in window order, one transaction a window."""
+    store = SQLiteSessionStore(path)
+    store._insert_on_arrival = False
+    return store
+
+
 async def measure(
-    sessions: int, repeats: int, profile: bool, thread_writer: bool = False
+    sessions: int,
+    repeats: int,
+    profile: bool,
+    thread_writer: bool = False,
+    in_order: bool = False,
 ) -> dict[str, Any]:
     """Run the variants in turn, ``repeats`` times; the figures as a JSON-ready dict."""
     work = Path(tempfile.mkdtemp(prefix="bench-store-"))
@@ -139,7 +152,11 @@ async def measure(
     # simulator does
     starting = asyncio.get_running_loop().run_in_executor(None, postgres_server, work)
     server = pg_server = None
-    names = ["parse", "sqlite", *(["sqlite-thread"] if thread_writer else []), "postgres"]
+    extra = [
+        *(["sqlite-thread"] if thread_writer else []),
+        *(["sqlite-in-order"] if in_order else []),
+    ]
+    names = ["parse", "sqlite", *extra, "postgres"]
     runs: dict[str, list[Run]] = {name: [] for name in names}
     try:
         try:
@@ -158,6 +175,10 @@ async def measure(
                 threaded = await into(SQLiteSessionStore(path, write_process=False), url, since)
                 assert threaded[1] == parsed, (threaded, parsed)
                 runs["sqlite-thread"].append(threaded)
+            if in_order:
+                ordered = await into(in_order_store(work / f"o{round_}.db"), url, since)
+                assert ordered[1] == parsed, (ordered, parsed)
+                runs["sqlite-in-order"].append(ordered)
             if dsn is not None:
                 async with fresh_database(dsn) as database:
                     pg = await into(PostgresSessionStore(database), url, since)
@@ -253,11 +274,18 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="also SQLite with write_process=False (its writes in a thread, as before)",
     )
+    parser.add_argument(
+        "--in-order",
+        action="store_true",
+        help="also SQLite inserting in window order, one transaction a window (as before)",
+    )
     args = parser.parse_args(argv)
     sessions = QUICK_SESSIONS if args.quick else args.sessions
     repeats = args.repeats or (QUICK_REPEATS if args.quick else 5)
     command = command_of("bench_store", argv)
-    results = asyncio.run(measure(sessions, repeats, args.profile, args.thread_writer))
+    results = asyncio.run(
+        measure(sessions, repeats, args.profile, args.thread_writer, args.in_order)
+    )
     results["command"] = command
     print(table(results))
     save(results, args.json)

@@ -91,6 +91,10 @@ class SessionStore(abc.ABC):
     #: write each window while it is pulled (see :mod:`~bomgar_async.store.streaming`);
     #: otherwise whole batches, each written while the next is pulled
     _write_while_pulled = True
+    #: insert a chunk of any window pulled together as soon as it arrives (see
+    #: :mod:`~bomgar_async.store.window_group`); otherwise in window order, one transaction a
+    #: window (kept to compare the two: ``benchmarks.bench_store --in-order``)
+    _insert_on_arrival = True
 
     async def __aenter__(self) -> SessionStore:
         await self.open()

@@ -61,7 +61,8 @@ async def sync_windows(
     transaction, each chunk inserted as soon as it arrives, committed in window order (see
     the module docstring). Returns the windows, sessions and rows committed, and the last
     checkpoint."""
-    ahead = Ahead(store, _starting_seen(source, checkpoint))
+    seen = _starting_seen(source, checkpoint) if store._insert_on_arrival else None
+    ahead = Ahead(store, seen)
     batches = sessions = rows = 0
     expected = None if checkpoint is None else checkpoint.to_json()
     windows = source.windows(checkpoint, catch_up=plan, on_chunk=ahead.on_chunk)

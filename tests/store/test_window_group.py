@@ -257,3 +257,28 @@ async def test_a_dropped_encoding_is_a_store_error_not_a_silent_loss() -> None:
     with pytest.raises(asyncio.CancelledError):
         await owner  # the sync is stopped at once
     await group.stop()
+
+
+async def test_in_window_order_each_window_is_its_own_transaction(
+    store: SessionStore, bg: BomgarClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[Event] = []
+    spy(store, events, monkeypatch)
+    store._insert_on_arrival = False  # as before the windows pulled together shared one
+    calls = 0
+
+    async def pull(start: datetime, end: datetime, **kw: Any) -> AsyncIterator[Any]:
+        nonlocal calls
+        calls += 1
+        slow = calls % 4 == 1  # the first of each four is the slowest
+        async for session in bg.reporting.ended_between(start, end, **kw):
+            await asyncio.sleep(0.03 if slow else 0)
+            yield session
+
+    inner = bg.reporting.sync(since=since())
+    source = SessionSync(pull, since=since(), clock=inner._clock)
+    result = await store.sync(source, catch_up=CatchUp(concurrency=4, max_window=timedelta(days=2)))
+    assert len([e for e in events if e[0] == "move"]) == result.batches > 4
+    assert len(transactions(events)) == result.batches
+    expected = {s.lsid: s async for s in bg.reporting.support_sessions(since(), by="end")}
+    assert {s.lsid: s async for s in store.sessions(by="end")} == expected

@@ -43,9 +43,9 @@ def test_the_quick_run_reports_every_figure(quick_suite: dict[str, Any]) -> None
 
 
 @pytest.mark.timeout(600)
-def test_the_thread_writer_variant_stores_every_session(tmp_path: Path) -> None:
+def test_the_thread_writer_and_in_order_variants_store_every_session(tmp_path: Path) -> None:
     out = tmp_path / "store.json"
-    args = ["--quick", "--repeats", "1", "--thread-writer", "--json", str(out)]
+    args = ["--quick", "--repeats", "1", "--thread-writer", "--in-order", "--json", str(out)]
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_store", *args],
         cwd=Path(__file__).resolve().parents[2],
@@ -55,12 +55,14 @@ def test_the_thread_writer_variant_stores_every_session(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "| sqlite-thread |" in done.stdout
+    assert "| sqlite-thread |" in done.stdout and "| sqlite-in-order |" in done.stdout
     results = json.loads(out.read_text())
-    assert results["command"].endswith("--thread-writer --json " + str(out))
+    assert results["command"].endswith("--thread-writer --in-order --json " + str(out))
     variants = results["variants"]
-    assert list(variants)[:3] == ["parse", "sqlite", "sqlite-thread"]
+    assert list(variants)[:4] == ["parse", "sqlite", "sqlite-thread", "sqlite-in-order"]
     threaded, parse = variants["sqlite-thread"], variants["parse"]
     assert threaded["sessions"] == parse["sessions"] > 0  # every session stored
     assert threaded["rows"] == variants["sqlite"]["rows"] > threaded["sessions"]
     assert threaded["ratio"] > 0
+    ordered = variants["sqlite-in-order"]
+    assert ordered["sessions"] == parse["sessions"] and ordered["rows"] == threaded["rows"]
