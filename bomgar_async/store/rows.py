@@ -32,6 +32,19 @@ class Rows:
         """The number of rows, all tables together."""
         return sum(len(rows) for rows in self.tables.values())
 
+    def lsids(self) -> list[str]:
+        """The sessions' lsids, in order."""
+        return [row[0] for row in self.tables[SESSIONS.name]]
+
+    @classmethod
+    def joined(cls, parts: list[Rows]) -> Rows:
+        """One :class:`Rows` holding every row of ``parts``, in order."""
+        rows = cls()
+        for name, table in rows.tables.items():
+            for part in parts:
+                table.extend(part.tables[name])
+        return rows
+
 
 class Parts:
     """The child rows of loaded sessions, grouped by table and then by lsid."""

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 __all__ = ["Ahead", "Group", "Pending"]
 
 Window = tuple[datetime, datetime]
+JOIN = 8
+"""The most queued chunks one insert takes (see ``Group._joined``)."""
 
 
 class Pending:
@@ -97,8 +99,10 @@ class Group:
             while True:
                 while self._queue:
                     rows = await _encoded(self._queue[0])
+                    rows, taken = self._joined(rows)
                     self.rows += await self.writer.add(rows)
-                    self._queue.popleft()
+                    for _ in range(taken):
+                        self._queue.popleft()
                 self._idle.set()
                 self._wake.clear()
                 await self._wake.wait()
@@ -113,6 +117,28 @@ class Group:
             self.error = err
             if self._owner is not None:
                 self._owner.cancel()
+
+    def _joined(self, first: Rows) -> tuple[Rows, int]:
+        """``first`` with the rows of the chunks queued after it that are encoded already
+        (at most :data:`JOIN`, stopping before one that shares an lsid with them): one
+        insert instead of several, which saves PostgreSQL a dozen round trips a chunk while
+        the event loop is busy parsing. Returns the rows and how many queued chunks they
+        hold."""
+        queue, parts = self._queue, [first]
+        lsids: set[str] | None = None
+        while len(parts) < min(JOIN, len(queue)):
+            future = queue[len(parts)]
+            if not future.done() or future.cancelled() or future.exception() is not None:
+                break
+            rows = future.result()
+            if lsids is None:
+                lsids = set(first.lsids())
+            more = rows.lsids()
+            if not lsids.isdisjoint(more):  # one insert replaces an lsid once
+                break
+            lsids.update(more)
+            parts.append(rows)
+        return (first if len(parts) == 1 else Rows.joined(parts)), len(parts)
 
     async def drain(self) -> int:
         """Wait until every queued chunk is inserted; the rows written.

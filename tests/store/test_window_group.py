@@ -23,7 +23,7 @@ from bomgar_async.reporting.sync import SessionSync
 from bomgar_async.reporting.sync_window import SessionChunk
 from bomgar_async.store import BomgarStoreError, SessionStore
 from bomgar_async.store.rows import Rows
-from bomgar_async.store.window_group import Ahead, Group
+from bomgar_async.store.window_group import JOIN, Ahead, Group
 
 from .test_streaming_sync import Event, since, spy, transactions
 
@@ -196,7 +196,7 @@ async def test_ahead_queues_on_arrival_only_what_the_group_admits() -> None:
         late = ahead.on_chunk(_Sessions.of("e"), W3)
         member = ahead.on_chunk(_Sessions.of("f"), W2)
         assert await group.drain() == 4
-        assert recorder.inserted == [["a", "b"], ["c"], ["f"]]
+        assert [lsid for rows in recorder.inserted for lsid in rows] == ["a", "b", "c", "f"]
         assert (waiting.seq, first.seq, member.seq) == (1, 2, 3)
         assert known.seq == late.seq == 0 and ahead.waiting == {W1: [known], W3: [late]}
         assert group.members == {W1, W2} and group.waits_beyond(W1)
@@ -205,7 +205,8 @@ async def test_ahead_queues_on_arrival_only_what_the_group_admits() -> None:
         ahead.take(SessionChunk(tuple(_Sessions.of("d")), known, False), group)
         ahead.take(SessionChunk(tuple(_Sessions.of("c")), first, True), group)
         assert await group.drain() == 5
-        assert recorder.inserted[3:] == [["d"]] and ahead.waiting == {W3: [late]}
+        assert [lsid for rows in recorder.inserted for lsid in rows][4:] == ["d"]
+        assert ahead.waiting == {W3: [late]}
     finally:
         await group.stop()
 
@@ -282,3 +283,43 @@ async def test_in_window_order_each_window_is_its_own_transaction(
     assert len(transactions(events)) == result.batches
     expected = {s.lsid: s async for s in bg.reporting.support_sessions(since(), by="end")}
     assert {s.lsid: s async for s in store.sessions(by="end")} == expected
+
+
+def _encoded(*lsids: str) -> Future[Rows]:
+    return _Encoder()._encode_later(_Sessions.of(*lsids))
+
+
+async def test_chunks_encoded_already_go_in_one_insert_until_an_lsid_repeats() -> None:
+    recorder = _Recorder()
+    group = Group(recorder, None)
+    try:
+        waiting: Future[Rows] = Future()
+        for future in (
+            _encoded("a"),
+            _encoded("b", "c"),
+            _encoded("d"),
+            _encoded("c"),  # c again: a second insert, after the first
+            _encoded("e"),
+            waiting,  # not encoded yet: the insert before it does not wait for it
+            _encoded("f"),
+        ):
+            group.put(future)
+        while len(recorder.inserted) < 2:
+            await asyncio.sleep(0.01)
+        waiting.set_result(_encoded("g").result())
+        assert await group.drain() == 8
+        assert recorder.inserted == [["a", "b", "c", "d"], ["c", "e"], ["g", "f"]]
+    finally:
+        await group.stop()
+
+
+async def test_one_insert_takes_at_most_join_chunks() -> None:
+    recorder = _Recorder()
+    group = Group(recorder, None)
+    try:
+        for n in range(JOIN + 3):
+            group.put(_encoded(f"s{n}"))
+        assert await group.drain() == JOIN + 3
+        assert [len(lsids) for lsids in recorder.inserted] == [JOIN, 3]
+    finally:
+        await group.stop()
