@@ -265,8 +265,18 @@ class AiohttpTransport:
         started = time.perf_counter()
         try:
             async with self._get_session().request(request.method, url, **kwargs) as resp:
-                body = await self._read_capped(resp, request)
-                result = Response(status=resp.status, headers=dict(resp.headers), body=body)
+                headers = resp.headers
+                size = resp.content_length
+                if (
+                    size is not None
+                    and size <= self._max_response_bytes
+                    and headers.get("Content-Encoding", "identity").lower() == "identity"
+                ):
+                    # A declared length and no decompression: the body cannot grow past it.
+                    body = await resp.read()
+                else:
+                    body = await self._read_capped(resp, request)
+                result = Response(resp.status, dict(headers), body)
         except Exception as err:
             failure = _mapped(err, request, url)
         else:
@@ -284,14 +294,8 @@ class AiohttpTransport:
         raise failure
 
     async def _read_capped(self, resp: aiohttp.ClientResponse, request: Request) -> bytes:
-        size = resp.content_length
-        if (
-            size is not None
-            and size <= self._max_response_bytes
-            and resp.headers.get("Content-Encoding", "identity").lower() == "identity"
-        ):
-            # A declared length and no decompression: the body cannot grow past it.
-            return await resp.read()
+        """The body of ``resp`` read in chunks, refused once it exceeds the cap (no declared
+        length, or a compressed body)."""
         body = bytearray()
         async for chunk in resp.content.iter_chunked(1 << 16):
             body += chunk
