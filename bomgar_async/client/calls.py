@@ -77,6 +77,15 @@ class HostCalls:
         )
         return response.body
 
+    def command_response(
+        self, action: str, params: Params = (), *, read_only: bool
+    ) -> Awaitable[Response]:
+        """One Command API action, to await: its 2xx response (``Pipeline.send`` itself, no
+        coroutine layer of its own)."""
+        return self._pipeline.send(
+            self._command_request(action, params, read_only), timeout=self.timeout
+        )
+
     def _command_request(self, action: str, params: Params, read_only: bool) -> Request:
         """The request of a Command API call: one object per repeated call (the last
         :data:`REQUESTS_KEPT` kept), so the pipeline adds the credentials to it once."""

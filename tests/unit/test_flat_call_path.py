@@ -8,19 +8,23 @@ check only skips the full check where a body cannot be too deep."""
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlencode
 
 import pytest
+from aiohttp import web
 
 from bomgar_async import BomgarClient
 from bomgar_async._http.limit import LocalLimit, RateBucket
 from bomgar_async._http.pipeline import AUTHED_KEPT
 from bomgar_async._http.slots import Slots
+from bomgar_async._http.transport import AiohttpTransport
 from bomgar_async._xml import parsing
+from bomgar_async._xml.core import parse_document
 from bomgar_async._xml.limits import MAX_DEPTH
 from bomgar_async.client.calls import REQUESTS_KEPT
 from bomgar_async.errors import BomgarProtocolError, BomgarTimeoutError
 from bomgar_async.testing import FakeTransport, Request, Response, xml_response
-from tests.hardening.servers import client_for, raw_server, read_request
+from tests.hardening.servers import app_server, client_for, raw_server, read_request
 
 API_INFO = "<api_information><api_version>1.11.0</api_version></api_information>"
 
@@ -95,17 +99,21 @@ def test_try_acquire_takes_a_free_slot_only_when_nothing_holds_the_call() -> Non
 
 async def test_a_repeated_call_reuses_one_request_with_the_credentials() -> None:
     fake = FakeTransport(lambda _request: xml_response(API_INFO))
+    secret = "s3cr3t-Kept"
     async with BomgarClient(
-        "https://h.example", username="u", password="pw", cache=None, transport=fake
+        "https://h.example", username="u", password=secret, cache=None, transport=fake
     ) as bg:
         await bg.command.get_api_info()
         await bg.command.get_api_info()
         await bg.command_call("get_session_attributes", (("lsid", "a"),), read_only=True)
         await bg.command_call("get_session_attributes", (("lsid", "b"),), read_only=True)
+        kept = repr(bg._requests) + repr(bg._pipeline._authed) + repr(bg)
     first, again, lsid_a, lsid_b = (r.request for r in fake.requests)
     assert again is first
-    assert dict(first.form or ()) == {"username": "u", "password": "pw", "action": "get_api_info"}
-    assert first.secrets == ("pw",)
+    assert dict(first.form or ()) == {"username": "u", "password": secret, "action": "get_api_info"}
+    assert first.secrets == (secret,)
+    assert "get_api_info" in kept
+    assert secret not in kept  # what is kept never shows the password
     assert dict(lsid_a.form or ())["lsid"] == "a"
     assert dict(lsid_b.form or ())["lsid"] == "b"  # other values: another request
 
@@ -125,6 +133,27 @@ async def test_only_string_values_share_a_request_and_the_kept_ones_are_bounded(
     sent = [dict(r.request.form or ())["n"] for r in fake.requests]
     assert sent[:2] == [1, True]
     assert sent[2:] == [str(n) for n in range(REQUESTS_KEPT * 2)]
+
+
+async def test_concurrent_calls_send_one_kept_payload_whole() -> None:
+    seen: list[bytes] = []
+
+    async def record(request: web.Request) -> web.Response:
+        seen.append(await request.read())
+        await asyncio.sleep(0.01)  # the calls overlap
+        return web.Response(body=API_INFO.encode(), content_type="text/xml")
+
+    async with (
+        app_server({"/api/command.ns": record}) as url,
+        client_for(url, max_concurrency=8) as bg,
+    ):
+        infos = await asyncio.gather(*(bg.command.get_api_info() for _ in range(8)))
+        transport = bg._transport
+        assert isinstance(transport, AiohttpTransport)
+        assert len(transport._forms) == 1  # one body and payload, sent by all eight
+    assert {info.api_version for info in infos} == {"1.11.0"}
+    form = (("username", "api"), ("password", "pw"), ("action", "get_api_info"))
+    assert seen == [urlencode(form).encode()] * 8
 
 
 async def test_a_server_that_never_answers_times_out_with_the_typed_error() -> None:
@@ -184,3 +213,17 @@ def test_the_cheap_depth_check_skips_only_bodies_that_cannot_be_too_deep() -> No
     # an encoding outside the short list still gets the full check, and parses
     latin2 = b'<?xml version="1.0" encoding="ISO-8859-2"?><a><b>\xb1</b></a>'
     assert parsing.parse_tree(latin2).findtext("b") == "\u0105"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<!DOCTYPE HTML><html/>",
+        b"<HTML><body/></HTML>",
+        b"\xef\xbb\xbf<html/>",
+        b" <!doctype html>",
+    ],
+)
+def test_an_html_page_is_recognised_whether_or_not_it_starts_with_the_tag(body: bytes) -> None:
+    with pytest.raises(BomgarProtocolError, match="HTML page"):
+        parse_document(body)
