@@ -18,6 +18,14 @@ shows the SDK's own cost when the machine is busy. JSON is written too.
 
 ``--quick``: 16 calls per run (C for 128 callers), TLS at 1 and 32 callers only, medians of 3.
 
+``--profile VARIANT``: one run of that variant alone at each level (``--calls`` calls), its
+calls/s and CPU per call printed, no table nor JSON: the client process to hand to an
+instruction counter, whose figures the load of the machine does not change. Per call:
+(instructions at N calls - instructions at M calls) / (N - M), e.g. with
+``valgrind --tool=callgrind python -m benchmarks.bench_calls --profile bomgar_async --no-tls
+--concurrency 32 --calls 1300`` and the same with ``--calls 300`` (the simulator runs in its
+own process, which valgrind does not follow).
+
 Run: python -m benchmarks.bench_calls [--quick] [--json bench_calls.json]
 """
 
@@ -153,6 +161,27 @@ async def _measure(tls: bool, levels: list[int], calls: int, repeats: int) -> li
     return rows
 
 
+async def _profile(variant: str, tls: bool, levels: list[int], calls: int) -> None:
+    """``--profile``: one run of ``variant`` per level (after one warm-up call)."""
+    server, url = start_simulator(*(["--tls"] if tls else []))
+    try:
+        context = ssl.create_default_context(cafile=_ca_bundle(server)) if tls else None
+        for callers in levels:
+            count = max(calls, callers)
+            async with AsyncExitStack() as stack:
+                call = (await _variants(stack, url, context, callers))[variant]
+                rate, cpu = await _run(call, callers, count)
+            print(
+                f"{variant} tls={'yes' if tls else 'no'} callers={callers} calls={count}: "
+                f"{rate:.0f} calls/s, client CPU {cpu:.0f} µs/call"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if server.stdout is not None:
+            server.stdout.close()
+
+
 def _table(rows: list[dict[str, Any]]) -> None:
     print(
         "| TLS | callers | variant | calls/s median (min-max) | ratio to aiohttp "
@@ -178,10 +207,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, help=f"default 5 ({QUICK_REPEATS} with --quick)")
     parser.add_argument("--no-tls", action="store_true", help="plain HTTP only")
     parser.add_argument("--json", default="bench_calls.json", help="where to write the figures")
+    parser.add_argument(
+        "--profile", choices=VARIANTS, help="run only this variant, once per level (no JSON)"
+    )
     args = parser.parse_args(argv)
     calls = QUICK_CALLS if args.quick else args.calls
     repeats = args.repeats or (QUICK_REPEATS if args.quick else 5)
     levels = [int(n) for n in args.concurrency.split(",") if n]
+    if args.profile:
+        for tls in (False,) if args.no_tls else (False, True):
+            asyncio.run(_profile(args.profile, tls, levels, calls))
+        return
     rows: list[dict[str, Any]] = []
     for tls in (False,) if args.no_tls else (False, True):
         # --quick: a TLS handshake per call costs ~10x a plain call; fewer TLS levels.

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal, Protocol, TypeVar
 
 from .download import DownloadResult
-from .request import Params, Request, Timeout
+from .request import Params, Request, Response, Timeout
 from .transport import StreamedResponse
 
 __all__ = ["Host"]
@@ -49,6 +49,11 @@ class Host(Protocol):
 
     async def command_call(self, action: str, params: Params = (), *, read_only: bool) -> bytes:
         """One Command API action; the raw XML body."""
+
+    def command_response(
+        self, action: str, params: Params = (), *, read_only: bool
+    ) -> Awaitable[Response]:
+        """One Command API action, to await: its 2xx response (no coroutine of its own)."""
 
     def open_stream(self, request: Request) -> AbstractAsyncContextManager[StreamedResponse]:
         """``request`` as an authorized, status-checked stream (not retried)."""

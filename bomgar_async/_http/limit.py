@@ -30,6 +30,7 @@ from ..errors import (
     BomgarConfigError,
     BomgarTimeoutError,
 )
+from .slots import Slots
 from .status import retry_after_seconds
 
 __all__ = [
@@ -131,6 +132,8 @@ def appliance_pause(status: int, headers: Mapping[str, str], counts: LimitCounts
             remaining = value
         elif name == "retry-after":
             retry_after = value
+    if not remaining and status != 429:
+        return 0.0  # the common answer: nothing to learn from it
     pause = 0.0
     remaining = remaining.strip()
     # isdigit() alone accepts "\u00b2"; int() refuses more than 4300 digits
@@ -193,7 +196,7 @@ class LocalLimit:
     """The limit of one appliance in this process (see :class:`LocalLimiter`)."""
 
     def __init__(self, max_in_flight: int, bucket: RateBucket) -> None:
-        self._slots = asyncio.Semaphore(max_in_flight)
+        self._slots = Slots(max_in_flight)
         self._bucket = bucket
         self.counts = LimitCounts()
 
@@ -206,17 +209,20 @@ class LocalLimit:
         finally:
             self.release()
 
+    def try_acquire(self) -> bool:
+        """Take a slot now if one is free and neither a ``rate`` nor a pause holds the call
+        (the happy path of every call: nothing awaited); whether it was taken. A slot taken
+        is held until :meth:`release`."""
+        bucket = self._bucket
+        paused = bucket.paused_until
+        if bucket.rate is None and (not paused or paused <= time.monotonic()):
+            return self._slots.try_take()
+        return False
+
     async def acquire(self, timeout: float | None) -> float | None:
         """Take a slot as :meth:`slot` does, held until :meth:`release`; what is left of
-        ``timeout``. When a slot is free and neither a ``rate`` nor a pause holds the call,
-        nothing waits (the happy path of every call)."""
-        bucket = self._bucket
-        if (
-            bucket.rate is None
-            and not self._slots.locked()
-            and bucket.paused_until <= time.monotonic()
-        ):
-            await self._slots.acquire()  # free: returns without suspending
+        ``timeout`` (all of it when :meth:`try_acquire` took a slot at once)."""
+        if self.try_acquire():
             return timeout
         return await self._acquire_waiting(timeout)
 
@@ -287,7 +293,7 @@ class LocalLimiter:
         self.max_in_flight = max_in_flight
         self.rate = rate
         self.burst = burst or max_in_flight
-        self._shared: dict[str, tuple[asyncio.Semaphore, RateBucket]] = {}
+        self._shared: dict[str, tuple[Slots, RateBucket]] = {}
 
     def bind(self, appliance: str) -> LocalLimit:
         """The limit of ``appliance`` (slots and rate shared with other clients bound to it)."""

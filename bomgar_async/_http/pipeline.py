@@ -57,6 +57,8 @@ __all__ = ["Pipeline"]
 
 logger = logging.getLogger("bomgar_async")
 T = TypeVar("T")
+AUTHED_KEPT = 64
+"""How many requests a pipeline keeps with the credentials added (see ``Pipeline.send``)."""
 
 
 @attrs.define
@@ -97,6 +99,7 @@ class Pipeline:
         # Username and password are added without awaiting anything: ``send`` takes the flat
         # path (a password cannot be refreshed, so a 401 is final as in ``_attempt``).
         self._password = auth if type(auth) is PasswordAuth else None
+        self._authed: dict[int, tuple[Request, Request]] = {}
         self._transport = transport
         self._retry = retry
         self._rng = random.Random()
@@ -130,15 +133,28 @@ class Pipeline:
         """Authorize and send ``request``; a 2xx response, retried if read-only.
 
         The happy path is flat: one attempt inline (authorize, take a slot, send, check; with
-        a username and password nothing is awaited to authorize); only a failure enters the
-        retry loop."""
+        a username and password and a free slot of the in-process limit nothing is awaited
+        but the transport); only a failure enters the retry loop."""
         self._check_open()
         try:
             password = self._password
             if password is None:
                 return await self._attempt(request, timeout)
-            authed = password.with_credentials(request)
-            return self._checked(await self._exchange(authed, timeout), authed)
+            authed = self._with_password(password, request)
+            local = self._local
+            if local is not None and local.try_acquire():
+                try:
+                    response = await self._transport.send(authed, timeout=timeout)
+                    pause = appliance_pause(response.status, response.headers, local.counts)
+                    if pause:
+                        local.pause(pause)
+                finally:
+                    local.release()
+            else:
+                response = await self._exchange(authed, timeout)
+            if 200 <= response.status < 300 and b"error" not in response.body:
+                return response  # nothing to check or redact (see _checked)
+            return self._checked(response, authed)
         except BomgarError as err:
             delay = self._retry.delay(0, err, self._rng) if request.read_only else None
             if delay is None:
@@ -147,6 +163,18 @@ class Pipeline:
         return await self._with_retries(
             request, lambda: self._attempt(request, timeout), first_attempt=1
         )
+
+    def _with_password(self, password: PasswordAuth, request: Request) -> Request:
+        """``request`` with the username and password added, kept for the request object
+        (the client reuses one per repeated call) among the last :data:`AUTHED_KEPT`."""
+        kept = self._authed.get(id(request))
+        if kept is not None and kept[0] is request:
+            return kept[1]
+        authed = password.with_credentials(request)
+        if len(self._authed) >= AUTHED_KEPT:
+            self._authed.clear()
+        self._authed[id(request)] = (request, authed)  # holds request: its id stays unique
+        return authed
 
     async def _attempt(self, request: Request, timeout: Timeout) -> Response:
         """One attempt: authorize, send, check; a new token once on HTTP 401."""

@@ -53,8 +53,8 @@ SSLOption = bool | ssl_module.SSLContext
 DEFAULT_MAX_RESPONSE_BYTES = 128 << 20
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 FORMS_KEPT = 64
-"""How many encoded form bodies a transport keeps (most calls repeat one: credentials and
-action); the store is emptied when full and when the transport closes."""
+"""How many encoded form bodies (and their payloads) a transport keeps (most calls repeat one:
+credentials and action); the store is emptied when full and when the transport closes."""
 
 
 class StreamedResponse(Protocol):
@@ -192,7 +192,7 @@ class AiohttpTransport:
         self._trust_env = trust_env
         self._session: aiohttp.ClientSession | None = None
         self._last_timeout: tuple[Timeout, aiohttp.ClientTimeout] | None = None
-        self._forms: dict[Params, bytes] = {}
+        self._forms: dict[Params, tuple[bytes, aiohttp.payload.BytesPayload]] = {}
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -238,26 +238,30 @@ class AiohttpTransport:
         if request.form is not None:
             # Encoded here exactly as aiohttp's FormData does for plain fields (UTF-8),
             # without building a FormData per call.
-            kwargs["data"] = aiohttp.payload.BytesPayload(
-                self._encoded(request.form), content_type=FORM_CONTENT_TYPE
-            )
+            kwargs["data"] = self._form_body(request.form)[1]
         return url, kwargs
 
     def _encoded(self, form: Params) -> bytes:
-        """``form`` URL-encoded (UTF-8), as aiohttp's ``FormData`` encodes plain fields; the
-        last :data:`FORMS_KEPT` bodies are kept (they hold credentials: never shown, dropped
-        on :meth:`close`)."""
+        """``form`` URL-encoded (UTF-8), as aiohttp's ``FormData`` encodes plain fields."""
+        return self._form_body(form)[0]
+
+    def _form_body(self, form: Params) -> tuple[bytes, aiohttp.payload.BytesPayload]:
+        """``form`` encoded, and the payload that sends it; the last :data:`FORMS_KEPT` are
+        kept (they hold credentials: never shown, dropped on :meth:`close`). A kept payload
+        is sent again by later calls, concurrent ones too: aiohttp only reads a bytes payload
+        (its bytes, size and content type) and closing one releases nothing."""
         try:
             return self._forms[form]
         except (KeyError, TypeError):  # TypeError: a value that cannot be a key
             pass
         body = urlencode(form, doseq=True, encoding="utf-8").encode()
+        made = (body, aiohttp.payload.BytesPayload(body, content_type=FORM_CONTENT_TYPE))
         # Only strings are kept: no other value can then find a body (1 == True, "1" != 1).
         if all(type(name) is str and type(value) is str for name, value in form):
             if len(self._forms) >= FORMS_KEPT:
                 self._forms.clear()
-            self._forms[form] = body
-        return body
+            self._forms[form] = made
+        return made
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
         """Send ``request``; the connection is closed once the body is read."""
@@ -265,8 +269,18 @@ class AiohttpTransport:
         started = time.perf_counter()
         try:
             async with self._get_session().request(request.method, url, **kwargs) as resp:
-                body = await self._read_capped(resp, request)
-                result = Response(status=resp.status, headers=dict(resp.headers), body=body)
+                headers = resp.headers
+                size = resp.content_length
+                if (
+                    size is not None
+                    and size <= self._max_response_bytes
+                    and headers.get("Content-Encoding", "identity").lower() == "identity"
+                ):
+                    # A declared length and no decompression: the body cannot grow past it.
+                    body = await resp.read()
+                else:
+                    body = await self._read_capped(resp, request)
+                result = Response(resp.status, dict(headers), body)
         except Exception as err:
             failure = _mapped(err, request, url)
         else:
@@ -284,14 +298,8 @@ class AiohttpTransport:
         raise failure
 
     async def _read_capped(self, resp: aiohttp.ClientResponse, request: Request) -> bytes:
-        size = resp.content_length
-        if (
-            size is not None
-            and size <= self._max_response_bytes
-            and resp.headers.get("Content-Encoding", "identity").lower() == "identity"
-        ):
-            # A declared length and no decompression: the body cannot grow past it.
-            return await resp.read()
+        """The body of ``resp`` read in chunks, refused once it exceeds the cap (no declared
+        length, or a compressed body)."""
         body = bytearray()
         async for chunk in resp.content.iter_chunked(1 << 16):
             body += chunk

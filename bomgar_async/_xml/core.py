@@ -50,7 +50,10 @@ Node = Any  # dict[str, Node] | list[Node] | str | None, as produced by node_of
 
 
 def _sniff(body: bytes) -> None:
-    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if body[:1] == b"<":  # the usual start: nothing to skip
+        head = body[:14].lower()  # 14: len("<!doctype html")
+    else:
+        head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n")[:14].lower()
     if not head:
         raise BomgarProtocolError("the appliance sent an empty body where XML was expected")
     if head.startswith((b"<!doctype html", b"<html")):

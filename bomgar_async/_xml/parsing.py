@@ -196,25 +196,49 @@ def parse_tree(body: bytes, backend: str | None = None) -> Element:
     return _parse_expat(body)
 
 
-_PARSERS = threading.local()  # an lxml parser is reusable, but only in one thread
+# An lxml parser is reusable, but only in one thread: one per thread id (a dictionary look-up
+# is cheaper than a threading.local); a thread's id is only reused after it ended.
+_PARSERS: dict[int, Any] = {}
+_PARSERS_KEPT = 256
 
 
 def _parse_lxml(body: bytes) -> Element:
-    parser = getattr(_PARSERS, "parser", None)
+    thread = threading.get_ident()
+    parser = _PARSERS.get(thread)
     if parser is None:
-        parser = _PARSERS.parser = lxml_etree.XMLParser(**lxml_options())
+        if len(_PARSERS) >= _PARSERS_KEPT:
+            _PARSERS.clear()
+        parser = _PARSERS[thread] = lxml_etree.XMLParser(**lxml_options())
     try:
         root = lxml_etree.fromstring(body, parser)
     except lxml_etree.XMLSyntaxError as err:
         raise lxml_error(err) from err
     if root is None:  # pragma: no cover - libxml2 raises for an empty document
         raise BomgarProtocolError("the appliance's XML has no single root element")
-    dtd = root.getroottree().docinfo.internalDTD
+    docinfo = root.getroottree().docinfo
+    dtd = docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.entities()):
         raise BomgarProtocolError("the appliance's XML was refused: entities are disabled")
-    if too_deep_below(root, 1):
+    if not _shallow(body, docinfo.encoding) and too_deep_below(root, 1):
         raise too_deep()
     return root
+
+
+# Encodings in which every "<" is a 0x3C byte (UTF-16 too: 00 3C); lxml names the declared
+# one, "UTF-8" when none is declared.
+_LT_IS_ONE_BYTE = frozenset({"UTF-8", "UTF8", "US-ASCII", "ASCII", "ISO-8859-1", "UTF-16"})
+
+
+def _shallow(body: bytes, encoding: str | None) -> bool:
+    """Whether the well-formed ``body`` cannot nest deeper than ``MAX_DEPTH`` levels: it holds
+    at most ``2 * MAX_DEPTH`` ``<`` (an element holding another opens and closes with one
+    each, so ``MAX_DEPTH + 1`` levels need ``2 * MAX_DEPTH + 1``). Small answers pass this
+    check in one scan instead of an XPath query."""
+    return (
+        body.count(b"<") <= 2 * MAX_DEPTH
+        and encoding is not None
+        and encoding.upper() in _LT_IS_ONE_BYTE
+    )
 
 
 def _parse_expat(body: bytes) -> Element:

@@ -24,10 +24,12 @@ from .._http.transport import StreamedResponse
 from ..cache import Cache, CacheKey
 from ..errors import BomgarClientClosed
 
-__all__ = ["IDENTITY_ENCODING", "HostCalls"]
+__all__ = ["IDENTITY_ENCODING", "REQUESTS_KEPT", "HostCalls"]
 
 T = TypeVar("T")
 IDENTITY_ENCODING = ("Accept-Encoding", "identity")
+REQUESTS_KEPT = 64
+"""How many Command API requests a client keeps for its repeated calls."""
 
 
 class HostCalls:
@@ -39,6 +41,7 @@ class HostCalls:
     _auth: Auth
     _closed: bool
     _parent: HostCalls | None
+    _requests: dict[tuple[str, Params, bool], Request]
     command_path: str
     timeout: Timeout
     cache: Cache | None
@@ -69,11 +72,37 @@ class HostCalls:
 
     async def command_call(self, action: str, params: Params = (), *, read_only: bool) -> bytes:
         """One Command API action; returns the raw XML body."""
+        response = await self._pipeline.send(
+            self._command_request(action, params, read_only), timeout=self.timeout
+        )
+        return response.body
+
+    def command_response(
+        self, action: str, params: Params = (), *, read_only: bool
+    ) -> Awaitable[Response]:
+        """One Command API action, to await: its 2xx response (``Pipeline.send`` itself, no
+        coroutine layer of its own)."""
+        return self._pipeline.send(
+            self._command_request(action, params, read_only), timeout=self.timeout
+        )
+
+    def _command_request(self, action: str, params: Params, read_only: bool) -> Request:
+        """The request of a Command API call: one object per repeated call (the last
+        :data:`REQUESTS_KEPT` kept), so the pipeline adds the credentials to it once."""
+        key = (action, params, read_only)
+        try:
+            return self._requests[key]
+        except (KeyError, TypeError):  # TypeError: a value that cannot be a key
+            pass
         request = self.build_request(
             self.command_path, (("action", action), *params), read_only=read_only, label=action
         )
-        response = await self._pipeline.send(request, timeout=self.timeout)
-        return response.body
+        # Only strings are kept: no other value can then find a request (1 == True).
+        if type(action) is str and all(type(n) is str and type(v) is str for n, v in params):
+            if len(self._requests) >= REQUESTS_KEPT:
+                self._requests.clear()
+            self._requests[key] = request
+        return request
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
         """Authorize and send ``request``, retrying read-only calls; returns a 2xx response."""

@@ -184,6 +184,7 @@ class BomgarClient(HostCalls):
         )
         self._no_data = NoDataMatcher(no_data_messages)
         self._method: Literal["POST", "GET"] = method
+        self._requests = {}
         self.paths = paths
         self.command_path = paths.command
         self.timeout = to_timeout(timeout)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from .._http.aio import gather_or_cancel
 from .._http.host import Host
+from .._http.request import Response
 from . import params as build
 from . import parse as parse
 from .appliance import (
@@ -47,9 +48,10 @@ class CommandAPI:
     def __init__(self, client: Host) -> None:
         self._client = client
 
-    def _read(self, action: str, params: tuple[tuple[str, str], ...] = ()) -> Awaitable[bytes]:
-        """A read-only call's body, to await (the client's coroutine itself: no extra layer)."""
-        return self._client.command_call(action, params, read_only=True)
+    def _read(self, action: str, params: tuple[tuple[str, str], ...] = ()) -> Awaitable[Response]:
+        """A read-only call's response, to await (the pipeline's coroutine itself: no extra
+        layer); its ``body`` is the XML."""
+        return self._client.command_response(action, params, read_only=True)
 
     async def _change(self, action: str, params: tuple[tuple[str, str], ...]) -> str:
         body = await self._client.command_call(action, params, read_only=False)
@@ -63,7 +65,7 @@ class CommandAPI:
         """
 
         async def fetch() -> tuple[Representative, ...]:
-            return tuple(parse.parse_logged_in_reps(await self._read("get_logged_in_reps")))
+            return tuple(parse.parse_logged_in_reps((await self._read("get_logged_in_reps")).body))
 
         return list(await self._client.cached("get_logged_in_reps", (), fetch))
 
@@ -73,7 +75,9 @@ class CommandAPI:
         params = build.support_teams(show_members)
 
         async def fetch() -> tuple[SupportTeam, ...]:
-            return tuple(parse.parse_support_teams(await self._read("get_support_teams", params)))
+            return tuple(
+                parse.parse_support_teams((await self._read("get_support_teams", params)).body)
+            )
 
         return list(await self._client.cached("get_support_teams", params, fetch))
 
@@ -137,7 +141,7 @@ class CommandAPI:
 
     async def get_session_attributes(self, lsid: str) -> SessionAttributes:
         """The custom attributes of active session ``lsid`` (newer appliances)."""
-        body = await self._read("get_session_attributes", build.lsid_only(lsid))
+        body = (await self._read("get_session_attributes", build.lsid_only(lsid))).body
         return parse.parse_session_attributes(body)
 
     async def terminate_session(self, lsid: str) -> None:
@@ -147,7 +151,7 @@ class CommandAPI:
 
     async def get_appliances(self) -> list[Appliance]:
         """The appliances of this cluster or failover pair."""
-        return parse.parse_appliances(await self._read("get_appliances"))
+        return parse.parse_appliances((await self._read("get_appliances")).body)
 
     async def get_connected_client_list(
         self,
@@ -158,7 +162,7 @@ class CommandAPI:
         """A summary of connected clients per appliance and (unless ``summary_only``) their ids."""
         params = build.connected_client_list(types, summary_only)
         return parse.parse_connected_client_list(
-            await self._read("get_connected_client_list", params)
+            (await self._read("get_connected_client_list", params)).body
         )
 
     async def get_connected_clients(
@@ -180,11 +184,13 @@ class CommandAPI:
         return [client for part in parts for client in part]
 
     async def _connected_clients(self, batch: tuple[tuple[str, str], ...]) -> list[ConnectedClient]:
-        return parse.parse_connected_clients(await self._read("get_connected_clients", batch))
+        return parse.parse_connected_clients(
+            (await self._read("get_connected_clients", batch)).body
+        )
 
     async def check_health(self) -> ApplianceHealth:
         """The appliance's health and failover state."""
-        return parse.parse_check_health(await self._read("check_health"))
+        return parse.parse_check_health((await self._read("check_health")).body)
 
     async def set_failover_role(
         self,
@@ -199,4 +205,4 @@ class CommandAPI:
 
     async def get_api_info(self) -> ApiInfo:
         """The API version, server time and the calling user's permissions."""
-        return parse.parse_api_info(await self._read("get_api_info"))
+        return parse.parse_api_info((await self._read("get_api_info")).body)

@@ -212,7 +212,11 @@ def api_info_of(root: Element) -> ApiInfo:
     grants = _only_permissions(holder)
     if grants is not None:
         for kid in grants:
-            granted = node_attr(kid, "name")
+            attributes = kid.items()
+            if len(attributes) == 1 and attributes[0][0] == "name":
+                granted = attributes[0][1]  # the usual <permission name="...">, read inline
+            else:
+                granted = node_attr(kid, "name")
             if granted:
                 text = kid.text  # element_text(kid) or "", inline
                 found[granted] = (own_text(kid) if len(kid) else text and text.strip()) or ""

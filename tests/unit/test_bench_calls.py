@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from benchmarks.bench_calls import BASELINE, QUICK_TLS_LEVELS, VARIANTS
+from benchmarks import bench_calls
+from benchmarks.bench_calls import BASELINE, QUICK_TLS_LEVELS, VARIANTS, main
 
 FIGURES = (
     "calls_s_median",
@@ -41,3 +42,20 @@ def test_the_quick_run_reports_every_figure(quick_suite: dict[str, Any]) -> None
     for variant in VARIANTS:  # the printed table has a row per level and variant
         pattern = re.compile(rf"^\| (no|yes) \| \d+ \| {re.escape(variant)} \|", re.M)
         assert len(pattern.findall(quick_suite["_stdout"])) == len(levels), variant
+
+
+@pytest.mark.timeout(120)
+def test_the_profile_mode_runs_one_variant_alone(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_json(*_args: object) -> None:
+        pytest.fail("--profile writes no JSON")
+
+    monkeypatch.setattr(bench_calls, "save", no_json)
+    main(["--profile", "bomgar_async", "--no-tls", "--concurrency", "1,3", "--calls", "4"])
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in printed] == [
+        "bomgar_async tls=no callers=1 calls=4",
+        "bomgar_async tls=no callers=3 calls=4",
+    ]
+    assert all(re.search(r": \d+ calls/s, client CPU \d+ µs/call$", line) for line in printed)
