@@ -141,17 +141,7 @@ class Pipeline:
             if password is None:
                 return await self._attempt(request, timeout)
             authed = self._with_password(password, request)
-            local = self._local
-            if local is not None and local.try_acquire():
-                try:
-                    response = await self._transport.send(authed, timeout=timeout)
-                    pause = appliance_pause(response.status, response.headers, local.counts)
-                    if pause:
-                        local.pause(pause)
-                finally:
-                    local.release()
-            else:
-                response = await self._exchange(authed, timeout)
+            response = await self._exchange(authed, timeout)
             if 200 <= response.status < 300 and b"error" not in response.body:
                 return response  # nothing to check or redact (see _checked)
             return self._checked(response, authed)
@@ -227,12 +217,16 @@ class Pipeline:
                 response = await self._transport.send(request, timeout=left)
                 await self._limit.observe(response.status, response.headers)
             return response
+        if local.try_acquire():  # a free slot: nothing awaited but the transport
+            left = timeout
+        else:
+            try:
+                seconds_left = await local.acquire(timeout.total)
+            except BomgarTimeoutError as err:
+                raise BomgarTimeoutError(f"{request.label or request.path}: {err}") from None
+            left = _within(timeout, seconds_left)
         try:
-            seconds_left = await local.acquire(timeout.total)
-        except BomgarTimeoutError as err:
-            raise BomgarTimeoutError(f"{request.label or request.path}: {err}") from None
-        try:
-            response = await self._transport.send(request, timeout=_within(timeout, seconds_left))
+            response = await self._transport.send(request, timeout=left)
             local.pause(appliance_pause(response.status, response.headers, local.counts))
         finally:
             local.release()

@@ -167,10 +167,9 @@ class SessionStore(abc.ABC):
     def _prepare(self, sessions: Iterable[Any]) -> Prepared:
         """Start encoding ``sessions`` in the encoder thread (see the module docstring)."""
         unique = list({session.lsid: session for session in sessions}.values())
-        if self._encoder is None:
-            self._encoder = ThreadPoolExecutor(1, thread_name_prefix="bomgar-store-encode")
+        encoder = self._encoder_pool()
         chunks = [
-            self._encoder.submit(self._encode, unique[start : start + _CHUNK])
+            encoder.submit(self._encode, unique[start : start + _CHUNK])
             for start in range(0, len(unique), _CHUNK)
         ]
         return Prepared([session.lsid for session in unique], chunks)
@@ -178,10 +177,14 @@ class SessionStore(abc.ABC):
     def _encode_later(self, sessions: list[Any]) -> Future[Rows]:
         """Encode ``sessions`` (one chunk; a repeated lsid counts once, its last session
         wins) in the encoder thread."""
+        unique = list({session.lsid: session for session in sessions}.values())
+        return self._encoder_pool().submit(self._encode, unique)
+
+    def _encoder_pool(self) -> ThreadPoolExecutor:
+        """The store's encoder thread (started on first use)."""
         if self._encoder is None:
             self._encoder = ThreadPoolExecutor(1, thread_name_prefix="bomgar-store-encode")
-        unique = list({session.lsid: session for session in sessions}.values())
-        return self._encoder.submit(self._encode, unique)
+        return self._encoder
 
     def _encode(self, sessions: list[Any]) -> Rows:
         rows = Rows()
