@@ -77,19 +77,17 @@ def _compile(module: str, source: Path, work: Path) -> Path:
     return built
 
 
-def compile_extension(
-    source: Path, target_dir: Path, *, module: str = MODULE, work: Path | None = None
-) -> Path | None:
+def compile_extension(source: Path, target_dir: Path, *, module: str = MODULE) -> Path | None:
     """Compile ``source`` as ``module`` and copy the extension module into ``target_dir``.
 
     Returns the copied file's path, or None after one warning line when the compilation failed
-    for any reason (it never raises) or ``BOMGAR_ASYNC_NO_EXTENSIONS`` is set. ``work`` keeps
-    the generated C and object files (a temporary folder, removed afterwards, by default).
+    for any reason (it never raises) or ``BOMGAR_ASYNC_NO_EXTENSIONS`` is set. The generated C
+    and object files go to a temporary folder, removed afterwards.
     """
     if skipped():
         warn(f"{SKIP_VARIABLE} is set: {module} not compiled, building a pure-Python package")
         return None
-    scratch = Path(tempfile.mkdtemp(prefix="bomgar_async_build_")) if work is None else work
+    scratch = Path(tempfile.mkdtemp(prefix="bomgar_async_build_"))
     try:
         built = _compile(module, source, scratch)
         target_dir.mkdir(parents=True, exist_ok=True)
@@ -100,9 +98,19 @@ def compile_extension(
         warn(f"{module} not compiled ({reason}); building a pure-Python package")
         return None
     finally:
-        if work is None:
-            shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     return target
+
+
+def compile_in_place(source: Path, *, module: str = MODULE) -> Path | None:
+    """Compile ``source`` next to itself (editable installs), first removing earlier builds.
+
+    A source tree whose compilation failed or was skipped keeps no stale extension module.
+    """
+    for earlier in source.parent.glob(f"{source.stem}.*"):
+        if earlier.suffix in (".so", ".pyd"):
+            earlier.unlink()
+    return compile_extension(source, source.parent, module=module)
 
 
 class CompiledExtensionHook(BuildHookInterface):
@@ -115,7 +123,7 @@ class CompiledExtensionHook(BuildHookInterface):
         root = Path(self.root)
         source = root / SOURCE
         if version == "editable":
-            compile_extension(source, source.parent)
+            compile_in_place(source)
             return
         self._out = Path(tempfile.mkdtemp(prefix="bomgar_async_wheel_"))
         built = compile_extension(source, self._out)
@@ -133,6 +141,6 @@ class CompiledExtensionHook(BuildHookInterface):
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent
-    result = compile_extension(here / SOURCE, here / SOURCE.parent)
+    result = compile_in_place(here / SOURCE)
     print(result if result is not None else "not compiled")
     sys.exit(0 if result is not None else 1)

@@ -184,3 +184,17 @@ def test_the_hook_skips_the_compilation_when_asked(
     err = capfd.readouterr().err
     assert accel.NO_EXTENSIONS_VARIABLE in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.timeout(30)
+def test_an_editable_tree_keeps_no_stale_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(accel.NO_EXTENSIONS_VARIABLE, "1")
+    source = _stub(tmp_path, "stub_stale", "def one():\n    return 1\n")
+    (tmp_path / "stub_stale.pyi").write_text("def one() -> int: ...\n")
+    (tmp_path / "stub_stale.cpython-311-x86_64-linux-gnu.so").write_bytes(b"old build")
+    (tmp_path / "other.cpython-311-x86_64-linux-gnu.so").write_bytes(b"not ours")
+    assert _hook().compile_in_place(source, module="stub_stale") is None
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["other.cpython-311-x86_64-linux-gnu.so", "stub_stale.pyi", "stub_stale.pyx"]
