@@ -4,8 +4,10 @@ would parse it into dicts, on the same bytes.
 Variants (each run in a worker process of its own, ``benchmarks/workers.py``, so each
 one's peak RSS is its own; ``--quick`` keeps one worker per variant and report for all its
 runs: the peak RSS is then the largest of them, as the table shows anyway):
-  sdk               ``SessionStreamParser`` (the default XML backend: lxml when installed),
-                    fed 64 KiB chunks -> ``SupportSession`` models
+  sdk               ``SessionStreamParser`` (the default XML backend: lxml when installed,
+                    with the compiled builder when it was built), fed 64 KiB chunks ->
+                    ``SupportSession`` models
+  sdk-python        the same with lxml and the pure-Python builders (no compiled part)
   sdk-expat         the same with the standard-library backend (no lxml)
   xmltodict         read the whole body, ``xmltodict.parse`` it (the baseline: ratio 1.0)
   xmltodict-stream  ``xmltodict.parse(file, item_depth=2, item_callback=...)``
@@ -37,7 +39,7 @@ from benchmarks.workers import Workers, serve
 
 MB = 1 << 20
 CHUNK = 64 << 10
-VARIANTS = ("sdk", "sdk-expat", "xmltodict", "xmltodict-stream", "expat-floor")
+VARIANTS = ("sdk", "sdk-python", "sdk-expat", "xmltodict", "xmltodict-stream", "expat-floor")
 BASELINE = "xmltodict"
 KINDS = ("light", "heavy")
 QUICK_REPEATS = 5
@@ -62,6 +64,10 @@ def _run_variant(variant: str, path: str) -> dict[str, Any]:
 
     before = _rss_now_mb()
     if variant.startswith("sdk"):
+        from bomgar_async.reporting import build
+
+        if variant == "sdk-python":
+            build._CBUILD = None  # this worker keeps to the pure-Python builders
         parser = SessionStreamParser(backend="expat" if variant == "sdk-expat" else None)
         started = time.perf_counter()
         count = 0

@@ -18,7 +18,7 @@ from .._xml.core import (
     parse_document,
 )
 from ..reporting import parse as reporting_parse
-from ..reporting.build import common_session_fields
+from ..reporting.build import session_fields
 from ..reporting.models import (
     SessionListingEntry,
     SessionSummary,
@@ -43,8 +43,7 @@ __all__ = [
 
 def access_session(element: Any) -> AccessSession:
     """An :class:`AccessSession` from its ``<session>`` element."""
-    fields, _ = common_session_fields(element)
-    return AccessSession(**fields)
+    return AccessSession(**session_fields(element))
 
 
 def access_session_parser(backend: str | None = None) -> RecordStreamParser[AccessSession]:

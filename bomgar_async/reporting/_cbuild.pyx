@@ -1,87 +1,398 @@
-# cython: language_level=3, boundscheck=False, wraparound=False
-from lxml.includes cimport tree
-from lxml.includes.tree cimport xmlNode, const_xmlChar
-from lxml.includes.etreepublic cimport _Element, import_lxml__etree, elementFactory, attributeValueFromNsName, pyunicode
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Session-report models built from lxml's C tree (the optional compiled part).
+
+The same models, field for field, as :mod:`bomgar_async.reporting.build` builds from an
+lxml ``<session>`` element, reading the element's C nodes directly instead of creating
+one Python element object per node and reading its ``tag`` string. Every read mirrors the
+lxml property the pure-Python builders use (``.text`` and ``.tail`` gather adjacent text
+and CDATA nodes, ``.get`` reads an attribute without a namespace, ``len()`` counts child
+elements) and every value conversion and model constructor is the Python one, so the two
+paths cannot drift apart in what they convert. What this module does not read itself
+(custom attributes, system information, files, an unusual party) goes to the Python
+builder with an lxml element for that node. A comment, processing instruction or entity
+reference among the children (the SDK's parser removes them, so they cannot occur) makes
+:func:`session_fields` answer ``None`` and the caller use the pure-Python path.
+"""
+
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_INCREF, Py_XDECREF
 from libc.string cimport strcmp
+from lxml.includes cimport tree
+from lxml.includes.etreepublic cimport (
+    _Element,
+    attributeValue,
+    attributeValueFromNsName,
+    collectAttributes,
+    elementFactory,
+    import_lxml__etree,
+    pyunicode,
+)
+from lxml.includes.tree cimport const_xmlChar, xmlAttr, xmlNode
 
 import_lxml__etree()
 
-from bomgar_async.reporting import build_events as _be
-from bomgar_async.reporting.models.fast import new_session_event, new_event_party
-from bomgar_async.reporting.models.events import chat_body
 
-cdef dict _PARTIES = _be._PARTIES
-cdef object _when = _be._when
-cdef object _py_party = _be._party
-cdef object _py_data = _be._data
-cdef object _py_files = _be._files
-cdef object _py_category = _be._category
-cdef object _element_text = _be.element_text
-cdef object _named_children = _be.named_children
-cdef object _to_int = _be.to_int
+cdef extern from "Python.h":
+    ctypedef struct PyMemberDef:
+        const char* name
+        int type
+        Py_ssize_t offset
+        int flags
+    ctypedef struct PyMemberDescrObject:
+        PyMemberDef* d_member
 
-cdef inline bint _is_text(xmlNode* c):
-    return c.type == tree.XML_TEXT_NODE or c.type == tree.XML_CDATA_SECTION_NODE
 
-cdef object _text(xmlNode* c_node):
-    """lxml's .text of c_node (None when no text nodes)."""
-    cdef xmlNode* c = c_node.children
-    cdef xmlNode* found = NULL
-    cdef int count = 0
-    while c is not NULL and (_is_text(c) or c.type == tree.XML_XINCLUDE_START or c.type == tree.XML_XINCLUDE_END):
-        if _is_text(c):
-            count += 1
-            if c.content[0] != 0:
-                if found is not NULL:
-                    return None  # slow path marker: handled by caller? (prototype)
-                found = c
-        c = c.next
-    if found is NULL:
-        return '' if count else None
-    return pyunicode(found.content)
+cdef extern from "structmember.h":
+    int T_OBJECT_EX
+    int READONLY
 
-cdef inline bint _has_child_element(xmlNode* c_node):
-    cdef xmlNode* c = c_node.children
+import re
+
+from bomgar_async._xml.tree import node_of as _node_of
+from bomgar_async._xml.values import to_bool as _to_bool
+from bomgar_async._xml.values import to_datetime as _to_datetime
+from bomgar_async._xml.values import to_int as _to_int
+from bomgar_async.errors import BomgarProtocolError
+from bomgar_async.reporting import build_events as _events
+from bomgar_async.reporting import build_refs as _refs
+from bomgar_async.reporting.models import (
+    CustomerInfo,
+    RecordingInstance,
+    SessionCustomer,
+    SessionRepresentative,
+    SessionSurvey,
+    SurveyQuestion,
+)
+from bomgar_async.reporting.models.events import chat_body as _chat_body
+from bomgar_async.reporting.models import SessionEvent
+from bomgar_async.reporting.models.fast import slot_setters as _slot_setters
+from bomgar_async.reporting.models.jump import custom_attributes_of as _custom_attributes_of
+
+__all__ = ["session_fields"]
+
+# The Python builders' caches are read through their modules' namespaces at each use, so
+# both paths always share the same ones (tests replace them).
+cdef dict _EVENTS = vars(_events)
+cdef dict _REFS = vars(_refs)
+cdef object _when = _events._when
+cdef object _py_party = _events._party
+cdef object _py_data = _events._data
+cdef object _py_files = _events._files
+cdef object _py_category = _events._category
+cdef object _py_event = _events._event
+cdef object _named = _refs._named
+cdef object _participant = _refs._participant
+cdef object _jump_group = _refs._jump_group
+cdef object _team = _refs._team
+cdef object _digits = re.compile(r"[0-9]{1,18}").fullmatch
+cdef object _duration = _events.duration_of
+cdef const char* _XSI = b"http://www.w3.org/2001/XMLSchema-instance"
+
+
+class _Fallback(Exception):
+    """A node this module does not read (comment, PI, entity reference)."""
+
+
+# --- models made without their keyword __init__ (as models.fast does) ------------------
+
+_MemberDescriptor = type(SessionEvent.timestamp)
+_object_new = object.__new__
+
+
+cdef class _Slots:
+    """Where each field of a plain slotted attrs class lives in its instances: filling
+    them is what the class's ``__init__`` does (``models.fast`` checks the class)."""
+
+    cdef object cls
+    cdef Py_ssize_t offsets[16]
+    cdef int count
+
+    def __init__(self, cls, names):
+        _slot_setters(cls, names)  # TypeError unless plain, slotted, fields in this order
+        if len(names) > 16:
+            raise TypeError(f"{cls.__name__} has too many fields")
+        cdef PyMemberDef* member
+        for i, name in enumerate(names):
+            descriptor = vars(cls)[name]
+            if type(descriptor) is not _MemberDescriptor:
+                raise TypeError(f"{cls.__name__}.{name} is not a slot")
+            member = (<PyMemberDescrObject*>descriptor).d_member
+            if member.type != T_OBJECT_EX or member.flags & READONLY:
+                raise TypeError(f"{cls.__name__}.{name} is not a plain object slot")
+            self.offsets[i] = member.offset
+        self.cls = cls
+        self.count = len(names)
+
+
+cdef inline void _put(object made, Py_ssize_t offset, object value):
+    cdef PyObject** slot = <PyObject**>((<char*><PyObject*>made) + offset)
+    cdef PyObject* old = slot[0]
+    Py_INCREF(value)
+    slot[0] = <PyObject*>value
+    Py_XDECREF(old)
+
+
+cdef _Slots _EVENT = _Slots(SessionEvent, (
+    "timestamp", "event_type", "performed_by", "destination", "body", "encoded_body",
+    "filename", "filesize", "files", "data", "system_information",
+))
+
+
+cdef object _new_event(
+    timestamp, event_type, performed_by=None, destination=None, body=None,
+    encoded_body=None, filename=None, filesize=None, files=(), data=(),
+    system_information=(),
+):
+    """``models.fast.new_session_event``."""
+    event = _object_new(SessionEvent)
+    cdef Py_ssize_t* at = _EVENT.offsets
+    _put(event, at[0], timestamp)
+    _put(event, at[1], event_type)
+    _put(event, at[2], performed_by)
+    _put(event, at[3], destination)
+    _put(event, at[4], body)
+    _put(event, at[5], encoded_body)
+    _put(event, at[6], filename)
+    _put(event, at[7], filesize)
+    _put(event, at[8], files)
+    _put(event, at[9], data)
+    _put(event, at[10], system_information)
+    return event
+
+
+cdef inline object _stamp(stamp):
+    """``build_events._when``: the shared cache first."""
+    if stamp is None:
+        return None
+    when = (<dict>_EVENTS["_STAMPS"]).get(stamp)
+    if when is None:
+        return _when(stamp)
+    return when
+
+
+# --- lxml's element properties, on C nodes -------------------------------------------
+
+cdef inline xmlNode* _text_or_skip(xmlNode* c) noexcept:
     while c is not NULL:
-        if c.type == tree.XML_ELEMENT_NODE:
+        if c.type == tree.XML_TEXT_NODE or c.type == tree.XML_CDATA_SECTION_NODE:
+            return c
+        if c.type == tree.XML_XINCLUDE_START or c.type == tree.XML_XINCLUDE_END:
+            c = c.next
+        else:
+            return NULL
+    return NULL
+
+
+cdef object _collect(xmlNode* start):
+    """lxml's ``.text`` (from ``children``) or ``.tail`` (from ``next``)."""
+    cdef xmlNode* first = _text_or_skip(start)
+    cdef xmlNode* cur = first
+    cdef const_xmlChar* found = NULL
+    cdef int count = 0
+    while cur is not NULL:
+        if cur.content is not NULL and cur.content[0] != 0:
+            found = cur.content
+        count += 1
+        cur = _text_or_skip(cur.next)
+    if found is NULL:
+        return "" if count else None
+    if count == 1:
+        return pyunicode(found)
+    parts = []
+    cur = first
+    while cur is not NULL:
+        if cur.content is not NULL:
+            parts.append(<bytes>(<const char*>cur.content))
+        cur = _text_or_skip(cur.next)
+    return b"".join(parts).decode("utf-8")
+
+
+cdef inline bint _is_element(xmlNode* c) except -1:
+    """Whether ``c`` is an element; text-like nodes are not; anything lxml would list
+    as a child but the builders cannot read raises :class:`_Fallback`."""
+    if c.type == tree.XML_ELEMENT_NODE:
+        return True
+    if (
+        c.type == tree.XML_TEXT_NODE
+        or c.type == tree.XML_CDATA_SECTION_NODE
+        or c.type == tree.XML_XINCLUDE_START
+        or c.type == tree.XML_XINCLUDE_END
+    ):
+        return False
+    raise _Fallback()
+
+
+cdef bint _has_children(xmlNode* c) except -1:
+    """``len(element) > 0``."""
+    cdef xmlNode* kid = c.children
+    while kid is not NULL:
+        if _is_element(kid):
             return True
-        c = c.next
+        kid = kid.next
     return False
 
-cdef object _etext(_Element doc_el, xmlNode* c):
-    if _has_child_element(c):
-        return _element_text(elementFactory(doc_el._doc, c))
-    t = _text(c)
-    if t:
-        return t.strip() or None
+
+cdef inline bint _is_xsi(xmlAttr* a) noexcept:
+    return a.ns is not NULL and a.ns.href is not NULL and strcmp(<const char*>a.ns.href, _XSI) == 0
+
+
+cdef bint _has_attributes(xmlNode* c) noexcept:
+    cdef xmlAttr* a = c.properties
+    while a is not NULL:
+        if not _is_xsi(a):
+            return True
+        a = a.next
+    return False
+
+
+cdef object _attr(xmlNode* c, const char* name):
+    """``attr_of``: the attribute without a namespace, else the first namespaced one of
+    that local name (not ``xsi:``)."""
+    value = attributeValueFromNsName(c, NULL, <const_xmlChar*>name)
+    if value is not None:
+        return value
+    cdef xmlAttr* a = c.properties
+    while a is not NULL:
+        if a.ns is not NULL and strcmp(<const char*>a.name, name) == 0 and not _is_xsi(a):
+            return attributeValue(c, a)
+        a = a.next
     return None
 
-cdef object _party(_Element doc_el, xmlNode* c):
-    g = attributeValueFromNsName(c, NULL, <const_xmlChar*>b"gsnumber")
-    k = attributeValueFromNsName(c, NULL, <const_xmlChar*>b"type")
-    if g is not None and k is not None and not _has_child_element(c):
-        text = _text(c)
-        key = (g, k, text)
-        party = _PARTIES.get(key)
-        if party is None:
-            return _py_party(elementFactory(doc_el._doc, c))
-        return party
-    return _py_party(elementFactory(doc_el._doc, c))
 
-cdef object _data(_Element doc_el, xmlNode* holder):
+cdef object _own_text(xmlNode* c, object text):
+    """``own_text`` of an element with children (``text`` is its ``.text``)."""
+    parts = [text or ""]
+    cdef xmlNode* kid = c.children
+    while kid is not NULL:
+        if _is_element(kid):
+            tail = _collect(kid.next)
+            parts.append(tail or "")
+        kid = kid.next
+    joined = "".join(parts)
+    if joined:
+        return joined.strip() or None
+    return None
+
+
+cdef object _etext(xmlNode* c):
+    """``element_text`` (``None`` for a NULL node)."""
+    if c is NULL:
+        return None
+    text = _collect(c.children)
+    if _has_children(c):
+        return _own_text(c, text)
+    if text:
+        return text.strip() or None
+    return None
+
+
+cdef bint _is_blank(xmlNode* c) except -1:
+    """``is_blank_element``."""
+    if c is NULL:
+        return True
+    if _has_children(c) or _has_attributes(c):
+        return False
+    text = _collect(c.children)
+    return not text or text.isspace()
+
+
+cdef inline bint _is_named(xmlNode* c, const char* name) noexcept:
+    return strcmp(<const char*>c.name, name) == 0
+
+
+cdef list _children_named(xmlNode* parent, const char* name):
+    """``named_children`` as C nodes (in a list of lxml elements' stand-ins: addresses)."""
     cdef list found = []
-    cdef xmlNode* c = holder.children
-    while c is not NULL:
-        if c.type == tree.XML_ELEMENT_NODE and strcmp(<const char*>c.name, b"value") == 0:
-            n = attributeValueFromNsName(c, NULL, <const_xmlChar*>b"name")
-            v = attributeValueFromNsName(c, NULL, <const_xmlChar*>b"value")
-            if n is None or v is None:
-                return _py_data(elementFactory(doc_el._doc, holder))
-            found.append((n or "", v))
-        c = c.next
+    if parent is NULL:
+        return found
+    cdef xmlNode* kid = parent.children
+    while kid is not NULL:
+        if _is_element(kid) and _is_named(kid, name):
+            found.append(<size_t>kid)
+        kid = kid.next
+    return found
+
+
+cdef xmlNode* _first(xmlNode* parent, const char* name) except? NULL:
+    """The first child element called ``name`` (NULL when none)."""
+    if parent is NULL:
+        return NULL
+    cdef xmlNode* kid = parent.children
+    while kid is not NULL:
+        if _is_element(kid) and _is_named(kid, name):
+            return kid
+        kid = kid.next
+    return NULL
+
+
+cdef inline object _proxy(_Element owner, xmlNode* c):
+    return elementFactory(owner._doc, c)
+
+
+cdef object _attr_int(value):
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+cdef object _stripped(value):
+    return (value or "").strip() or None
+
+
+# --- references, parties and events ----------------------------------------------------
+
+cdef object _shared(_Element owner, object build, xmlNode* c):
+    """``build_refs._shared``: one instance per distinct childless element."""
+    if c is NULL:
+        return None
+    if _has_children(c):
+        return build(_proxy(owner, c))
+    key = (build, _collect(c.children), tuple(collectAttributes(c, 3)))
+    cdef dict shared = _REFS["_SHARED"]
+    made = shared.get(key)
+    if made is not None or key in shared:
+        return made
+    made = build(_proxy(owner, c))
+    if len(shared) >= _REFS["_MAX_SHARED"]:
+        shared.clear()
+    shared[key] = made
+    return made
+
+
+cdef object _party(_Element owner, xmlNode* c):
+    """``build_events._party``; the common shape from the shared instances."""
+    gsnumber = attributeValueFromNsName(c, NULL, <const_xmlChar*>b"gsnumber")
+    kind = attributeValueFromNsName(c, NULL, <const_xmlChar*>b"type")
+    if gsnumber is not None and kind is not None and not _has_children(c):
+        party = (<dict>_EVENTS["_PARTIES"]).get((gsnumber, kind, _collect(c.children)))
+        if party is not None:
+            return party
+    return _py_party(_proxy(owner, c))
+
+
+cdef object _data(_Element owner, xmlNode* holder):
+    """``build_events._data``."""
+    cdef list found = []
+    cdef xmlNode* kid = holder.children
+    while kid is not NULL:
+        if _is_element(kid) and _is_named(kid, b"value"):
+            name = attributeValueFromNsName(kid, NULL, <const_xmlChar*>b"name")
+            text = attributeValueFromNsName(kid, NULL, <const_xmlChar*>b"value")
+            if name is None or text is None:
+                if _is_blank(kid):
+                    kid = kid.next
+                    continue
+                name, text = _attr(kid, b"name"), _attr(kid, b"value")
+            found.append((name or "", text))
+        kid = kid.next
     return tuple(found)
 
-cdef object _event(_Element doc_el, xmlNode* ev, stamp, etype):
+
+cdef object _event(_Element owner, xmlNode* event, stamp, event_type):
+    """``build_events._event``: the first child of each name counts."""
     cdef xmlNode* performed = NULL
     cdef xmlNode* destination = NULL
     cdef xmlNode* body_at = NULL
@@ -91,61 +402,307 @@ cdef object _event(_Element doc_el, xmlNode* ev, stamp, etype):
     cdef xmlNode* files_at = NULL
     cdef xmlNode* data_at = NULL
     cdef xmlNode* system_at = NULL
-    cdef xmlNode* c = ev.children
+    cdef xmlNode* kid = event.children
     cdef const char* name
-    while c is not NULL:
-        if c.type == tree.XML_ELEMENT_NODE:
-            name = <const char*>c.name
+    while kid is not NULL:
+        if _is_element(kid):
+            name = <const char*>kid.name
             if strcmp(name, b"performed_by") == 0:
-                if performed is NULL: performed = c
+                if performed is NULL:
+                    performed = kid
             elif strcmp(name, b"destination") == 0:
-                if destination is NULL: destination = c
+                if destination is NULL:
+                    destination = kid
             elif strcmp(name, b"data") == 0:
-                if data_at is NULL: data_at = c
+                if data_at is NULL:
+                    data_at = kid
             elif strcmp(name, b"body") == 0:
-                if body_at is NULL: body_at = c
+                if body_at is NULL:
+                    body_at = kid
             elif strcmp(name, b"encoded_body") == 0:
-                if encoded_at is NULL: encoded_at = c
+                if encoded_at is NULL:
+                    encoded_at = kid
             elif strcmp(name, b"system_information") == 0:
-                if system_at is NULL: system_at = c
+                if system_at is NULL:
+                    system_at = kid
             elif strcmp(name, b"files") == 0:
-                if files_at is NULL: files_at = c
+                if files_at is NULL:
+                    files_at = kid
             elif strcmp(name, b"filename") == 0:
-                if filename_at is NULL: filename_at = c
+                if filename_at is NULL:
+                    filename_at = kid
             elif strcmp(name, b"filesize") == 0:
-                if filesize_at is NULL: filesize_at = c
-        c = c.next
+                if filesize_at is NULL:
+                    filesize_at = kid
+        kid = kid.next
     body = encoded = None
     if body_at is not NULL or encoded_at is not NULL:
-        body, encoded = chat_body(
-            _etext(doc_el, body_at) if body_at is not NULL else None,
-            _etext(doc_el, encoded_at) if encoded_at is not NULL else None)
-    return new_session_event(
-        _when(stamp), etype,
-        None if performed is NULL else _party(doc_el, performed),
-        None if destination is NULL else _party(doc_el, destination),
-        body, encoded,
-        None if filename_at is NULL else _etext(doc_el, filename_at),
-        None if filesize_at is NULL else _to_int(_etext(doc_el, filesize_at)),
-        () if files_at is NULL else _py_files(elementFactory(doc_el._doc, files_at)),
-        () if data_at is NULL else _data(doc_el, data_at),
-        () if system_at is NULL else tuple([_py_category(x) for x in _named_children(elementFactory(doc_el._doc, system_at), "category")]),
+        body, encoded = _chat_body(_etext(body_at), _etext(encoded_at))
+    categories = ()
+    if system_at is not NULL:
+        categories = tuple([
+            _py_category(_proxy(owner, <xmlNode*><size_t>at))
+            for at in _children_named(system_at, b"category")
+        ])
+    return _new_event(
+        _stamp(stamp),
+        event_type,
+        None if performed is NULL else _party(owner, performed),
+        None if destination is NULL else _party(owner, destination),
+        body,
+        encoded,
+        None if filename_at is NULL else _etext(filename_at),
+        None if filesize_at is NULL else _to_int(_etext(filesize_at)),
+        () if files_at is NULL else _py_files(_proxy(owner, files_at)),
+        () if data_at is NULL else _data(owner, data_at),
+        categories,
     )
 
-def events_of(_Element details):
-    if details is None:
+
+cdef tuple _events_of(_Element owner, xmlNode* details):
+    """``build_events.events_of``."""
+    if details is NULL:
         return ()
     cdef list found = []
-    cdef xmlNode* c = details._c_node.children
-    while c is not NULL:
-        if c.type == tree.XML_ELEMENT_NODE and strcmp(<const char*>c.name, b"event") == 0:
-            stamp = attributeValueFromNsName(c, NULL, <const_xmlChar*>b"timestamp")
-            etype = attributeValueFromNsName(c, NULL, <const_xmlChar*>b"event_type")
-            if stamp is None or etype is None:
-                found.append(_be._event(elementFactory(details._doc, c), stamp, etype))  # prototype
-            elif _has_child_element(c):
-                found.append(_event(details, c, stamp, etype))
+    cdef xmlNode* kid = details.children
+    while kid is not NULL:
+        if _is_element(kid) and _is_named(kid, b"event"):
+            stamp = attributeValueFromNsName(kid, NULL, <const_xmlChar*>b"timestamp")
+            event_type = attributeValueFromNsName(kid, NULL, <const_xmlChar*>b"event_type")
+            if stamp is None or event_type is None:
+                stamp, event_type = _attr(kid, b"timestamp"), _attr(kid, b"event_type")
+            if _has_children(kid):
+                found.append(_event(owner, kid, stamp, event_type))
             else:
-                found.append(new_session_event(_when(stamp), etype))
-        c = c.next
+                found.append(_new_event(_stamp(stamp), event_type))
+        kid = kid.next
     return tuple(found)
+
+
+# --- the session's own parts --------------------------------------------------------------
+
+cdef object _datetime(xmlNode* c):
+    """``element_datetime``."""
+    if c is NULL:
+        return None
+    parsed = _to_datetime(_attr(c, b"ts"))
+    if parsed is not None:
+        return parsed
+    parsed = _to_datetime(_attr(c, b"timestamp"))
+    if parsed is not None:
+        return parsed
+    return _to_datetime(_etext(c))
+
+
+cdef object _info(xmlNode* c):
+    if c is NULL or not (_has_children(c) or _has_attributes(c)):
+        return None
+    issue = _etext(_first(c, b"issue"))
+    return CustomerInfo(
+        name=_etext(_first(c, b"name")),
+        company=_etext(_first(c, b"company")),
+        company_code=_etext(_first(c, b"company_code")),
+        issue=int(issue) if issue is not None and _digits(issue) else None,
+        details=_etext(_first(c, b"details")),
+        issue_text=issue,
+    )
+
+
+cdef object _customer(xmlNode* c):
+    return SessionCustomer(
+        gsnumber=_attr_int(_attr(c, b"gsnumber")),
+        username=_etext(_first(c, b"username")),
+        public_ip=_etext(_first(c, b"public_ip")),
+        private_ip=_etext(_first(c, b"private_ip")),
+        hostname=_etext(_first(c, b"hostname")),
+        os=_etext(_first(c, b"os")),
+        primary_cust=_to_bool(_etext(_first(c, b"primary_cust"))),
+        info=_info(_first(c, b"info")),
+    )
+
+
+cdef object _rep(xmlNode* c):
+    return SessionRepresentative(
+        gsnumber=_attr_int(_attr(c, b"gsnumber")),
+        id=_attr_int(_attr(c, b"id")),
+        username=_etext(_first(c, b"username")),
+        display_name=_etext(_first(c, b"display_name")),
+        public_display_name=_etext(_first(c, b"public_display_name")),
+        private_display_name=_etext(_first(c, b"private_display_name")),
+        display_number=_to_int(_etext(_first(c, b"display_number"))),
+        public_ip=_etext(_first(c, b"public_ip")),
+        private_ip=_etext(_first(c, b"private_ip")),
+        hostname=_etext(_first(c, b"hostname")),
+        os=_etext(_first(c, b"os")),
+        session_owner=_to_bool(_etext(_first(c, b"session_owner"))),
+        primary_rep=_to_bool(_etext(_first(c, b"primary_rep"))),
+        seconds_involved=_to_int(_etext(_first(c, b"seconds_involved"))),
+        embassy=_to_bool(_etext(_first(c, b"embassy"))) is True,
+        invited=_to_bool(_etext(_first(c, b"invited"))) is True,
+    )
+
+
+cdef tuple _recordings(xmlNode* holder, const char* item):
+    cdef xmlNode* c
+    found = []
+    for at in _children_named(holder, item):
+        c = <xmlNode*><size_t>at
+        found.append(
+            RecordingInstance(
+                instance=_attr_int(_attr(c, b"instance")),
+                download_url=_etext(_first(c, b"download_url")),
+                view_url=_etext(_first(c, b"view_url")),
+            )
+        )
+    return tuple(found)
+
+
+cdef object _question(xmlNode* c):
+    answers = []
+    cdef xmlNode* answer_list = _first(c, b"answer_list")
+    for at in _children_named(answer_list, b"answer"):
+        text = _etext(<xmlNode*><size_t>at)
+        if text is not None:
+            answers.append(text)
+    return SurveyQuestion(
+        id=_attr_int(_attr(c, b"id")),
+        name=_etext(_first(c, b"name")),
+        type=_etext(_first(c, b"type")),
+        label=_etext(_first(c, b"label")),
+        report_header=_etext(_first(c, b"report_header")),
+        answers=tuple(answers),
+    )
+
+
+cdef tuple _surveys(xmlNode* holder, const char* item):
+    cdef xmlNode* survey
+    cdef xmlNode* question_list
+    found = []
+    for at in _children_named(holder, item):
+        survey = <xmlNode*><size_t>at
+        question_list = _first(survey, b"question_list")
+        questions = _children_named(question_list, b"question")
+        if not questions:
+            questions = _children_named(survey, b"question")
+        found.append(
+            SessionSurvey(
+                questions=tuple([
+                    _question(<xmlNode*><size_t>q)
+                    for q in questions
+                    if not _is_blank(<xmlNode*><size_t>q)
+                ])
+            )
+        )
+    return tuple(found)
+
+
+# The session's children read by name: the first of each counts.
+cdef enum:
+    K_SESSION_TYPE, K_LSEQ, K_START_TIME, K_END_TIME, K_DURATION, K_JUMP_GROUP, K_JUMPOINT,
+    K_EXTERNAL_KEY, K_CUSTOM_ATTRIBUTES, K_CHAT_VIEW, K_CHAT_DOWNLOAD, K_RECORDING_VIEW,
+    K_RECORDING_DOWNLOAD, K_COMMAND_SHELL, K_TRANSFERS, K_MOVES, K_DELETES,
+    K_PRIMARY_CUSTOMER, K_PRIMARY_REP, K_PRIMARY_TEAM, K_CUSTOMERS, K_REPS, K_TEAMS,
+    K_DETAILS, K_PUBLIC_SITE, K_SHOW_MY_SCREEN, K_CUST_SURVEYS, K_REP_SURVEYS, K_COUNT
+
+cdef const char* _KIDS[K_COUNT]
+_KIDS[:] = [
+    b"session_type", b"lseq", b"start_time", b"end_time", b"duration", b"jump_group",
+    b"jumpoint", b"external_key", b"custom_attributes", b"session_chat_view_url",
+    b"session_chat_download_url", b"session_recording_view_url",
+    b"session_recording_download_url", b"command_shell_recordings", b"file_transfer_count",
+    b"file_move_count", b"file_delete_count", b"primary_customer", b"primary_rep",
+    b"primary_team", b"customer_list", b"rep_list", b"team_list", b"session_details",
+    b"public_site", b"show_my_screen_recordings", b"cust_survey_list", b"rep_survey_list",
+]
+
+
+cdef dict _fields(_Element element, bint support):
+    cdef xmlNode* session = element._c_node
+    cdef xmlNode* kids[K_COUNT]
+    cdef xmlNode* kid
+    cdef int i
+    lsid = _stripped(_attr(session, b"lsid"))
+    if lsid is None:
+        raise BomgarProtocolError("<session> has no lsid attribute")
+    for i in range(K_COUNT):
+        kids[i] = NULL
+    kid = session.children
+    while kid is not NULL:
+        if _is_element(kid):
+            for i in range(K_COUNT):
+                if kids[i] is NULL and strcmp(<const char*>kid.name, _KIDS[i]) == 0:
+                    kids[i] = kid
+                    break
+        kid = kid.next
+    duration = _etext(kids[K_DURATION])
+    custom = kids[K_CUSTOM_ATTRIBUTES]
+    fields = {
+        "lsid": lsid,
+        "session_type": _etext(kids[K_SESSION_TYPE]),
+        "lseq": _to_int(_etext(kids[K_LSEQ])),
+        "start_time": _datetime(kids[K_START_TIME]),
+        "end_time": _datetime(kids[K_END_TIME]),
+        "duration": None if duration is None else _duration(duration),
+        "jump_group": _shared(element, _jump_group, kids[K_JUMP_GROUP]),
+        "jumpoint": _shared(element, _named, kids[K_JUMPOINT]),
+        "external_key": _etext(kids[K_EXTERNAL_KEY]),
+        "custom_attributes": ()
+        if custom is NULL
+        else _custom_attributes_of({"custom_attributes": _node_of(_proxy(element, custom))}),
+        "session_chat_view_url": _etext(kids[K_CHAT_VIEW]),
+        "session_chat_download_url": _etext(kids[K_CHAT_DOWNLOAD]),
+        "session_recording_view_url": _etext(kids[K_RECORDING_VIEW]),
+        "session_recording_download_url": _etext(kids[K_RECORDING_DOWNLOAD]),
+        "command_shell_recordings": _recordings(
+            kids[K_COMMAND_SHELL], b"command_shell_recording"
+        ),
+        "file_transfer_count": _to_int(_etext(kids[K_TRANSFERS])),
+        "file_move_count": _to_int(_etext(kids[K_MOVES])),
+        "file_delete_count": _to_int(_etext(kids[K_DELETES])),
+        "primary_customer": _shared(element, _participant, kids[K_PRIMARY_CUSTOMER]),
+        "primary_rep": _shared(element, _participant, kids[K_PRIMARY_REP]),
+        "primary_team": _shared(element, _named, kids[K_PRIMARY_TEAM]),
+        "customers": tuple([
+            _customer(<xmlNode*><size_t>at)
+            for at in _children_named(kids[K_CUSTOMERS], b"customer")
+            if not _is_blank(<xmlNode*><size_t>at)
+        ]),
+        "reps": tuple([
+            _rep(<xmlNode*><size_t>at)
+            for at in _children_named(kids[K_REPS], b"representative")
+            if not _is_blank(<xmlNode*><size_t>at)
+        ]),
+        "teams": tuple([
+            t
+            for t in [
+                _shared(element, _team, <xmlNode*><size_t>at)
+                for at in _children_named(kids[K_TEAMS], b"team")
+            ]
+            if t is not None
+        ]),
+        "events": _events_of(element, kids[K_DETAILS]),
+    }
+    if support:
+        fields["public_site"] = _shared(element, _named, kids[K_PUBLIC_SITE])
+        fields["show_my_screen_recordings"] = _recordings(
+            kids[K_SHOW_MY_SCREEN], b"show_my_screen_recording"
+        )
+        fields["cust_surveys"] = _surveys(kids[K_CUST_SURVEYS], b"cust_exit_survey")
+        fields["rep_surveys"] = _surveys(kids[K_REP_SURVEYS], b"rep_exit_survey")
+    return fields
+
+
+def session_fields(element, bint support):
+    """The keyword arguments of the session model for an lxml ``<session>`` element
+    (``support``: with Remote Support's own fields), or ``None`` when ``element`` is not
+    an lxml element or holds a node only the pure-Python builders read.
+
+    Raises:
+        BomgarProtocolError: the session has no lsid.
+    """
+    if not isinstance(element, _Element):
+        return None
+    try:
+        return _fields(<_Element>element, support)
+    except _Fallback:
+        return None

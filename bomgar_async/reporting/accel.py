@@ -2,7 +2,8 @@
 
 ``cbuild`` is the extension module ``bomgar_async.reporting._cbuild`` (compiled from
 ``_cbuild.pyx`` at install time when a C compiler is present, see ``hatch_build.py``), or None:
-when it was not built, does not import (for instance without lxml), or the environment variable
+when it was not built, does not import (for instance without lxml, or built against an lxml
+whose objects differ from the one installed), or the environment variable
 ``BOMGAR_ASYNC_NO_EXTENSIONS`` is set to anything but ``""`` or ``"0"``. Callers fall back to the
 pure-Python builders when it is None; both give the same models.
 """
@@ -10,6 +11,7 @@ pure-Python builders when it is None; both give the same models.
 from __future__ import annotations
 
 import os
+import warnings
 from types import ModuleType
 
 __all__ = ["NO_EXTENSIONS_VARIABLE", "cbuild"]
@@ -22,8 +24,12 @@ def _load() -> ModuleType | None:
     if os.environ.get(NO_EXTENSIONS_VARIABLE, "") not in ("", "0"):
         return None
     try:
-        from . import _cbuild
-    except ImportError:
+        with warnings.catch_warnings():
+            # Built against another lxml whose objects differ in size: Cython warns (or
+            # raises ValueError); the pure-Python builders are then the safe choice.
+            warnings.simplefilter("error", RuntimeWarning)
+            from . import _cbuild
+    except (ImportError, ValueError, RuntimeWarning):
         return None
     return _cbuild
 

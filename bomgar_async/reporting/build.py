@@ -10,7 +10,6 @@ reader.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -25,10 +24,12 @@ from .._xml.tree import (
     node_of,
     own_text,
 )
-from .._xml.values import element_datetime, to_bool, to_int, to_timedelta
+from .._xml.values import element_datetime, to_bool, to_int
 from ..errors import BomgarProtocolError
+from . import accel
 from .build_events import (
     attr_int,
+    duration_of,
     element_text,
     events_of,
     named_children,
@@ -47,10 +48,12 @@ from .models import (
 )
 from .models.jump import custom_attributes_of
 
-__all__ = ["common_session_fields", "support_session"]
+__all__ = ["common_session_fields", "session_fields", "support_session"]
 
 _DIGITS = re.compile(r"[0-9]{1,18}")
-_duration = functools.lru_cache(maxsize=4096)(to_timedelta)
+#: The compiled builder (:mod:`.accel`), or ``None``: the functions below then build
+#: every session themselves (tests set this to ``None`` to compare the two).
+_CBUILD: Any = accel.cbuild
 Kids = dict[str, Element]
 
 
@@ -192,7 +195,7 @@ def common_session_fields(element: Element) -> tuple[dict[str, Any], Kids]:
         "lseq": to_int(element_text(get("lseq"))),
         "start_time": _datetime(get("start_time")),
         "end_time": _datetime(get("end_time")),
-        "duration": None if duration is None else _duration(duration),
+        "duration": None if duration is None else duration_of(duration),
         "jump_group": jump_group(get("jump_group")),
         "jumpoint": named(get("jumpoint")),
         "external_key": element_text(get("external_key")),
@@ -216,8 +219,23 @@ def common_session_fields(element: Element) -> tuple[dict[str, Any], Kids]:
     return fields, kids
 
 
+def session_fields(element: Element) -> dict[str, Any]:
+    """The keyword arguments of a session model for the fields every session report
+    shares (PRA's ``AccessSession`` has no others)."""
+    if _CBUILD is not None:
+        fields: dict[str, Any] | None = _CBUILD.session_fields(element, False)
+        if fields is not None:
+            return fields
+    return common_session_fields(element)[0]
+
+
 def support_session(element: Element) -> SupportSession:
-    """A :class:`SupportSession` from its ``<session>`` element."""
+    """A :class:`SupportSession` from its ``<session>`` element (through the compiled
+    builder when it is there and ``element`` is lxml's)."""
+    if _CBUILD is not None:
+        made: dict[str, Any] | None = _CBUILD.session_fields(element, True)
+        if made is not None:
+            return SupportSession(**made)
     fields, kids = common_session_fields(element)
     return SupportSession(
         **fields,

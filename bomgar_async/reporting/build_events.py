@@ -12,6 +12,7 @@ cache keyed on their text, and the event is built without going through its keyw
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timezone
 
 from .._xml.tree import (
@@ -24,7 +25,7 @@ from .._xml.tree import (
     local,
     own_text,
 )
-from .._xml.values import to_datetime, to_int
+from .._xml.values import to_datetime, to_int, to_timedelta
 from .models import (
     EventFile,
     EventParty,
@@ -34,7 +35,15 @@ from .models import (
 from .models.events import chat_body
 from .models.fast import new_event_party, new_session_event
 
-__all__ = ["attr_int", "element_text", "events_of", "named_children", "stripped", "texts_of"]
+__all__ = [
+    "attr_int",
+    "duration_of",
+    "element_text",
+    "events_of",
+    "named_children",
+    "stripped",
+    "texts_of",
+]
 
 Kids = dict[str, Element]
 
@@ -44,6 +53,9 @@ _PARTIES: dict[tuple[str, str, str | None], EventParty] = {}
 _MAX_PARTIES = 1024
 _STAMPS: dict[str, datetime] = {}
 _MAX_STAMPS = 4096
+#: ``to_timedelta`` through a bounded cache (a report repeats durations); shared by both
+#: builders (:mod:`.build` and the compiled one).
+duration_of = functools.lru_cache(maxsize=4096)(to_timedelta)
 
 
 def attr_int(value: str | None) -> int | None:

@@ -58,26 +58,6 @@ def test_the_compiled_extension_is_built_and_loaded() -> None:
 
 
 @pytest.mark.timeout(60)
-def test_the_compiled_events_of_gives_the_pure_python_models() -> None:
-    if _turned_off() or accel.cbuild is None:
-        pytest.skip("the compiled extension is not loaded (the test above says why)")
-    from lxml import etree
-
-    from bomgar_async.reporting import build_events
-
-    details = etree.fromstring(
-        b'<session_details><event timestamp="1300000000" event_type="Session Start">'
-        b'<performed_by gsnumber="1" type="system">Pinnacle</performed_by>'
-        b'<data><value name="a" value="b"/></data></event>'
-        b'<event timestamp="1300000001" event_type="Conference Member Departed"/>'
-        b"</session_details>"
-    )
-    expected = build_events.events_of(details)
-    assert len(expected) == 2
-    assert accel.cbuild.events_of(details) == expected
-
-
-@pytest.mark.timeout(60)
 @pytest.mark.parametrize("value", ["1", "yes"])
 def test_the_environment_variable_turns_it_off_at_runtime(value: str) -> None:
     env = {**os.environ, accel.NO_EXTENSIONS_VARIABLE: value}

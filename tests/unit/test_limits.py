@@ -12,12 +12,12 @@ from bomgar_async._xml.core import parse_document
 from bomgar_async._xml.limits import MAX_DEPTH, MAX_TEXT_BYTES, too_deep, too_much_text
 from bomgar_async._xml.parsing import parse_tree
 from bomgar_async.reporting.session_stream import SessionStreamParser
+from tests.builders import WAYS, use
 
 
-@pytest.fixture(params=tree.BACKENDS, autouse=True)
+@pytest.fixture(params=WAYS, autouse=True)
 def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(tree, "BACKEND", request.param)
-    return str(request.param)
+    return use(str(request.param), monkeypatch)
 
 
 def tower(depth: int) -> bytes:

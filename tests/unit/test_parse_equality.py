@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from benchmarks.reports import report
-from bomgar_async._xml import core, tree
+from bomgar_async._xml import core
 from bomgar_async.command import parse as command_parse
 from bomgar_async.errors import BomgarError
 from bomgar_async.pra import parse as pra_parse
@@ -29,6 +29,7 @@ from bomgar_async.reporting.parse import (
 )
 from bomgar_async.reporting.session_stream import RecordStreamParser
 from bomgar_async.simulator.history_events_extra import SESSION_EVENT_TYPES
+from tests.builders import WAYS, use
 from tests.reference import old_clients, old_command
 from tests.reference.old_xml import OldRecordStreamParser, old_parse_document
 
@@ -57,10 +58,9 @@ ALL_PATHS = (
 )
 
 
-@pytest.fixture(params=tree.BACKENDS)
+@pytest.fixture(params=WAYS)
 def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(tree, "BACKEND", request.param)
-    return str(request.param)
+    return use(str(request.param), monkeypatch)
 
 
 def outcome(call: Callable[[], Any]) -> Any:
