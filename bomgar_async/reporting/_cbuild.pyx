@@ -57,11 +57,17 @@ from bomgar_async.reporting import build_events as _events
 from bomgar_async.reporting import build_refs as _refs
 from bomgar_async.reporting.models import (
     CustomerInfo,
+    JumpGroup,
+    NamedRef,
+    ParticipantRef,
     RecordingInstance,
     SessionCustomer,
     SessionRepresentative,
     SessionSurvey,
+    SessionTeam,
+    SupportSession,
     SurveyQuestion,
+    SystemInfoCategory,
 )
 from bomgar_async.reporting.models.events import chat_body as _chat_body
 from bomgar_async.reporting.models import SessionEvent
@@ -78,7 +84,6 @@ cdef object _when = _events._when
 cdef object _py_party = _events._party
 cdef object _py_data = _events._data
 cdef object _py_files = _events._files
-cdef object _py_category = _events._category
 cdef object _py_event = _events._event
 cdef object _named = _refs._named
 cdef object _participant = _refs._participant
@@ -104,12 +109,12 @@ cdef class _Slots:
     them is what the class's ``__init__`` does (``models.fast`` checks the class)."""
 
     cdef object cls
-    cdef Py_ssize_t offsets[16]
+    cdef Py_ssize_t offsets[32]
     cdef int count
 
     def __init__(self, cls, names):
         _slot_setters(cls, names)  # TypeError unless plain, slotted, fields in this order
-        if len(names) > 16:
+        if len(names) > 32:
             raise TypeError(f"{cls.__name__} has too many fields")
         cdef PyMemberDef* member
         for i, name in enumerate(names):
@@ -245,10 +250,29 @@ cdef bint _has_attributes(xmlNode* c) noexcept:
     return False
 
 
+cdef object _plain_attr(xmlNode* c, const char* name):
+    """``element.get(name)``: the attribute without a namespace (``None`` when absent). Its
+    value is read in place when it is one text node, as libxml2 stores a parsed value."""
+    cdef xmlAttr* a = c.properties
+    cdef xmlNode* value
+    while a is not NULL:
+        if a.ns is NULL and strcmp(<const char*>a.name, name) == 0:
+            value = a.children
+            if value is NULL:
+                return ""
+            if value.next is NULL and value.type == tree.XML_TEXT_NODE and value.content is not NULL:
+                return pyunicode(value.content)
+            return attributeValue(c, a)
+        a = a.next
+    if c.doc is not NULL and (c.doc.intSubset is not NULL or c.doc.extSubset is not NULL):
+        return attributeValueFromNsName(c, NULL, <const_xmlChar*>name)  # DTD defaults
+    return None
+
+
 cdef object _attr(xmlNode* c, const char* name):
     """``attr_of``: the attribute without a namespace, else the first namespaced one of
     that local name (not ``xsi:``)."""
-    value = attributeValueFromNsName(c, NULL, <const_xmlChar*>name)
+    value = _plain_attr(c, name)
     if value is not None:
         return value
     cdef xmlAttr* a = c.properties
@@ -344,18 +368,39 @@ cdef object _stripped(value):
 
 # --- references, parties and events ----------------------------------------------------
 
+cdef object _ref(object build, xmlNode* c):
+    """What ``build`` (one of ``build_refs``' builders) makes of ``c``."""
+    if _is_blank(c):
+        return None
+    if build is _named:
+        return NamedRef(id=_attr_int(_attr(c, b"id")), name=_etext(c))
+    if build is _participant:
+        return ParticipantRef(
+            name=_etext(c), id=_attr_int(_attr(c, b"id")), gsnumber=_attr_int(_attr(c, b"gsnumber"))
+        )
+    if build is _jump_group:
+        return JumpGroup(
+            type=_stripped(_attr(c, b"type")), id=_attr_int(_attr(c, b"id")), name=_etext(c)
+        )
+    return SessionTeam(
+        id=_attr_int(_attr(c, b"id")),
+        name=_etext(c),
+        primary_team=_to_bool(_attr(c, b"primary_team")),
+    )
+
+
 cdef object _shared(_Element owner, object build, xmlNode* c):
     """``build_refs._shared``: one instance per distinct childless element."""
     if c is NULL:
         return None
     if _has_children(c):
-        return build(_proxy(owner, c))
+        return _ref(build, c)
     key = (build, _collect(c.children), tuple(collectAttributes(c, 3)))
     cdef dict shared = _REFS["_SHARED"]
     made = shared.get(key)
     if made is not None or key in shared:
         return made
-    made = build(_proxy(owner, c))
+    made = _ref(build, c)
     if len(shared) >= _REFS["_MAX_SHARED"]:
         shared.clear()
     shared[key] = made
@@ -364,8 +409,8 @@ cdef object _shared(_Element owner, object build, xmlNode* c):
 
 cdef object _party(_Element owner, xmlNode* c):
     """``build_events._party``; the common shape from the shared instances."""
-    gsnumber = attributeValueFromNsName(c, NULL, <const_xmlChar*>b"gsnumber")
-    kind = attributeValueFromNsName(c, NULL, <const_xmlChar*>b"type")
+    gsnumber = _plain_attr(c, b"gsnumber")
+    kind = _plain_attr(c, b"type")
     if gsnumber is not None and kind is not None and not _has_children(c):
         party = (<dict>_EVENTS["_PARTIES"]).get((gsnumber, kind, _collect(c.children)))
         if party is not None:
@@ -379,8 +424,8 @@ cdef object _data(_Element owner, xmlNode* holder):
     cdef xmlNode* kid = holder.children
     while kid is not NULL:
         if _is_element(kid) and _is_named(kid, b"value"):
-            name = attributeValueFromNsName(kid, NULL, <const_xmlChar*>b"name")
-            text = attributeValueFromNsName(kid, NULL, <const_xmlChar*>b"value")
+            name = _plain_attr(kid, b"name")
+            text = _plain_attr(kid, b"value")
             if name is None or text is None:
                 if _is_blank(kid):
                     kid = kid.next
@@ -389,6 +434,31 @@ cdef object _data(_Element owner, xmlNode* holder):
             found.append((name or "", text))
         kid = kid.next
     return tuple(found)
+
+
+cdef tuple _texts(xmlNode* parent, const char* name):
+    """``build_events.texts_of``."""
+    if parent is NULL:
+        return ()
+    found = []
+    cdef xmlNode* kid = parent.children
+    while kid is not NULL:
+        if _is_element(kid) and _is_named(kid, name):
+            found.append(_etext(kid))
+        kid = kid.next
+    return tuple(found)
+
+
+cdef object _category(xmlNode* c):
+    """``build_events._category``."""
+    return SystemInfoCategory(
+        name=_stripped(_attr(c, b"name")) or _etext(_first(c, b"name")),
+        description=_texts(_first(c, b"description"), b"field"),
+        rows=tuple([
+            _texts(<xmlNode*><size_t>at, b"field")
+            for at in _children_named(_first(c, b"data"), b"row")
+        ]),
+    )
 
 
 cdef object _event(_Element owner, xmlNode* event, stamp, event_type):
@@ -437,12 +507,13 @@ cdef object _event(_Element owner, xmlNode* event, stamp, event_type):
         kid = kid.next
     body = encoded = None
     if body_at is not NULL or encoded_at is not NULL:
-        body, encoded = _chat_body(_etext(body_at), _etext(encoded_at))
+        body, encoded = _etext(body_at), _etext(encoded_at)
+        if body is None and encoded is not None:
+            body, encoded = _chat_body(body, encoded)  # decoded from the encoded body
     categories = ()
     if system_at is not NULL:
         categories = tuple([
-            _py_category(_proxy(owner, <xmlNode*><size_t>at))
-            for at in _children_named(system_at, b"category")
+            _category(<xmlNode*><size_t>at) for at in _children_named(system_at, b"category")
         ])
     return _new_event(
         _stamp(stamp),
@@ -467,8 +538,8 @@ cdef tuple _events_of(_Element owner, xmlNode* details):
     cdef xmlNode* kid = details.children
     while kid is not NULL:
         if _is_element(kid) and _is_named(kid, b"event"):
-            stamp = attributeValueFromNsName(kid, NULL, <const_xmlChar*>b"timestamp")
-            event_type = attributeValueFromNsName(kid, NULL, <const_xmlChar*>b"event_type")
+            stamp = _plain_attr(kid, b"timestamp")
+            event_type = _plain_attr(kid, b"event_type")
             if stamp is None or event_type is None:
                 stamp, event_type = _attr(kid, b"timestamp"), _attr(kid, b"event_type")
             if _has_children(kid):
@@ -558,12 +629,7 @@ cdef tuple _recordings(xmlNode* holder, const char* item):
 
 
 cdef object _question(xmlNode* c):
-    answers = []
-    cdef xmlNode* answer_list = _first(c, b"answer_list")
-    for at in _children_named(answer_list, b"answer"):
-        text = _etext(<xmlNode*><size_t>at)
-        if text is not None:
-            answers.append(text)
+    answers = [a for a in _texts(_first(c, b"answer_list"), b"answer") if a is not None]
     return SurveyQuestion(
         id=_attr_int(_attr(c, b"id")),
         name=_etext(_first(c, b"name")),
@@ -690,6 +756,27 @@ cdef dict _fields(_Element element, bint support):
         fields["cust_surveys"] = _surveys(kids[K_CUST_SURVEYS], b"cust_exit_survey")
         fields["rep_surveys"] = _surveys(kids[K_REP_SURVEYS], b"rep_exit_survey")
     return fields
+
+
+cdef tuple _SESSION_FIELDS = tuple(field.name for field in SupportSession.__attrs_attrs__)
+cdef _Slots _SESSION = _Slots(SupportSession, _SESSION_FIELDS)
+
+
+def support_session(element):
+    """A ``SupportSession`` from an lxml ``<session>`` element, as
+    ``SupportSession(**session_fields(element, True))``; ``None`` as for
+    :func:`session_fields`."""
+    if not isinstance(element, _Element):
+        return None
+    try:
+        fields = _fields(<_Element>element, True)
+    except _Fallback:
+        return None
+    session = _object_new(SupportSession)
+    cdef Py_ssize_t* at = _SESSION.offsets
+    for i in range(_SESSION.count):
+        _put(session, at[i], fields[_SESSION_FIELDS[i]])
+    return session
 
 
 def session_fields(element, bint support):

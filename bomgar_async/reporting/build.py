@@ -233,9 +233,9 @@ def support_session(element: Element) -> SupportSession:
     """A :class:`SupportSession` from its ``<session>`` element (through the compiled
     builder when it is there and ``element`` is lxml's)."""
     if _CBUILD is not None:
-        made: dict[str, Any] | None = _CBUILD.session_fields(element, True)
+        made: SupportSession | None = _CBUILD.support_session(element)
         if made is not None:
-            return SupportSession(**made)
+            return made
     fields, kids = common_session_fields(element)
     return SupportSession(
         **fields,
