@@ -14,6 +14,7 @@ reference among the children (the SDK's parser removes them, so they cannot occu
 :func:`session_fields` answer ``None`` and the caller use the pure-Python path.
 """
 
+from cpython.datetime cimport datetime_new, import_datetime
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF, Py_XDECREF
 from libc.string cimport strcmp
@@ -30,6 +31,7 @@ from lxml.includes.etreepublic cimport (
 from lxml.includes.tree cimport const_xmlChar, xmlAttr, xmlNode
 
 import_lxml__etree()
+import_datetime()
 
 
 cdef extern from "Python.h":
@@ -46,7 +48,9 @@ cdef extern from "structmember.h":
     int T_OBJECT_EX
     int READONLY
 
+import binascii
 import re
+from base64 import b64decode as _b64decode
 
 from bomgar_async._xml.tree import node_of as _node_of
 from bomgar_async._xml.values import to_bool as _to_bool
@@ -69,7 +73,6 @@ from bomgar_async.reporting.models import (
     SurveyQuestion,
     SystemInfoCategory,
 )
-from bomgar_async.reporting.models.events import chat_body as _chat_body
 from bomgar_async.reporting.models import SessionEvent
 from bomgar_async.reporting.models.fast import slot_setters as _slot_setters
 from bomgar_async.reporting.models.jump import custom_attributes_of as _custom_attributes_of
@@ -165,14 +168,46 @@ cdef object _new_event(
     return event
 
 
+cdef object _UTC = _events._UTC
+
+
+cdef object _from_epoch(long long seconds):
+    """``datetime.fromtimestamp(seconds, timezone.utc)`` for 0 <= seconds < 10**10, from the
+    proleptic Gregorian calendar (days to civil date, H. Hinnant's algorithm)."""
+    cdef long long days = seconds // 86400
+    cdef long long rest = seconds - days * 86400
+    cdef long long z = days + 719468
+    cdef long long era = z // 146097
+    cdef long long doe = z - era * 146097
+    cdef long long yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    cdef long long doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    cdef long long mp = (5 * doy + 2) // 153
+    cdef int day = <int>(doy - (153 * mp + 2) // 5 + 1)
+    cdef int month = <int>(mp + 3 if mp < 10 else mp - 9)
+    cdef int year = <int>(yoe + era * 400 + (1 if month <= 2 else 0))
+    return datetime_new(
+        year, month, day, <int>(rest // 3600), <int>(rest % 3600 // 60), <int>(rest % 60), 0, _UTC
+    )
+
+
 cdef inline object _stamp(stamp):
-    """``build_events._when``: the shared cache first."""
+    """``build_events._when``: whole UNIX seconds (up to ten ASCII digits) converted here,
+    anything else through the Python builders' cache."""
     if stamp is None:
         return None
-    when = (<dict>_EVENTS["_STAMPS"]).get(stamp)
-    if when is None:
-        return _when(stamp)
-    return when
+    cdef str text = <str>stamp
+    cdef Py_ssize_t size = len(text)
+    cdef Py_ssize_t i
+    cdef long long seconds = 0
+    cdef long long digit
+    if 0 < size <= 10:
+        for i in range(size):
+            digit = <long long>(<Py_UCS4>text[i])
+            if digit < 48 or digit > 57:  # not 0-9
+                return _when(stamp)
+            seconds = seconds * 10 + (digit - 48)
+        return _from_epoch(seconds)
+    return _when(stamp)
 
 
 # --- lxml's element properties, on C nodes -------------------------------------------
@@ -436,6 +471,16 @@ cdef object _data(_Element owner, xmlNode* holder):
     return tuple(found)
 
 
+cdef object _decoded(str encoded):
+    """``models.events.chat_body``'s body from the encoded body alone: base64 (line breaks
+    allowed) to UTF-8 text, ``None`` when it is not valid base64."""
+    try:
+        raw = _b64decode("".join(encoded.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw.decode("utf-8", errors="replace")
+
+
 cdef tuple _texts(xmlNode* parent, const char* name):
     """``build_events.texts_of``."""
     if parent is NULL:
@@ -509,7 +554,7 @@ cdef object _event(_Element owner, xmlNode* event, stamp, event_type):
     if body_at is not NULL or encoded_at is not NULL:
         body, encoded = _etext(body_at), _etext(encoded_at)
         if body is None and encoded is not None:
-            body, encoded = _chat_body(body, encoded)  # decoded from the encoded body
+            body = _decoded(encoded)
     categories = ()
     if system_at is not NULL:
         categories = tuple([

@@ -284,3 +284,31 @@ def test_text_split_over_several_nodes_is_read_whole(monkeypatch: pytest.MonkeyP
     with monkeypatch.context() as patch:
         patch.setattr(build, "_CBUILD", None)
         assert build.support_session(element) == compiled
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    stamps=st.lists(
+        st.one_of(
+            st.integers(0, 9_999_999_999).map(str),
+            st.integers(0, 99_999).map(lambda n: f"{n:010d}"),
+            st.text("0123456789 -.:T+Z\u0663", max_size=12),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_event_timestamps_are_the_same_datetimes(stamps: list[str]) -> None:
+    """Whole UNIX seconds are converted by the compiled builder itself (the calendar
+    arithmetic), anything else by the Python builders: the same aware datetimes."""
+    from xml.sax.saxutils import quoteattr
+
+    events = "".join(f"<event timestamp={quoteattr(s)} event_type='E'/>" for s in stamps)
+    body = f"<session_list><session lsid='a'><session_details>{events}</session_details>"
+    element = parse_tree(f"{body}</session></session_list>".encode(), "lxml")[0]
+    compiled = build._CBUILD.support_session(element)
+    python = build.common_session_fields(element)[0]["events"]
+    assert compiled.events == python
+    assert [e.timestamp.tzinfo for e in compiled.events if e.timestamp] == [
+        e.timestamp.tzinfo for e in python if e.timestamp
+    ]
