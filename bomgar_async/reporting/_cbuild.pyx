@@ -136,37 +136,44 @@ cdef object _info(xmlNode* c):
     )
 
 
+# The participants' fields read from the first child of that name (as build.py's
+# ``_first_texts``), and how each text is converted (None: kept as text).
+_CUSTOMER_TEXTS = (
+    ("username", None), ("public_ip", None), ("private_ip", None), ("hostname", None),
+    ("os", None), ("primary_cust", _to_bool),
+)  # fmt: skip
+_REP_TEXTS = (
+    ("username", None), ("display_name", None), ("public_display_name", None),
+    ("private_display_name", None), ("display_number", _to_int), ("public_ip", None),
+    ("private_ip", None), ("hostname", None), ("os", None), ("session_owner", _to_bool),
+    ("primary_rep", _to_bool), ("seconds_involved", _to_int), ("embassy", _to_bool),
+    ("invited", _to_bool),
+)  # fmt: skip
+
+
+cdef dict _read_texts(xmlNode* c, tuple fields):
+    """``{name: converted text of the first child called name}`` for ``fields``."""
+    found = {}
+    for name, convert in fields:
+        text = _etext(_first(c, (<str>name).encode()))
+        found[name] = text if convert is None else convert(text)
+    return found
+
+
 cdef object _customer(xmlNode* c):
     return SessionCustomer(
         gsnumber=_attr_int(_attr(c, b"gsnumber")),
-        username=_etext(_first(c, b"username")),
-        public_ip=_etext(_first(c, b"public_ip")),
-        private_ip=_etext(_first(c, b"private_ip")),
-        hostname=_etext(_first(c, b"hostname")),
-        os=_etext(_first(c, b"os")),
-        primary_cust=_to_bool(_etext(_first(c, b"primary_cust"))),
         info=_info(_first(c, b"info")),
+        **_read_texts(c, _CUSTOMER_TEXTS),
     )
 
 
 cdef object _rep(xmlNode* c):
+    fields = _read_texts(c, _REP_TEXTS)
+    fields["embassy"] = fields["embassy"] is True
+    fields["invited"] = fields["invited"] is True
     return SessionRepresentative(
-        gsnumber=_attr_int(_attr(c, b"gsnumber")),
-        id=_attr_int(_attr(c, b"id")),
-        username=_etext(_first(c, b"username")),
-        display_name=_etext(_first(c, b"display_name")),
-        public_display_name=_etext(_first(c, b"public_display_name")),
-        private_display_name=_etext(_first(c, b"private_display_name")),
-        display_number=_to_int(_etext(_first(c, b"display_number"))),
-        public_ip=_etext(_first(c, b"public_ip")),
-        private_ip=_etext(_first(c, b"private_ip")),
-        hostname=_etext(_first(c, b"hostname")),
-        os=_etext(_first(c, b"os")),
-        session_owner=_to_bool(_etext(_first(c, b"session_owner"))),
-        primary_rep=_to_bool(_etext(_first(c, b"primary_rep"))),
-        seconds_involved=_to_int(_etext(_first(c, b"seconds_involved"))),
-        embassy=_to_bool(_etext(_first(c, b"embassy"))) is True,
-        invited=_to_bool(_etext(_first(c, b"invited"))) is True,
+        gsnumber=_attr_int(_attr(c, b"gsnumber")), id=_attr_int(_attr(c, b"id")), **fields
     )
 
 

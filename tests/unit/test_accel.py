@@ -120,25 +120,27 @@ def test_the_hook_compiles_a_module(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.timeout(60)
-def test_the_hook_warns_instead_of_failing_without_a_compiler(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("name", "code", "compiler"),
+    [
+        ("stub_cc", "def one():\n    return 1\n", "/nonexistent/cc"),  # no C compiler
+        ("stub_bad", "def broken(:\n    return\n", None),  # a Cython syntax error
+    ],
+)
+def test_the_hook_warns_instead_of_failing(
+    name: str,
+    code: str,
+    compiler: str | None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     pytest.importorskip("Cython")
     monkeypatch.delenv(accel.NO_EXTENSIONS_VARIABLE, raising=False)
-    monkeypatch.setenv("CC", "/nonexistent/cc")
-    source = _stub(tmp_path, "stub_cc", "def one():\n    return 1\n")
-    assert _hook().compile_extension(source, tmp_path / "out", module="stub_cc") is None
-    assert "stub_" in _one_warning(capfd.readouterr().err, tmp_path / "out")
-
-
-@pytest.mark.timeout(60)
-def test_the_hook_warns_instead_of_failing_on_a_cython_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
-) -> None:
-    pytest.importorskip("Cython")
-    monkeypatch.delenv(accel.NO_EXTENSIONS_VARIABLE, raising=False)
-    source = _stub(tmp_path, "stub_bad", "def broken(:\n    return\n")
-    assert _hook().compile_extension(source, tmp_path / "out", module="stub_bad") is None
+    if compiler is not None:
+        monkeypatch.setenv("CC", compiler)
+    source = _stub(tmp_path, name, code)
+    assert _hook().compile_extension(source, tmp_path / "out", module=name) is None
     assert "stub_" in _one_warning(capfd.readouterr().err, tmp_path / "out")
 
 
