@@ -44,6 +44,11 @@ cdef extern from "Python.h":
         PyMemberDef* d_member
 
 
+cdef extern from "Python.h":
+    void PyObject_GC_UnTrack(void* op)
+    int PyObject_GC_IsTracked(object op)
+
+
 cdef extern from "structmember.h":
     int T_OBJECT_EX
     int READONLY
@@ -102,6 +107,17 @@ class _Fallback(Exception):
     """A node this module does not read (comment, PI, entity reference)."""
 
 
+cdef inline object _kept(object made):
+    """``made``, no longer followed by the cyclic garbage collector. The models are frozen
+    and hold only strings, numbers, datetimes and tuples of models (the tuples made here
+    too), so they cannot be part of a reference cycle; a report held in memory (windows waiting for their turn) would
+    otherwise make every full collection walk all of its objects. Equality, hashing and
+    pickling are unaffected (CPython untracks its atomic tuples and dicts the same way)."""
+    if PyObject_GC_IsTracked(made):
+        PyObject_GC_UnTrack(<void*>made)
+    return made
+
+
 include "_cbuild_slots.pxi"
 include "_cbuild_nodes.pxi"
 include "_cbuild_events.pxi"
@@ -126,14 +142,14 @@ cdef object _info(xmlNode* c):
     if c is NULL or not (_has_children(c) or _has_attributes(c)):
         return None
     issue = _etext(_first(c, b"issue"))
-    return CustomerInfo(
+    return _kept(CustomerInfo(
         name=_etext(_first(c, b"name")),
         company=_etext(_first(c, b"company")),
         company_code=_etext(_first(c, b"company_code")),
         issue=int(issue) if issue is not None and _digits(issue) else None,
         details=_etext(_first(c, b"details")),
         issue_text=issue,
-    )
+    ))
 
 
 # The participants' fields read from the first child of that name (as build.py's
@@ -161,20 +177,20 @@ cdef dict _read_texts(xmlNode* c, tuple fields):
 
 
 cdef object _customer(xmlNode* c):
-    return SessionCustomer(
+    return _kept(SessionCustomer(
         gsnumber=_attr_int(_attr(c, b"gsnumber")),
         info=_info(_first(c, b"info")),
         **_read_texts(c, _CUSTOMER_TEXTS),
-    )
+    ))
 
 
 cdef object _rep(xmlNode* c):
     fields = _read_texts(c, _REP_TEXTS)
     fields["embassy"] = fields["embassy"] is True
     fields["invited"] = fields["invited"] is True
-    return SessionRepresentative(
+    return _kept(SessionRepresentative(
         gsnumber=_attr_int(_attr(c, b"gsnumber")), id=_attr_int(_attr(c, b"id")), **fields
-    )
+    ))
 
 
 cdef tuple _recordings(xmlNode* holder, const char* item):
@@ -183,25 +199,25 @@ cdef tuple _recordings(xmlNode* holder, const char* item):
     for at in _children_named(holder, item):
         c = <xmlNode*><size_t>at
         found.append(
-            RecordingInstance(
+            _kept(RecordingInstance(
                 instance=_attr_int(_attr(c, b"instance")),
                 download_url=_etext(_first(c, b"download_url")),
                 view_url=_etext(_first(c, b"view_url")),
-            )
+            ))
         )
-    return tuple(found)
+    return _kept(tuple(found))
 
 
 cdef object _question(xmlNode* c):
     answers = [a for a in _texts(_first(c, b"answer_list"), b"answer") if a is not None]
-    return SurveyQuestion(
+    return _kept(SurveyQuestion(
         id=_attr_int(_attr(c, b"id")),
         name=_etext(_first(c, b"name")),
         type=_etext(_first(c, b"type")),
         label=_etext(_first(c, b"label")),
         report_header=_etext(_first(c, b"report_header")),
         answers=tuple(answers),
-    )
+    ))
 
 
 cdef tuple _surveys(xmlNode* holder, const char* item):
@@ -215,15 +231,15 @@ cdef tuple _surveys(xmlNode* holder, const char* item):
         if not questions:
             questions = _children_named(survey, b"question")
         found.append(
-            SessionSurvey(
+            _kept(SessionSurvey(
                 questions=tuple([
                     _question(<xmlNode*><size_t>q)
                     for q in questions
                     if not _is_blank(<xmlNode*><size_t>q)
                 ])
-            )
+            ))
         )
-    return tuple(found)
+    return _kept(tuple(found))
 
 
 # The session's children read by name: the first of each counts.
@@ -340,7 +356,7 @@ def support_session(element):
     cdef Py_ssize_t* at = _SESSION.offsets
     for i in range(_SESSION.count):
         _put(session, at[i], fields[_SESSION_FIELDS[i]])
-    return session
+    return _kept(session)
 
 
 def session_fields(element, bint support):

@@ -8,20 +8,20 @@ cdef object _ref(object build, xmlNode* c):
     if _is_blank(c):
         return None
     if build is _named:
-        return NamedRef(id=_attr_int(_attr(c, b"id")), name=_etext(c))
+        return _kept(NamedRef(id=_attr_int(_attr(c, b"id")), name=_etext(c)))
     if build is _participant:
-        return ParticipantRef(
+        return _kept(ParticipantRef(
             name=_etext(c), id=_attr_int(_attr(c, b"id")), gsnumber=_attr_int(_attr(c, b"gsnumber"))
-        )
+        ))
     if build is _jump_group:
-        return JumpGroup(
+        return _kept(JumpGroup(
             type=_stripped(_attr(c, b"type")), id=_attr_int(_attr(c, b"id")), name=_etext(c)
-        )
-    return SessionTeam(
+        ))
+    return _kept(SessionTeam(
         id=_attr_int(_attr(c, b"id")),
         name=_etext(c),
         primary_team=_to_bool(_attr(c, b"primary_team")),
-    )
+    ))
 
 
 cdef object _shared(_Element owner, object build, xmlNode* c):
@@ -53,11 +53,11 @@ cdef object _party(_Element owner, xmlNode* c):
         parties = <dict>_EVENTS["_PARTIES"]
         party = parties.get(key)
         if party is None:
-            party = _new_party(
+            party = _kept(_new_party(
                 _attr_int(gsnumber),
                 (<str>kind).strip() or None,
                 ((<str>text).strip() or None) if text else None,
-            )
+            ))
             if len(parties) >= _EVENTS["_MAX_PARTIES"]:
                 parties.clear()
             parties[key] = party
@@ -78,9 +78,9 @@ cdef object _data(_Element owner, xmlNode* holder):
                     kid = kid.next
                     continue
                 name, text = _attr(kid, b"name"), _attr(kid, b"value")
-            found.append((name or "", text))
+            found.append(_kept((name or "", text)))
         kid = kid.next
-    return tuple(found)
+    return _kept(tuple(found))
 
 
 cdef object _decoded(str encoded):
@@ -103,7 +103,7 @@ cdef tuple _texts(xmlNode* parent, const char* name):
         if _is_element(kid) and _is_named(kid, name):
             found.append(_etext(kid))
         kid = kid.next
-    return tuple(found)
+    return _kept(tuple(found))
 
 
 cdef tuple _files(xmlNode* holder):
@@ -112,20 +112,20 @@ cdef tuple _files(xmlNode* holder):
     found = []
     for at in _children_named(holder, b"file"):
         c = <xmlNode*><size_t>at
-        found.append(EventFile(name=_attr(c, b"name"), size=_attr_int(_attr(c, b"size"))))
-    return tuple(found)
+        found.append(_kept(EventFile(name=_attr(c, b"name"), size=_attr_int(_attr(c, b"size")))))
+    return _kept(tuple(found))
 
 
 cdef object _category(xmlNode* c):
     """``build_events._category``."""
-    return SystemInfoCategory(
+    return _kept(SystemInfoCategory(
         name=_stripped(_attr(c, b"name")) or _etext(_first(c, b"name")),
         description=_texts(_first(c, b"description"), b"field"),
         rows=tuple([
             _texts(<xmlNode*><size_t>at, b"field")
             for at in _children_named(_first(c, b"data"), b"row")
         ]),
-    )
+    ))
 
 
 cdef object _event(_Element owner, xmlNode* event, stamp, event_type):
@@ -214,4 +214,4 @@ cdef tuple _events_of(_Element owner, xmlNode* details):
             else:
                 found.append(_new_event(_stamp(stamp), event_type))
         kid = kid.next
-    return tuple(found)
+    return _kept(tuple(found))

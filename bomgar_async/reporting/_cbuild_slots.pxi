@@ -66,7 +66,7 @@ cdef object _new_event(
     _put(event, at[8], files)
     _put(event, at[9], data)
     _put(event, at[10], system_information)
-    return event
+    return _kept(event)
 
 
 cdef object _UTC = _events._UTC
