@@ -53,9 +53,7 @@ cdef extern from "structmember.h":
     int T_OBJECT_EX
     int READONLY
 
-import binascii
 import re
-from base64 import b64decode as _b64decode
 
 from bomgar_async._xml.tree import node_of as _node_of
 from bomgar_async._xml.values import to_bool as _to_bool
@@ -80,6 +78,7 @@ from bomgar_async.reporting.models import (
     SystemInfoCategory,
 )
 from bomgar_async.reporting.models import SessionEvent
+from bomgar_async.reporting.models.events import chat_body as _chat_body
 from bomgar_async.reporting.models.fast import slot_setters as _slot_setters
 from bomgar_async.reporting.models.jump import custom_attributes_of as _custom_attributes_of
 
@@ -154,24 +153,25 @@ cdef object _info(xmlNode* c):
 
 # The participants' fields read from the first child of that name (as build.py's
 # ``_first_texts``), and how each text is converted (None: kept as text).
-_CUSTOMER_TEXTS = (
+_CUSTOMER_TEXTS = tuple((name, name.encode(), convert) for name, convert in (
     ("username", None), ("public_ip", None), ("private_ip", None), ("hostname", None),
     ("os", None), ("primary_cust", _to_bool),
-)  # fmt: skip
-_REP_TEXTS = (
+))  # fmt: skip
+_REP_TEXTS = tuple((name, name.encode(), convert) for name, convert in (
     ("username", None), ("display_name", None), ("public_display_name", None),
     ("private_display_name", None), ("display_number", _to_int), ("public_ip", None),
     ("private_ip", None), ("hostname", None), ("os", None), ("session_owner", _to_bool),
     ("primary_rep", _to_bool), ("seconds_involved", _to_int), ("embassy", _to_bool),
     ("invited", _to_bool),
-)  # fmt: skip
+))  # fmt: skip
 
 
 cdef dict _read_texts(xmlNode* c, tuple fields):
-    """``{name: converted text of the first child called name}`` for ``fields``."""
+    """``{name: converted text of the first child called name}`` for ``fields`` (each
+    ``(name, name as bytes, convert)``)."""
     found = {}
-    for name, convert in fields:
-        text = _etext(_first(c, (<str>name).encode()))
+    for name, raw, convert in fields:
+        text = _etext(_first(c, <bytes>raw))
         found[name] = text if convert is None else convert(text)
     return found
 
@@ -342,15 +342,23 @@ cdef tuple _SESSION_FIELDS = tuple(field.name for field in SupportSession.__attr
 cdef _Slots _SESSION = _Slots(SupportSession, _SESSION_FIELDS)
 
 
+cdef dict _fields_or_none(element, bint support):
+    """``_fields`` of an lxml element; ``None`` for another element or one that holds a
+    node only the pure-Python builders read."""
+    if not isinstance(element, _Element):
+        return None
+    try:
+        return _fields(<_Element>element, support)
+    except _Fallback:
+        return None
+
+
 def support_session(element):
     """A ``SupportSession`` from an lxml ``<session>`` element, as
     ``SupportSession(**session_fields(element, True))``; ``None`` as for
     :func:`session_fields`."""
-    if not isinstance(element, _Element):
-        return None
-    try:
-        fields = _fields(<_Element>element, True)
-    except _Fallback:
+    fields = _fields_or_none(element, True)
+    if fields is None:
         return None
     session = _object_new(SupportSession)
     cdef Py_ssize_t* at = _SESSION.offsets
@@ -367,9 +375,4 @@ def session_fields(element, bint support):
     Raises:
         BomgarProtocolError: the session has no lsid.
     """
-    if not isinstance(element, _Element):
-        return None
-    try:
-        return _fields(<_Element>element, support)
-    except _Fallback:
-        return None
+    return _fields_or_none(element, support)

@@ -83,16 +83,6 @@ cdef object _data(_Element owner, xmlNode* holder):
     return _kept(tuple(found))
 
 
-cdef object _decoded(str encoded):
-    """``models.events.chat_body``'s body from the encoded body alone: base64 (line breaks
-    allowed) to UTF-8 text, ``None`` when it is not valid base64."""
-    try:
-        raw = _b64decode("".join(encoded.split()), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    return raw.decode("utf-8", errors="replace")
-
-
 cdef tuple _texts(xmlNode* parent, const char* name):
     """``build_events.texts_of``."""
     if parent is NULL:
@@ -176,7 +166,7 @@ cdef object _event(_Element owner, xmlNode* event, stamp, event_type):
     if body_at is not NULL or encoded_at is not NULL:
         body, encoded = _etext(body_at), _etext(encoded_at)
         if body is None and encoded is not None:
-            body = _decoded(encoded)
+            body = _chat_body(None, encoded)[0]  # decoded from the encoded body
     categories = ()
     if system_at is not NULL:
         categories = tuple([
