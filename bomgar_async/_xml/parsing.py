@@ -13,6 +13,7 @@ a DOCTYPE) so the streaming parser can refuse a DTD before the body reaches a pa
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import BomgarProtocolError
@@ -21,8 +22,10 @@ from .limits import MAX_DEPTH, too_deep
 from .tree import Element, lxml_etree
 
 __all__ = [
+    "DeeperThan",
     "Prolog",
     "doctype_error",
+    "lxml_deeper_than",
     "lxml_error",
     "lxml_options",
     "parse_tree",
@@ -85,24 +88,37 @@ def doctype_error(doctype: str) -> BomgarProtocolError:
     return BomgarProtocolError("the appliance's XML was refused: DTDs are disabled")
 
 
-_DEEP_STEPS = "/".join(["*"] * (MAX_DEPTH - 1))
-
-
 def _compile_deep(steps: int) -> Any:
     if lxml_etree is None:  # pragma: no cover
         return None
     return lxml_etree.XPath("boolean(" + "/".join(["*"] * steps) + ")")
 
 
-_DEEP_FROM_ROOT = _compile_deep(MAX_DEPTH)
-_DEEP_FROM_CHILD = _compile_deep(MAX_DEPTH - 1)
+#: the compiled ``boolean(*/*/…/*)`` of each number of steps, two made at import
+_DEEP_CHECKS: dict[int, Any] = {steps: _compile_deep(steps) for steps in (MAX_DEPTH - 1, MAX_DEPTH)}
+
+#: a depth check: ``(element, levels)`` → whether ``element`` holds an element ``levels``
+#: levels below it
+DeeperThan = Callable[[Element, int], bool]
 
 
-def too_deep_below(element: Element, level: int) -> bool:
-    """Whether an lxml ``element`` at ``level`` (the root is 1; 1 or 2 here) holds
-    elements deeper than ``MAX_DEPTH``."""
-    check = _DEEP_FROM_ROOT if level == 1 else _DEEP_FROM_CHILD
+def lxml_deeper_than(element: Element, levels: int) -> bool:
+    """Whether the lxml ``element`` holds an element ``levels`` levels below it (a child is
+    1 level below; ``levels`` below 1 answers ``True``), by the XPath ``boolean(*/*/…/*)``.
+    The compiled builder has the same check read from the C tree
+    (``bomgar_async.reporting._cbuild.deeper_than``)."""
+    if levels < 1:
+        return True
+    check = _DEEP_CHECKS.get(levels)
+    if check is None:
+        check = _DEEP_CHECKS[levels] = _compile_deep(levels)
     return bool(check(element))
+
+
+def too_deep_below(element: Element, level: int, deeper: DeeperThan = lxml_deeper_than) -> bool:
+    """Whether an lxml ``element`` at ``level`` (the root is 1) holds elements deeper than
+    ``MAX_DEPTH`` (``deeper``: the check to use, :func:`lxml_deeper_than` by default)."""
+    return deeper(element, MAX_DEPTH + 1 - level)
 
 
 class _RootReached(Exception):

@@ -23,7 +23,15 @@ from ..errors import BomgarError, BomgarProtocolError, api_error
 from . import tree
 from .etree_items import deeper_than, quiet_events
 from .limits import MAX_DEPTH, MAX_TEXT_BYTES, too_deep, too_much_text
-from .parsing import Prolog, doctype_error, lxml_options, syntax_error, too_deep_below
+from .parsing import (
+    DeeperThan,
+    Prolog,
+    doctype_error,
+    lxml_deeper_than,
+    lxml_options,
+    syntax_error,
+    too_deep_below,
+)
 from .tree import LOCAL_NAMES, Element, attr_of, local, lxml_etree
 
 __all__ = ["ElementStream"]
@@ -40,13 +48,24 @@ class ElementStream:
         item: the local name of each item (a child of the root).
         action: the report name, for error messages.
         backend: ``"lxml"`` or ``"expat"`` (``None``: :data:`~.tree.BACKEND`).
+        deeper: lxml's depth check on each item (:func:`~.parsing.lxml_deeper_than`, or an
+            equivalent such as the compiled builder's, which reads the C tree).
     """
 
-    def __init__(self, *, root: str, item: str, action: str, backend: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        root: str,
+        item: str,
+        action: str,
+        backend: str | None = None,
+        deeper: DeeperThan = lxml_deeper_than,
+    ) -> None:
         self._root_name = root
         self._item = item
         self._action = action
         self._lxml = (backend or tree.BACKEND) == "lxml"
+        self._deeper = deeper
         self._prolog = Prolog()
         self._fed = 0  # bytes given to the parser
         self._run = 0  # bytes of text since the last tag (or of the tag still open)
@@ -145,7 +164,7 @@ class ElementStream:
         """Whether an item (a child of the root) holds elements deeper than ``MAX_DEPTH``
         (the ElementTree parser that reads every event counts levels as they start)."""
         if self._lxml:
-            return too_deep_below(element, 2)
+            return too_deep_below(element, 2, self._deeper)
         return self._quiet is not None and deeper_than(element, MAX_DEPTH - 1)
 
     def _check_root(self, root: Element) -> None:

@@ -82,7 +82,7 @@ from bomgar_async.reporting.models.events import chat_body as _chat_body
 from bomgar_async.reporting.models.fast import slot_setters as _slot_setters
 from bomgar_async.reporting.models.jump import custom_attributes_of as _custom_attributes_of
 
-__all__ = ["session_fields"]
+__all__ = ["deeper_than", "session_fields", "support_session"]
 
 # The Python builders' caches are read through their modules' namespaces at each use, so
 # both paths always share the same ones (tests replace them).
@@ -120,6 +120,7 @@ cdef inline object _kept(object made):
 include "_cbuild_slots.pxi"
 include "_cbuild_nodes.pxi"
 include "_cbuild_events.pxi"
+include "_cbuild_depth.pxi"
 
 
 # --- the session's own parts --------------------------------------------------------------
