@@ -17,7 +17,7 @@ reference among the children (the SDK's parser removes them, so they cannot occu
 from cpython.datetime cimport datetime_new, import_datetime
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF, Py_XDECREF
-from libc.string cimport strcmp
+from libc.string cimport memcpy, strcmp, strlen
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport (
     _Element,

@@ -44,11 +44,19 @@ cdef object _shared(_Element owner, object build, xmlNode* c):
 
 cdef object _party(_Element owner, xmlNode* c):
     """``build_events._party``; the common shape from the shared instances."""
-    gsnumber = _plain_attr(c, b"gsnumber")
-    kind = _plain_attr(c, b"type")
+    gsnumber = _plain_attr(c, b"gsnumber", True)
+    kind = _plain_attr(c, b"type", True)
+    cdef xmlNode* only
     if gsnumber is not None and kind is not None and not _has_children(c):
         # The common shape, <performed_by gsnumber= type=>name</...>: shared instances.
-        text = _collect(c.children)
+        only = c.children
+        if (
+            only is not NULL and only.next is NULL and only.type == tree.XML_TEXT_NODE
+            and only.content is not NULL and only.content[0] != 0
+        ):
+            text = _shared_str(only.content)  # what _collect reads from one text node
+        else:
+            text = _collect(c.children)
         key = (gsnumber, kind, text)
         parties = <dict>_EVENTS["_PARTIES"]
         party = parties.get(key)
@@ -71,7 +79,7 @@ cdef object _data(_Element owner, xmlNode* holder):
     cdef xmlNode* kid = holder.children
     while kid is not NULL:
         if _is_element(kid) and _is_named(kid, b"value"):
-            name = _plain_attr(kid, b"name")
+            name = _plain_attr(kid, b"name", True)
             text = _plain_attr(kid, b"value")
             if name is None or text is None:
                 if _is_blank(kid):
@@ -118,7 +126,7 @@ cdef object _category(xmlNode* c):
     ))
 
 
-cdef object _event(_Element owner, xmlNode* event, stamp, event_type):
+cdef object _event(_Element owner, xmlNode* event, when, event_type):
     """``build_events._event``: the first child of each name counts."""
     cdef xmlNode* performed = NULL
     cdef xmlNode* destination = NULL
@@ -173,7 +181,7 @@ cdef object _event(_Element owner, xmlNode* event, stamp, event_type):
             _category(<xmlNode*><size_t>at) for at in _children_named(system_at, b"category")
         ])
     return _new_event(
-        _stamp(stamp),
+        when,
         event_type,
         None if performed is NULL else _party(owner, performed),
         None if destination is NULL else _party(owner, destination),
@@ -195,13 +203,18 @@ cdef tuple _events_of(_Element owner, xmlNode* details):
     cdef xmlNode* kid = details.children
     while kid is not NULL:
         if _is_element(kid) and _is_named(kid, b"event"):
-            stamp = _plain_attr(kid, b"timestamp")
-            event_type = _plain_attr(kid, b"event_type")
-            if stamp is None or event_type is None:
-                stamp, event_type = _attr(kid, b"timestamp"), _attr(kid, b"event_type")
+            event_type = _plain_attr(kid, b"event_type", True)
+            when = _epoch_attr(kid)  # whole seconds, read in place
+            if when is None:
+                stamp = _plain_attr(kid, b"timestamp")
+                if stamp is None or event_type is None:
+                    stamp, event_type = _attr(kid, b"timestamp"), _attr(kid, b"event_type")
+                when = _stamp(stamp)
+            elif event_type is None:  # the timestamp has no namespace: _attr reads the same
+                event_type = _attr(kid, b"event_type")
             if _has_children(kid):
-                found.append(_event(owner, kid, stamp, event_type))
+                found.append(_event(owner, kid, when, event_type))
             else:
-                found.append(_new_event(_stamp(stamp), event_type))
+                found.append(_new_event(when, event_type))
         kid = kid.next
     return _kept(tuple(found))

@@ -77,9 +77,50 @@ cdef bint _has_attributes(xmlNode* c) noexcept:
     return False
 
 
-cdef object _plain_attr(xmlNode* c, const char* name):
+cdef enum:
+    _SHORT = 32  # bytes of a value kept in the table below, its final NUL included
+    _SLOTS = 1024  # a power of two
+
+
+cdef struct _SharedSlot:
+    size_t hash
+    PyObject* value
+    char key[_SHORT]
+
+
+cdef _SharedSlot _SHARED_STRS[_SLOTS]
+
+
+cdef object _shared_str(const_xmlChar* text):
+    """``pyunicode(text)``, the same ``str`` object for a short value seen before in the same
+    slot of a small direct-mapped table (event types, party numbers and kinds, names):
+    these repeat on every event, and a shared string is neither decoded nor freed again,
+    and keeps its hash. Longer values are decoded each time."""
+    cdef const unsigned char* at = <const unsigned char*>text
+    cdef size_t digest = 14695981039346656037ULL  # FNV-1a
+    cdef size_t size = 0
+    while at[size] != 0:
+        if size == _SHORT - 1:
+            return pyunicode(text)
+        digest = (digest ^ at[size]) * 1099511628211ULL
+        size += 1
+    cdef _SharedSlot* slot = &_SHARED_STRS[digest & (_SLOTS - 1)]
+    if slot.value is not NULL and slot.hash == digest and strcmp(slot.key, <const char*>text) == 0:
+        return <object>slot.value
+    value = pyunicode(text)
+    cdef PyObject* old = slot.value
+    Py_INCREF(value)
+    slot.value = <PyObject*>value
+    slot.hash = digest
+    memcpy(slot.key, text, size + 1)
+    Py_XDECREF(old)
+    return value
+
+
+cdef object _plain_attr(xmlNode* c, const char* name, bint shared=False):
     """``element.get(name)``: the attribute without a namespace (``None`` when absent). Its
-    value is read in place when it is one text node, as libxml2 stores a parsed value."""
+    value is read in place when it is one text node, as libxml2 stores a parsed value
+    (``shared``: through :func:`_shared_str`, for values that repeat)."""
     cdef xmlAttr* a = c.properties
     cdef xmlNode* value
     while a is not NULL:
@@ -88,11 +129,38 @@ cdef object _plain_attr(xmlNode* c, const char* name):
             if value is NULL:
                 return ""
             if value.next is NULL and value.type == tree.XML_TEXT_NODE and value.content is not NULL:
-                return pyunicode(value.content)
+                return _shared_str(value.content) if shared else pyunicode(value.content)
             return attributeValue(c, a)
         a = a.next
     if c.doc is not NULL and (c.doc.intSubset is not NULL or c.doc.extSubset is not NULL):
         return attributeValueFromNsName(c, NULL, <const_xmlChar*>name)  # DTD defaults
+    return None
+
+
+cdef object _epoch_attr(xmlNode* c):
+    """The datetime of a ``timestamp`` attribute without a namespace whose value, one text
+    node, is 1 to 10 ASCII digits (as :func:`_stamp` converts them), read in place without
+    making its string; ``None`` for any other attribute or none."""
+    cdef xmlAttr* a = c.properties
+    cdef xmlNode* value
+    cdef const unsigned char* digits
+    cdef long long seconds = 0
+    cdef int size = 0
+    while a is not NULL:
+        if a.ns is NULL and strcmp(<const char*>a.name, b"timestamp") == 0:
+            value = a.children
+            if value is NULL or value.next is not NULL or value.type != tree.XML_TEXT_NODE:
+                return None
+            if value.content is NULL:
+                return None
+            digits = <const unsigned char*>value.content
+            while digits[size] != 0:
+                if size == 10 or digits[size] < 48 or digits[size] > 57:  # not 0-9
+                    return None
+                seconds = seconds * 10 + (digits[size] - 48)
+                size += 1
+            return _from_epoch(seconds) if size else None
+        a = a.next
     return None
 
 
@@ -129,6 +197,15 @@ cdef object _etext(xmlNode* c):
     """``element_text`` (``None`` for a NULL node)."""
     if c is NULL:
         return None
+    cdef xmlNode* only = c.children
+    cdef const unsigned char* content
+    cdef size_t last
+    if only is not NULL and only.next is NULL and only.type == tree.XML_TEXT_NODE:
+        content = <const unsigned char*>only.content
+        if content is not NULL and 0x21 <= content[0] <= 0x7E:
+            last = strlen(<const char*>content) - 1
+            if 0x21 <= content[last] <= 0x7E:  # printable ASCII at both ends: strip() keeps it
+                return pyunicode(only.content)
     text = _collect(c.children)
     if _has_children(c):
         return _own_text(c, text)
