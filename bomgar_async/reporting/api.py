@@ -62,7 +62,9 @@ class ReportingAPI(ReportEndpoint):
 
         With ``window``, the range (``until=None``: to now) is split into windows pulled
         ``concurrency`` at a time and yielded in window order, each lsid once; with
-        ``by="start"`` that is start order. Without it, one report is streamed.
+        ``by="start"`` that is start order. A window that ends frees its slot for the next
+        at once; finished windows wait, parsed, for their turn (at most ``2 *
+        concurrency`` windows held). Without ``window``, one report is streamed.
         ``parse_workers`` (with ``window``): parse the windows in that many worker
         processes, on both cores, same sessions in the same order (each window's body is
         spooled to a temporary file; see :mod:`bomgar_async.reporting.parse_pool`);

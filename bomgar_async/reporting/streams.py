@@ -9,8 +9,12 @@
 - :func:`windowed` splits a long range into windows pulled concurrently (at most
   ``concurrency`` at once, and under the client's ``max_concurrency``), and yields the
   windows' sessions in window order, each lsid once (windows may share a boundary second).
-  Windows that finish early wait, parsed, until their turn: memory grows with
-  ``concurrency`` windows, not with the whole range. With ``parse_workers``, each
+  A window that ends frees its slot for the next window at once; windows that finish
+  early wait, parsed, until their turn, at most ``2 * concurrency`` of them held (memory
+  grows with ``concurrency``, not with the whole range). The first windows start
+  ``START_SPACING`` apart: windows started together on an appliance that serves them in
+  parallel end together, and then the next ones all wait out their latency while the
+  appliance has nothing to do; spread, they keep it busy. With ``parse_workers``, each
   window's body is spooled to a temporary file and parsed in a worker process (see
   :mod:`.parse_pool`): same records, order and errors, on both cores.
 """
@@ -22,7 +26,7 @@ import contextlib
 import os
 import tempfile
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Protocol, TypeVar
 
 from .._http.host import Host
@@ -38,6 +42,7 @@ from .session_stream import (
 
 __all__ = [
     "REPORTING_PATH",
+    "START_SPACING",
     "Record",
     "stream_report",
     "support_session_parser",
@@ -45,6 +50,9 @@ __all__ = [
 ]
 
 REPORTING_PATH = "/api/reporting.ns"
+#: seconds between the starts of the first windows of :func:`windowed` (see the module
+#: docstring)
+START_SPACING = 0.01
 
 
 class Record(Protocol):
@@ -186,6 +194,11 @@ async def windowed(
     second), so the lsids of the previous window are enough to drop repeats: memory does
     not grow with the range.
 
+    At most ``concurrency`` windows are pulled at once; one that ends starts the next at
+    once, even while an earlier one still pulls, as long as fewer than ``2 * concurrency``
+    windows are held (pulling, or finished and waiting for their turn). The first
+    ``concurrency`` windows start :data:`START_SPACING` seconds apart.
+
     Args:
         window_params: one report query per window, in order.
         concurrency: windows pulled at once (the client's ``max_concurrency`` also applies).
@@ -196,27 +209,37 @@ async def windowed(
             lives as long as this iterator.
     """
     pool = ParsePool(parse_workers, parser) if parse_workers is not None else None
+
+    def pull(params: Params) -> Awaitable[list[R]]:
+        if pool is None:
+            return _collect(client, params, parser, path, no_data, on_bytes)
+        return _collect_in_pool(client, params, pool, path, no_data, on_bytes)
+
     previous: set[str] = set()
-    pending: deque[asyncio.Task[list[R]]] = deque()
+    held: deque[asyncio.Task[list[R]]] = deque()  # started, in window order, not handed over
     queue = iter(window_params)  # consumed as windows start: never all built up front
     exhausted = False
+    started = 0
     try:
-        while not exhausted or pending:
-            while not exhausted and len(pending) < concurrency:
+        while True:
+            running = [task for task in held if not task.done()]
+            while not exhausted and len(running) < concurrency and len(held) < 2 * concurrency:
                 params = next(queue, None)
                 if params is None:
                     exhausted = True
                     break
-                pull = (
-                    _collect(client, params, parser, path, no_data, on_bytes)
-                    if pool is None
-                    else _collect_in_pool(client, params, pool, path, no_data, on_bytes)
-                )
-                pending.append(asyncio.create_task(pull))
-            if not pending:
+                delay = started * START_SPACING if started < concurrency else 0.0
+                task = asyncio.create_task(_after(delay, pull, params))
+                held.append(task)
+                running.append(task)
+                started += 1
+            if not held:
                 break
+            if not held[0].done():
+                await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                continue
             current: set[str] = set()
-            for session in await pending.popleft():
+            for session in held.popleft().result():
                 if session.lsid in previous or session.lsid in current:
                     continue
                 current.add(session.lsid)
@@ -224,9 +247,18 @@ async def windowed(
                     yield session
             previous = current
     finally:
-        for task in pending:
+        for task in held:
             task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
+        if held:
+            await asyncio.gather(*held, return_exceptions=True)
         if pool is not None:
             await pool.aclose()
+
+
+async def _after(
+    delay: float, pull: Callable[[Params], Awaitable[list[R]]], params: Params
+) -> list[R]:
+    """``pull(params)``, started after ``delay`` seconds."""
+    if delay > 0:
+        await asyncio.sleep(delay)
+    return await pull(params)

@@ -20,6 +20,7 @@ from bomgar_async._http.request import (
     Request,
     Response,
 )
+from bomgar_async.reporting import streams
 from bomgar_async.testing import (
     FakeTransport,
     xml_response,
@@ -219,7 +220,9 @@ async def test_windows_sharing_a_boundary_second_do_not_repeat_sessions() -> Non
     assert got.count("edge") == 1
 
 
-async def test_breaking_out_cancels_pending_windows() -> None:
+async def test_breaking_out_cancels_pending_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every window's request is sent at once (no spacing): they are all in flight
+    monkeypatch.setattr(streams, "START_SPACING", 0.0)
     started = 0
     cancelled = 0
 
