@@ -85,34 +85,24 @@ async def _settle(appliance: Gated, count: int) -> None:
     await asyncio.sleep(0.1)
 
 
-async def test_a_freed_slot_starts_the_next_window_while_the_oldest_still_pulls(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    ("days", "concurrency", "held"),
+    [(6, 2, 4), (12, 3, 6), (20, 4, 8), (5, 1, 1)],  # with one slot, day 0 holds it
+)
+async def test_freed_slots_go_on_while_the_oldest_pulls_up_to_twice_the_concurrency_held(
+    days: int, concurrency: int, held: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(streams, "START_SPACING", 0.0)
     appliance = Gated()
     async with _client(appliance) as bg:
-        pulling = asyncio.create_task(_pull(bg, 6, concurrency=2))
-        await _settle(appliance, 4)
-        # day 0 holds one slot; the other slot went on through days 1, 2, 3 while it waited
-        assert appliance.asked == [0, 1, 2, 3]
+        pulling = asyncio.create_task(_pull(bg, days, concurrency))
+        await _settle(appliance, held)
+        # day 0 holds one slot; the others went on through the next days while it waited,
+        # until 2 x concurrency windows were held (day 0 and the finished ones after it)
+        assert appliance.asked == list(range(held))
         appliance.release.set()
-        assert await pulling == _expected(6)
-    assert sorted(appliance.asked) == list(range(6))
-
-
-async def test_no_more_than_twice_the_concurrency_windows_are_held(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(streams, "START_SPACING", 0.0)
-    appliance = Gated()
-    async with _client(appliance) as bg:
-        pulling = asyncio.create_task(_pull(bg, 12, concurrency=3))
-        await _settle(appliance, 6)
-        # day 0 pulling, days 1-5 done and waiting for it: 6 = 2 x 3 held, nothing more asked
-        assert appliance.asked == [0, 1, 2, 3, 4, 5]
-        appliance.release.set()
-        assert await pulling == _expected(12)
-    assert sorted(appliance.asked) == list(range(12))
+        assert await pulling == _expected(days)
+    assert sorted(appliance.asked) == list(range(days))
 
 
 async def test_the_first_windows_start_apart(monkeypatch: pytest.MonkeyPatch) -> None:
