@@ -32,6 +32,7 @@ from .clients import (
     ConnectedClient,
     ConnectedClientList,
 )
+from .flat_api_info import flat_api_info
 from .models import (
     Representative,
     SessionAttributes,
@@ -180,6 +181,9 @@ def parse_api_info(body: bytes) -> ApiInfo:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML.
     """
+    info = flat_api_info(body)  # the usual flat answer, read without building a tree
+    if info is not None:
+        return info
     _, root = parse_element(
         body, expected_roots=("api_information", "get_api_info"), action="get_api_info"
     )
