@@ -123,7 +123,7 @@ class Pipeline:
             if password is None:
                 return await self._attempt(request, timeout)
             authed = self._with_password(password, request)
-            response = await self._exchange(authed, timeout)
+            response = await self._gate.send(authed, timeout)  # open: checked above
             if 200 <= response.status < 300 and b"error" not in response.body:
                 return response  # nothing to check or redact (see status.checked)
             return checked(response, authed)
