@@ -87,18 +87,16 @@ def flat_api_info(body: bytes) -> ApiInfo | None:
     shape = _DOCUMENT.fullmatch(document)
     if shape is None:
         return None
-    grants = shape["grants"]
+    version, stamp, grants, user, company = shape.group(
+        "api_version", "timestamp", "grants", "user_id", "company_name"
+    )
     # A grant without a name is skipped and the last of a name counts, as on the general path.
     found = {name: text.strip() for name, text in _GRANTS.findall(grants) if name} if grants else {}
+    # Texts read as element_text reads them: stripped, None when blank.
     return ApiInfo(
-        api_version=_stripped(shape["api_version"]),
-        timestamp=to_datetime(_stripped(shape["timestamp"])),
+        api_version=(version.strip() or None) if version else None,
+        timestamp=to_datetime(stamp.strip() or None) if stamp else None,
         permissions=MappingProxyType(found),
-        user_id=to_int(_stripped(shape["user_id"])),
-        company_name=_stripped(shape["company_name"]),
+        user_id=to_int(user),  # to_int strips, and reads blank as None
+        company_name=(company.strip() or None) if company else None,
     )
-
-
-def _stripped(text: str | None) -> str | None:
-    """As ``element_text`` reads a text-only element: stripped, ``None`` when blank."""
-    return (text.strip() or None) if text else None
