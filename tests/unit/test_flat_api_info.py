@@ -95,6 +95,8 @@ def test_the_usual_answers_are_read_flat_and_equal(backend: str) -> None:
     [
         ("error child", '<api_information><error code="3"> Nope </error></api_information>'),
         ("error root", "<error>Login failed</error>"),
+        ("plain error child", "<api_information><error>Login failed</error></api_information>"),
+        ("late error child", "<api_information><user_id>1</user_id><error/></api_information>"),
         ("entity", "<api_information><company_name>A &amp; B</company_name></api_information>"),
         ("CDATA", "<api_information><api_version><![CDATA[1]]></api_version></api_information>"),
         ("comment", "<api_information><!-- x --><user_id>1</user_id></api_information>"),
