@@ -7,6 +7,8 @@ described in ``bomgar_async._xml``. The body is parsed into an element tree once
 (:func:`~bomgar_async._xml.core.parse_element`: the depth limit and refusals included) and
 the models are built straight from its elements (:mod:`.build_models`,
 :mod:`.build_clients`), equal to what the models' ``from_node`` build from the nodes.
+``get_api_info``'s usual flat answer is read without a tree (:mod:`.flat_api_info`), to the
+same model.
 """
 
 from __future__ import annotations
