@@ -31,9 +31,9 @@ from ..errors import (
     BomgarProtocolError,
     BomgarValidationError,
 )
+from .interface import StreamedResponse
 from .redact import redact_error_text
 from .tempfiles import HAS_FLOCK, create_locked, sweep_stale
-from .transport import StreamedResponse
 
 __all__ = ["DownloadResult", "check_destination", "stream_to_file"]
 

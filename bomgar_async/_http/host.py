@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Literal, Protocol, TypeVar
 
 from .download import DownloadResult
+from .interface import StreamedResponse
 from .request import Params, Request, Response, Timeout
-from .transport import StreamedResponse
 
 __all__ = ["Host"]
 

@@ -1,7 +1,7 @@
 """The path every call takes: credentials, concurrency limit, transport, status, retries.
 
 ``Pipeline.send`` authorizes a request (fetching an OAuth token if needed), sends it under
-the client's limit (:mod:`._http.limit`: a slot, counted against the call's timeout; the
+the client's limit (:mod:`._http.gate`: a slot, counted against the call's timeout; the
 answer's rate-limit headers are reported back), fetches a new token once on HTTP 401, turns non-2xx
 statuses into ``BomgarHTTPError`` and retries read-only calls on the failures the retry
 policy allows. The happy path is flat: the first attempt runs inline, the in-process limit is
@@ -26,31 +26,31 @@ import attrs
 
 from ..errors import (
     BomgarAPIError,
-    BomgarAuthError,
     BomgarError,
-    BomgarTimeoutError,
 )
 from .auth import Auth, PasswordAuth
 from .download import (
     DownloadResult,
     stream_to_file,
 )
-from .limit import (
-    Limit,
-    LocalLimit,
-    appliance_pause,
+from .gate import Gate
+from .interface import (
+    StreamedResponse,
+    Transport,
 )
-from .redact import redact, redact_error_text
+from .limit import Limit
+from .redact import redact_error_in_place
 from .request import (
     Request,
     Response,
     Timeout,
 )
 from .retry import RetryPolicy
-from .status import check_status
-from .transport import (
-    StreamedResponse,
-    Transport,
+from .status import (
+    Unauthorized,
+    check_status,
+    checked,
+    unauthorized,
 )
 
 __all__ = ["Pipeline"]
@@ -64,21 +64,6 @@ AUTHED_KEPT = 64
 @attrs.define
 class _Count:
     value: int = 0
-
-
-class _Unauthorized(BomgarAuthError):
-    """HTTP 401: the credential may be refreshed once."""
-
-
-def _redact_in_place(err: BomgarAPIError, secrets: tuple[str, ...]) -> None:
-    """Replace the credentials an appliance echoed in its ``<error>`` text by ``***`` in
-    ``err`` itself (a new exception would keep the original as its ``__context__``)."""
-    err.message = redact(err.message, secrets)
-    err.args = tuple(redact(a, secrets) if isinstance(a, str) else a for a in err.args)
-
-
-def _unauthorized(label: str) -> _Unauthorized:
-    return _Unauthorized("HTTP 401: the appliance refused the credentials", action=label)
 
 
 class Pipeline:
@@ -100,12 +85,9 @@ class Pipeline:
         # path (a password cannot be refreshed, so a 401 is final as in ``_attempt``).
         self._password = auth if type(auth) is PasswordAuth else None
         self._authed: dict[int, tuple[Request, Request]] = {}
-        self._transport = transport
+        self._gate = Gate(transport, limit)
         self._retry = retry
         self._rng = random.Random()
-        self._limit = limit
-        # The in-process limit is used directly (no context manager per call).
-        self._local = limit if isinstance(limit, LocalLimit) else None
         self._refreshes = _Count()  # shared with derived pipelines
         self._timeout = timeout
         self._download_timeout = download_timeout
@@ -141,10 +123,10 @@ class Pipeline:
             if password is None:
                 return await self._attempt(request, timeout)
             authed = self._with_password(password, request)
-            response = await self._exchange(authed, timeout)
+            response = await self._gate.send(authed, timeout)  # open: checked above
             if 200 <= response.status < 300 and b"error" not in response.body:
-                return response  # nothing to check or redact (see _checked)
-            return self._checked(response, authed)
+                return response  # nothing to check or redact (see status.checked)
+            return checked(response, authed)
         except BomgarError as err:
             delay = self._retry.delay(0, err, self._rng) if request.read_only else None
             if delay is None:
@@ -170,13 +152,13 @@ class Pipeline:
         """One attempt: authorize, send, check; a new token once on HTTP 401."""
         authed = await self._auth.authorize(request, self._send_token_request)
         try:
-            return self._checked(await self._exchange(authed, timeout), authed)
-        except _Unauthorized:
+            return checked(await self._exchange(authed, timeout), authed)
+        except Unauthorized:
             if not self._may_refresh(authed):
                 raise
         logger.info("%s: HTTP 401, fetching a new token once", request.label)
         authed = await self._auth.authorize(request, self._send_token_request)
-        return self._checked(await self._exchange(authed, timeout), authed)
+        return checked(await self._exchange(authed, timeout), authed)
 
     @property
     def unauthorized_refreshes(self) -> int:
@@ -189,17 +171,6 @@ class Pipeline:
         self._refreshes.value += refresh
         return refresh
 
-    @staticmethod
-    def _checked(response: Response, request: Request) -> Response:
-        """``response`` if 2xx (its ``<error>`` texts redacted), else the status's error."""
-        if response.status == 401:
-            raise _unauthorized(request.label)
-        check_status(response, request.label)
-        # An appliance may echo a credential (in an <error> text): it must not reach an
-        # exception, a model or a cache record.
-        body = redact_error_text(response.body, request.secrets)
-        return response if body is response.body else attrs.evolve(response, body=body)
-
     async def _authorize(self, request: Request) -> Request:
         return await self._auth.authorize(request, self._send_token_request)
 
@@ -207,42 +178,9 @@ class Pipeline:
         return await self._with_retries(request, lambda: self._exchange(request, self._timeout))
 
     async def _exchange(self, request: Request, timeout: Timeout) -> Response:
-        """Send ``request`` under the limit (any status); the limit learns from the answer
-        before the slot is given back."""
+        """Send ``request`` under the limit (any status)."""
         self._check_open()
-        local = self._local
-        if local is None:
-            async with AsyncExitStack() as stack:
-                left = await self._take_slot(stack, request, timeout)
-                response = await self._transport.send(request, timeout=left)
-                await self._limit.observe(response.status, response.headers)
-            return response
-        if local.try_acquire():  # a free slot: nothing awaited but the transport
-            left = timeout
-        else:
-            try:
-                seconds_left = await local.acquire(timeout.total)
-            except BomgarTimeoutError as err:
-                raise BomgarTimeoutError(f"{request.label or request.path}: {err}") from None
-            left = _within(timeout, seconds_left)
-        try:
-            response = await self._transport.send(request, timeout=left)
-            local.pause(appliance_pause(response.status, response.headers, local.counts))
-        finally:
-            local.release()
-        return response
-
-    async def _take_slot(
-        self, stack: AsyncExitStack, request: Request, timeout: Timeout
-    ) -> Timeout:
-        """Take a slot of the limit, held until ``stack`` closes, within ``timeout.total``;
-        what is left of ``timeout`` for the call. An open report stream holds its slot until
-        it is read to the end or closed."""
-        try:
-            left = await stack.enter_async_context(self._limit.slot(timeout.total))
-        except BomgarTimeoutError as err:
-            raise BomgarTimeoutError(f"{request.label or request.path}: {err}") from None
-        return _within(timeout, left)
+        return await self._gate.send(request, timeout)
 
     async def _before_retry(
         self, request: Request, err: BaseException, attempt: int, delay: float
@@ -283,13 +221,9 @@ class Pipeline:
         2xx response before the body is read (``download_timeout`` applies)."""
         self._check_open()
         async with AsyncExitStack() as stack:
-            timeout = await self._take_slot(stack, request, self._download_timeout)
-            response = await stack.enter_async_context(
-                self._transport.stream(request, timeout=timeout)
-            )
-            await self._limit.observe(response.status, response.headers)
+            response = await self._gate.open(stack, request, self._download_timeout)
             if response.status == 401:
-                raise _unauthorized(request.label)
+                raise unauthorized(request.label)
             if not 200 <= response.status < 300:
                 head = b""
                 async with contextlib.aclosing(response.iter_chunks(4096)) as chunks:
@@ -307,7 +241,7 @@ class Pipeline:
             authed = await self._authorize(request)
             try:
                 response = await stack.enter_async_context(self.stream(authed))
-            except _Unauthorized:
+            except Unauthorized:
                 if not self._may_refresh(authed):
                     raise
                 authed = await self._authorize(request)
@@ -315,7 +249,7 @@ class Pipeline:
             try:
                 yield response
             except BomgarAPIError as err:  # parsed from the body by the caller
-                _redact_in_place(err, authed.secrets)
+                redact_error_in_place(err, authed.secrets)
                 raise
 
     def retry_delay(self, request: Request, attempt: int, err: BaseException) -> float | None:
@@ -351,16 +285,9 @@ class Pipeline:
             authed = await self._authorize(request)
             try:
                 return await once(authed)
-            except _Unauthorized:
+            except Unauthorized:
                 if not self._may_refresh(authed):
                     raise
             return await once(await self._authorize(request))
 
         return await self._with_retries(request, attempt)
-
-
-def _within(timeout: Timeout, left: float | None) -> Timeout:
-    """``timeout`` with its total cut to what waiting for the limit ``left`` of it."""
-    if left is None or timeout.total is None or left >= timeout.total:
-        return timeout
-    return attrs.evolve(timeout, total=left)

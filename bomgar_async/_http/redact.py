@@ -9,10 +9,13 @@ from xml.sax.saxutils import escape
 
 from yarl import URL
 
+from ..errors import BomgarAPIError
+
 __all__ = [
     "RedactedError",
     "redact",
     "redact_bytes",
+    "redact_error_in_place",
     "redact_error_text",
     "scrub_exception",
     "secret_forms",
@@ -83,6 +86,13 @@ class RedactedError(Exception):
     def __init__(self, original_type: str, message: str) -> None:
         super().__init__(f"{original_type}: {message}")
         self.original_type = original_type
+
+
+def redact_error_in_place(err: BomgarAPIError, secrets: tuple[str, ...]) -> None:
+    """Replace the credentials an appliance echoed in its ``<error>`` text by ``***`` in
+    ``err`` itself (a new exception would keep the original as its ``__context__``)."""
+    err.message = redact(err.message, secrets)
+    err.args = tuple(redact(a, secrets) if isinstance(a, str) else a for a in err.args)
 
 
 def _chain(err: BaseException) -> Iterable[BaseException]:

@@ -1,14 +1,32 @@
-"""Turning HTTP statuses into errors (pure)."""
+"""Turning HTTP statuses into errors, and answers into checked ones (pure)."""
 
 from __future__ import annotations
 
 import email.utils
 import time
 
-from ..errors import BomgarHTTPError
-from .request import Response
+import attrs
 
-__all__ = ["check_status", "retry_after_seconds"]
+from ..errors import (
+    BomgarAuthError,
+    BomgarHTTPError,
+)
+from .redact import redact_error_text
+from .request import (
+    Request,
+    Response,
+)
+
+__all__ = ["Unauthorized", "check_status", "checked", "retry_after_seconds", "unauthorized"]
+
+
+class Unauthorized(BomgarAuthError):
+    """HTTP 401: the credential may be refreshed once."""
+
+
+def unauthorized(label: str) -> Unauthorized:
+    """The error of an HTTP 401 answer to the call ``label``."""
+    return Unauthorized("HTTP 401: the appliance refused the credentials", action=label)
 
 
 def _retry_after(response: Response) -> float | None:
@@ -40,3 +58,14 @@ def check_status(response: Response, label: str) -> Response:
         status=response.status,
         retry_after=_retry_after(response),
     )
+
+
+def checked(response: Response, request: Request) -> Response:
+    """``response`` if 2xx (its ``<error>`` texts redacted), else the status's error."""
+    if response.status == 401:
+        raise unauthorized(request.label)
+    check_status(response, request.label)
+    # An appliance may echo a credential (in an <error> text): it must not reach an
+    # exception, a model or a cache record.
+    body = redact_error_text(response.body, request.secrets)
+    return response if body is response.body else attrs.evolve(response, body=body)

@@ -1,7 +1,7 @@
 """The HTTP transport: the only module that imports aiohttp.
 
-``Transport`` is a small interface (send a Request, get a Response; or open a streamed
-response); ``AiohttpTransport`` implements it over one shared ``aiohttp.ClientSession``
+``AiohttpTransport`` implements the :class:`~._http.interface.Transport` interface (send a
+Request, get a Response; or open a streamed response) over one shared ``aiohttp.ClientSession``
 whose connector closes every connection after its response is read, as the guide
 requires ("you must close the connection after each API call"). Every aiohttp or socket
 failure is mapped to a ``BomgarError`` and its cause chain scrubbed of secrets.
@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import ssl as ssl_module
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -40,13 +39,7 @@ from .request import (
     Timeout,
 )
 
-__all__ = [
-    "DEFAULT_MAX_RESPONSE_BYTES",
-    "AiohttpTransport",
-    "StreamedResponse",
-    "Transport",
-    "to_timeout",
-]
+__all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "AiohttpTransport"]
 
 logger = logging.getLogger("bomgar_async")
 SSLOption = bool | ssl_module.SSLContext
@@ -55,85 +48,6 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 FORMS_KEPT = 64
 """How many encoded form bodies (and their payloads) a transport keeps (most calls repeat one:
 credentials and action); the store is emptied when full and when the transport closes."""
-
-
-class StreamedResponse(Protocol):
-    """A response whose body is read in chunks."""
-
-    status: int
-    headers: Mapping[str, str]
-    """Case-insensitive (a :class:`~bomgar_async._http.request.Headers`)."""
-
-    def iter_chunks(self, size: int = 65536) -> AsyncGenerator[bytes, None]:
-        """The body, chunk by chunk."""
-
-    async def read(self) -> bytes:
-        """The whole (remaining) body."""
-
-
-class Transport(Protocol):
-    """Sends requests to one appliance. Implementations must never leak ``request.secrets``."""
-
-    async def send(self, request: Request, *, timeout: Timeout) -> Response:
-        """Send ``request`` and return the complete response (any HTTP status)."""
-
-    def stream(self, request: Request, *, timeout: Timeout) -> Any:
-        """An async context manager yielding a :class:`StreamedResponse`."""
-
-    async def close(self) -> None:
-        """Release every resource; the transport is not used afterwards."""
-
-
-class TimeoutLike(Protocol):
-    """An ``aiohttp.ClientTimeout``-like object (``total``, ``sock_read``; ``connect`` or
-    ``sock_connect`` are read when present)."""
-
-    @property
-    def total(self) -> float | None:
-        """The limit for the whole call."""
-
-    @property
-    def sock_read(self) -> float | None:
-        """The longest silence while reading."""
-
-
-TimeoutOption = float | Timeout | TimeoutLike
-
-
-def _limit(value: object, name: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BomgarConfigError(f"{name} must be a number of seconds or None, not {value!r}")
-    if not math.isfinite(value) or value <= 0:
-        raise BomgarConfigError(f"{name} must be a positive, finite number of seconds")
-    return float(value)
-
-
-def to_timeout(value: TimeoutOption, *, default_connect: float = 10.0) -> Timeout:
-    """Normalize seconds, a :class:`Timeout` or an ``aiohttp.ClientTimeout``-like object.
-
-    Raises:
-        BomgarConfigError: not a positive finite number, or no ``total`` nor ``sock_read``
-            limit (a call could then never time out).
-    """
-    if isinstance(value, bool):
-        raise BomgarConfigError("timeout must be a number of seconds or a timeout object")
-    if isinstance(value, int | float):
-        seconds = _limit(value, "timeout")
-        assert seconds is not None
-        return Timeout(total=seconds, connect=min(seconds, default_connect))
-    if isinstance(value, str) or not hasattr(value, "total"):
-        raise BomgarConfigError(f"timeout must be seconds or a timeout object, not {value!r}")
-    total = _limit(getattr(value, "total", None), "timeout total")
-    connect = getattr(value, "connect", None)
-    if connect is None and not isinstance(value, Timeout):
-        connect = getattr(value, "sock_connect", None)
-    connect = _limit(connect, "timeout connect")
-    sock_read = _limit(getattr(value, "sock_read", None), "timeout sock_read")
-    if total is None and sock_read is None:
-        raise BomgarConfigError("a timeout needs a total or a sock_read limit: calls never hang")
-    return Timeout(total=total, connect=connect, sock_read=sock_read)
 
 
 class _AiohttpStream:
@@ -268,7 +182,10 @@ class AiohttpTransport:
         url, kwargs = self._prepare(request, timeout)
         started = time.perf_counter()
         try:
-            async with self._get_session().request(request.method, url, **kwargs) as resp:
+            # Awaited, not entered: what ``async with`` does on the way out is done below,
+            # without its four coroutines per call.
+            resp = await self._get_session().request(request.method, url, **kwargs)
+            try:
                 headers = resp.headers
                 size = resp.content_length
                 if (
@@ -281,6 +198,9 @@ class AiohttpTransport:
                 else:
                     body = await self._read_capped(resp, request)
                 result = Response(resp.status, dict(headers), body)
+            finally:  # as ClientResponse.__aexit__: the connection is released (closed)
+                resp.release()
+                await resp.wait_for_close()
         except Exception as err:
             failure = _mapped(err, request, url)
         else:

@@ -18,9 +18,9 @@ import attrs
 
 from .._http.auth import Auth
 from .._http.download import DownloadResult, check_destination
+from .._http.interface import StreamedResponse
 from .._http.pipeline import Pipeline
 from .._http.request import Params, Request, Response, Timeout
-from .._http.transport import StreamedResponse
 from ..cache import Cache, CacheKey
 from ..errors import BomgarClientClosed
 

@@ -18,6 +18,7 @@ from typing import Literal
 
 from .._http.auth import auth_from_options
 from .._http.config import base_url
+from .._http.interface import Transport
 from .._http.limit import (
     Limiter,
     LocalLimiter,
@@ -29,13 +30,14 @@ from .._http.stats import (
     ClientStats,
     client_stats,
 )
+from .._http.timeouts import (
+    TimeoutOption,
+    to_timeout,
+)
 from .._http.tokens import TokenStore
 from .._http.transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
     AiohttpTransport,
-    TimeoutOption,
-    Transport,
-    to_timeout,
 )
 from ..backup import BackupAPI
 from ..cache import (

@@ -7,6 +7,8 @@ described in ``bomgar_async._xml``. The body is parsed into an element tree once
 (:func:`~bomgar_async._xml.core.parse_element`: the depth limit and refusals included) and
 the models are built straight from its elements (:mod:`.build_models`,
 :mod:`.build_clients`), equal to what the models' ``from_node`` build from the nodes.
+``get_api_info``'s usual flat answer is read without a tree (:mod:`.flat_api_info`), to the
+same model.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .clients import (
     ConnectedClient,
     ConnectedClientList,
 )
+from .flat_api_info import flat_api_info
 from .models import (
     Representative,
     SessionAttributes,
@@ -180,6 +183,9 @@ def parse_api_info(body: bytes) -> ApiInfo:
         BomgarAPIError: the appliance answered with an ``<error>``.
         BomgarProtocolError: the body is not the expected XML.
     """
+    info = flat_api_info(body)  # the usual flat answer, read without building a tree
+    if info is not None:
+        return info
     _, root = parse_element(
         body, expected_roots=("api_information", "get_api_info"), action="get_api_info"
     )

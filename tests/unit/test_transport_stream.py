@@ -16,10 +16,8 @@ from bomgar_async import (
 )
 from bomgar_async._http.aio import gather_or_cancel
 from bomgar_async._http.request import Request
-from bomgar_async._http.transport import (
-    AiohttpTransport,
-    to_timeout,
-)
+from bomgar_async._http.timeouts import to_timeout
+from bomgar_async._http.transport import AiohttpTransport
 
 BODY = bytes(range(256)) * 4096  # 1 MiB
 
