@@ -1,4 +1,5 @@
-"""Shared fixtures of the unit tests: one quick run of the whole benchmark suite."""
+"""Shared fixtures of the unit tests: each XML backend in turn, and one quick run of the whole
+benchmark suite."""
 
 from __future__ import annotations
 
@@ -10,7 +11,17 @@ from typing import Any
 
 import pytest
 
+from bomgar_async._xml import tree
+
 ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture(params=tree.BACKENDS)
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each installed XML backend in turn, made the default (``tree.BACKEND``) for the test;
+    a test file may define its own ``backend`` (other ways to parse) instead."""
+    monkeypatch.setattr(tree, "BACKEND", request.param)
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")

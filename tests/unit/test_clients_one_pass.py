@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from bomgar_async._xml import tree
 from bomgar_async._xml.core import parse_element
 from bomgar_async.command.parse import parse_connected_client_list, parse_connected_clients
 from bomgar_async.errors import BomgarAPIError, BomgarError, BomgarProtocolError
@@ -109,12 +108,6 @@ EDGES = {
     ),
 }
 BODIES.update({f"edge/{name}": body.encode() for name, body in EDGES.items()})
-
-
-@pytest.fixture(params=tree.BACKENDS)
-def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(tree, "BACKEND", request.param)
-    return str(request.param)
 
 
 def outcome(call: Callable[[], Any]) -> Any:

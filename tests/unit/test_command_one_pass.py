@@ -19,7 +19,6 @@ from typing import Any
 import attrs
 import pytest
 
-from bomgar_async._xml import tree
 from bomgar_async.command import parse
 from bomgar_async.command.appliance import ApiInfo
 from bomgar_async.errors import BomgarAPIError, BomgarError, BomgarProtocolError
@@ -121,12 +120,6 @@ EDGES = {
     "too deep": "<api_information>" + "<x>" * 80 + "</x>" * 80 + "</api_information>",
 }
 BODIES.update({f"edge/{name}": body.encode() for name, body in EDGES.items()})
-
-
-@pytest.fixture(params=tree.BACKENDS)
-def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(tree, "BACKEND", request.param)
-    return str(request.param)
 
 
 def outcome(call: Callable[[], Any]) -> Any:

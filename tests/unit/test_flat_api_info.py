@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from bomgar_async._xml import tree
 from bomgar_async._xml.core import parse_element
 from bomgar_async.command import parse
 from bomgar_async.command.build_models import api_info_of
@@ -41,12 +40,6 @@ PRETTY = (
     "  <user_id>42</user_id>\n  <company_name>Société Générale ✓</company_name>\n"
     "  <company_id>example</company_id>\n</api_information>\n"
 )
-
-
-@pytest.fixture(params=tree.BACKENDS)
-def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(tree, "BACKEND", request.param)
-    return str(request.param)
 
 
 def outcome(call: Callable[[], Any]) -> Any:

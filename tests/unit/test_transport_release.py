@@ -10,44 +10,19 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from bomgar_async import BomgarProtocolError, Timeout
 from bomgar_async._http.request import Request
 from bomgar_async._http.transport import AiohttpTransport
+from tests.body_server import body_server
 
 BODY = b"<ok/>" * 1000
 
 
 @pytest.fixture
 async def base_url() -> AsyncIterator[str]:
-    async def full(_request: web.Request) -> web.Response:
-        return web.Response(body=BODY, content_type="text/xml")
-
-    async def cut(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Length": str(len(BODY))})
-        await response.prepare(request)
-        await response.write(BODY[:100])
-        assert request.transport is not None
-        request.transport.close()
-        return response
-
-    async def stall(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Length": str(len(BODY))})
-        await response.prepare(request)
-        await response.write(BODY[:100])
-        await asyncio.sleep(5)
-        return response
-
-    app = web.Application()
-    for name, handler in (("full", full), ("cut", cut), ("stall", stall)):
-        app.router.add_post(f"/{name}", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    await runner.cleanup()
+    async with body_server(BODY, cut=100, stall_after=100, stall=5, content_type="text/xml") as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web
 
 from bomgar_async import (
     BomgarProtocolError,
@@ -18,40 +17,17 @@ from bomgar_async._http.aio import gather_or_cancel
 from bomgar_async._http.request import Request
 from bomgar_async._http.timeouts import to_timeout
 from bomgar_async._http.transport import AiohttpTransport
+from tests.body_server import body_server
 
 BODY = bytes(range(256)) * 4096  # 1 MiB
 
 
 @pytest.fixture
 async def base_url() -> AsyncIterator[str]:
-    async def full(_request: web.Request) -> web.Response:
-        return web.Response(body=BODY, content_type="application/octet-stream")
-
-    async def cut(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Length": str(len(BODY))})
-        await response.prepare(request)
-        await response.write(BODY[:100_000])
-        assert request.transport is not None
-        request.transport.close()
-        return response
-
-    async def stall(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Length": str(len(BODY))})
-        await response.prepare(request)
-        await response.write(BODY[:1000])
-        await asyncio.sleep(1)
-        return response
-
-    app = web.Application()
-    app.router.add_get("/full", full)
-    app.router.add_get("/cut", cut)
-    app.router.add_get("/stall", stall)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    await runner.cleanup()
+    async with body_server(
+        BODY, cut=100_000, stall_after=1000, stall=1, content_type="application/octet-stream"
+    ) as url:
+        yield url
 
 
 async def test_stream_yields_the_body_in_chunks(base_url: str) -> None:

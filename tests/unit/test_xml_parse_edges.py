@@ -18,12 +18,6 @@ from bomgar_async._xml.limits import MAX_DEPTH
 from bomgar_async._xml.parsing import doctype_error, parse_tree, syntax_error
 
 
-@pytest.fixture(params=tree.BACKENDS)
-def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(tree, "BACKEND", request.param)
-    return str(request.param)
-
-
 def refusal(body: bytes, backend: str) -> str:
     with pytest.raises(BomgarProtocolError) as info:
         parse_tree(body, backend)
