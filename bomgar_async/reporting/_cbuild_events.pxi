@@ -46,15 +46,12 @@ cdef object _party(_Element owner, xmlNode* c):
     """``build_events._party``; the common shape from the shared instances."""
     gsnumber = _plain_attr(c, b"gsnumber", True)
     kind = _plain_attr(c, b"type", True)
-    cdef xmlNode* only
+    cdef const_xmlChar* only
     if gsnumber is not None and kind is not None and not _has_children(c):
         # The common shape, <performed_by gsnumber= type=>name</...>: shared instances.
-        only = c.children
-        if (
-            only is not NULL and only.next is NULL and only.type == tree.XML_TEXT_NODE
-            and only.content is not NULL and only.content[0] != 0
-        ):
-            text = _shared_str(only.content)  # what _collect reads from one text node
+        only = _lone_text(c.children)
+        if only is not NULL and only[0] != 0:
+            text = _shared_str(only)  # what _collect reads from one text node
         else:
             text = _collect(c.children)
         key = (gsnumber, kind, text)

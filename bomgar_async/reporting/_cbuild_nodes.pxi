@@ -117,21 +117,37 @@ cdef object _shared_str(const_xmlChar* text):
     return value
 
 
+cdef inline const_xmlChar* _lone_text(xmlNode* first) noexcept:
+    """The content of ``first`` when it is a text node with no sibling after it (how libxml2
+    stores a parsed attribute value, or an element's only text); NULL otherwise."""
+    if first is not NULL and first.next is NULL and first.type == tree.XML_TEXT_NODE:
+        return first.content
+    return NULL
+
+
+cdef inline xmlAttr* _plain(xmlNode* c, const char* name) noexcept:
+    """The attribute ``name`` without a namespace, or NULL."""
+    cdef xmlAttr* a = c.properties
+    while a is not NULL:
+        if a.ns is NULL and strcmp(<const char*>a.name, name) == 0:
+            return a
+        a = a.next
+    return NULL
+
+
 cdef object _plain_attr(xmlNode* c, const char* name, bint shared=False):
     """``element.get(name)``: the attribute without a namespace (``None`` when absent). Its
     value is read in place when it is one text node, as libxml2 stores a parsed value
     (``shared``: through :func:`_shared_str`, for values that repeat)."""
-    cdef xmlAttr* a = c.properties
-    cdef xmlNode* value
-    while a is not NULL:
-        if a.ns is NULL and strcmp(<const char*>a.name, name) == 0:
-            value = a.children
-            if value is NULL:
-                return ""
-            if value.next is NULL and value.type == tree.XML_TEXT_NODE and value.content is not NULL:
-                return _shared_str(value.content) if shared else pyunicode(value.content)
-            return attributeValue(c, a)
-        a = a.next
+    cdef xmlAttr* a = _plain(c, name)
+    cdef const_xmlChar* text
+    if a is not NULL:
+        if a.children is NULL:
+            return ""
+        text = _lone_text(a.children)
+        if text is not NULL:
+            return _shared_str(text) if shared else pyunicode(text)
+        return attributeValue(c, a)
     if c.doc is not NULL and (c.doc.intSubset is not NULL or c.doc.extSubset is not NULL):
         return attributeValueFromNsName(c, NULL, <const_xmlChar*>name)  # DTD defaults
     return None
@@ -141,27 +157,20 @@ cdef object _epoch_attr(xmlNode* c):
     """The datetime of a ``timestamp`` attribute without a namespace whose value, one text
     node, is 1 to 10 ASCII digits (as :func:`_stamp` converts them), read in place without
     making its string; ``None`` for any other attribute or none."""
-    cdef xmlAttr* a = c.properties
-    cdef xmlNode* value
-    cdef const unsigned char* digits
+    cdef xmlAttr* a = _plain(c, b"timestamp")
+    if a is NULL:
+        return None
+    cdef const unsigned char* digits = <const unsigned char*>_lone_text(a.children)
+    if digits is NULL:
+        return None
     cdef long long seconds = 0
     cdef int size = 0
-    while a is not NULL:
-        if a.ns is NULL and strcmp(<const char*>a.name, b"timestamp") == 0:
-            value = a.children
-            if value is NULL or value.next is not NULL or value.type != tree.XML_TEXT_NODE:
-                return None
-            if value.content is NULL:
-                return None
-            digits = <const unsigned char*>value.content
-            while digits[size] != 0:
-                if size == 10 or digits[size] < 48 or digits[size] > 57:  # not 0-9
-                    return None
-                seconds = seconds * 10 + (digits[size] - 48)
-                size += 1
-            return _from_epoch(seconds) if size else None
-        a = a.next
-    return None
+    while digits[size] != 0:
+        if size == 10 or digits[size] < 48 or digits[size] > 57:  # not 0-9
+            return None
+        seconds = seconds * 10 + (digits[size] - 48)
+        size += 1
+    return _from_epoch(seconds) if size else None
 
 
 cdef object _attr(xmlNode* c, const char* name):
@@ -197,15 +206,12 @@ cdef object _etext(xmlNode* c):
     """``element_text`` (``None`` for a NULL node)."""
     if c is NULL:
         return None
-    cdef xmlNode* only = c.children
-    cdef const unsigned char* content
+    cdef const unsigned char* content = <const unsigned char*>_lone_text(c.children)
     cdef size_t last
-    if only is not NULL and only.next is NULL and only.type == tree.XML_TEXT_NODE:
-        content = <const unsigned char*>only.content
-        if content is not NULL and 0x21 <= content[0] <= 0x7E:
-            last = strlen(<const char*>content) - 1
-            if 0x21 <= content[last] <= 0x7E:  # printable ASCII at both ends: strip() keeps it
-                return pyunicode(only.content)
+    if content is not NULL and 0x21 <= content[0] <= 0x7E:
+        last = strlen(<const char*>content) - 1
+        if 0x21 <= content[last] <= 0x7E:  # printable ASCII at both ends: strip() keeps it
+            return pyunicode(<const_xmlChar*>content)
     text = _collect(c.children)
     if _has_children(c):
         return _own_text(c, text)
